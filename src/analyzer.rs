@@ -1,0 +1,417 @@
+//! The analyzer: configuration (a builder validated at `build()`), and the pipeline that turns an
+//! [`Article`] into an [`ArticleReport`].
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use crate::error::{Error, Result};
+use crate::features::{self, FeatureSpec};
+use crate::language::{self, Language};
+use crate::lexicon::{Lexicon, Matcher, RawMatch};
+use crate::normalize::normalize;
+use crate::report::{ArticleReport, LanguageReport, LanguageSource, Marker};
+use crate::tokenize::tokenize;
+
+/// Default limit on an article's size: 16 MiB.
+pub const DEFAULT_MAX_ARTICLE_BYTES: usize = 16 << 20;
+
+/// An article to analyse: an id, its text, and optionally its language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article<'a> {
+    id: Cow<'a, str>,
+    text: Cow<'a, str>,
+    language: Option<Language>,
+}
+
+impl<'a> Article<'a> {
+    /// An article with an id and a text; its language is identified when analysed.
+    pub fn new(id: impl Into<Cow<'a, str>>, text: impl Into<Cow<'a, str>>) -> Article<'a> {
+        Article {
+            id: id.into(),
+            text: text.into(),
+            language: None,
+        }
+    }
+
+    /// Sets the article's language (no identification is then made).
+    pub fn with_language(mut self, language: Language) -> Article<'a> {
+        self.language = Some(language);
+        self
+    }
+
+    /// The article id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The article text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The language given with the article, if any.
+    pub fn language(&self) -> Option<Language> {
+        self.language
+    }
+}
+
+/// Configures an [`Analyzer`]. Values are checked when [`AnalyzerBuilder::build`] is called.
+#[derive(Debug, Clone)]
+pub struct AnalyzerBuilder {
+    lexicons: Vec<Lexicon>,
+    lexicon_files: Vec<PathBuf>,
+    default_lexicons: bool,
+    language: Option<Language>,
+    default_language: Option<Language>,
+    fold_accents: bool,
+    max_article_bytes: usize,
+}
+
+impl Default for AnalyzerBuilder {
+    fn default() -> Self {
+        AnalyzerBuilder {
+            lexicons: Vec::new(),
+            lexicon_files: Vec::new(),
+            default_lexicons: true,
+            language: None,
+            default_language: None,
+            fold_accents: true,
+            max_article_bytes: DEFAULT_MAX_ARTICLE_BYTES,
+        }
+    }
+}
+
+impl AnalyzerBuilder {
+    /// Adds a lexicon. Lexicons added here take precedence over the shipped ones when two
+    /// entries match the same words.
+    pub fn lexicon(mut self, lexicon: Lexicon) -> Self {
+        self.lexicons.push(lexicon);
+        self
+    }
+
+    /// Adds a lexicon file, loaded at [`AnalyzerBuilder::build`].
+    pub fn lexicon_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.lexicon_files.push(path.into());
+        self
+    }
+
+    /// Whether to load the shipped lexicons (default: yes).
+    pub fn default_lexicons(mut self, yes: bool) -> Self {
+        self.default_lexicons = yes;
+        self
+    }
+
+    /// Analyses every article in this language unless the article gives its own (no
+    /// identification is made).
+    pub fn language(mut self, language: Language) -> Self {
+        self.language = Some(language);
+        self
+    }
+
+    /// The language to fall back on when identification is unreliable.
+    pub fn default_language(mut self, language: Language) -> Self {
+        self.default_language = Some(language);
+        self
+    }
+
+    /// Whether matching ignores accents (default: yes).
+    pub fn fold_accents(mut self, yes: bool) -> Self {
+        self.fold_accents = yes;
+        self
+    }
+
+    /// Articles larger than this many bytes are refused with [`Error::ArticleTooLarge`].
+    pub fn max_article_bytes(mut self, bytes: usize) -> Self {
+        self.max_article_bytes = bytes;
+        self
+    }
+
+    /// Loads the lexicons and builds the analyzer.
+    pub fn build(self) -> Result<Analyzer> {
+        if self.max_article_bytes == 0 {
+            return Err(Error::Config("max_article_bytes must be positive".into()));
+        }
+        let mut lexicons = self.lexicons;
+        for path in &self.lexicon_files {
+            lexicons.push(Lexicon::from_path(path)?);
+        }
+        if self.default_lexicons {
+            lexicons.extend(Lexicon::embedded()?);
+        }
+        for (i, a) in lexicons.iter().enumerate() {
+            if let Some(b) = lexicons[..i].iter().find(|b| b.name() == a.name()) {
+                return Err(Error::Config(format!(
+                    "two lexicons are named {:?} ({} and {})",
+                    a.name(),
+                    b.source(),
+                    a.source()
+                )));
+            }
+        }
+        let mut languages: Vec<Language> = lexicons.iter().filter_map(|l| l.language()).collect();
+        languages.sort();
+        languages.dedup();
+        let universal: Vec<(usize, &Lexicon)> = lexicons
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.language().is_none())
+            .collect();
+        let mut matchers = Vec::new();
+        for lang in languages {
+            let own: Vec<(usize, &Lexicon)> = lexicons
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.language() == Some(lang))
+                .collect();
+            matchers.push((lang, Matcher::new(Some(lang), &own, self.fold_accents)?));
+        }
+        let universal = if universal.is_empty() {
+            None
+        } else {
+            Some(Matcher::new(None, &universal, self.fold_accents)?)
+        };
+        Ok(Analyzer {
+            inner: Arc::new(Inner {
+                lexicons,
+                matchers,
+                universal,
+                language: self.language,
+                default_language: self.default_language,
+                max_article_bytes: self.max_article_bytes,
+                spec: FeatureSpec::default(),
+            }),
+        })
+    }
+}
+
+/// Analyses articles. Cheap to clone (the lexicons and automata are shared), `Send + Sync`.
+#[derive(Debug, Clone)]
+pub struct Analyzer {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    lexicons: Vec<Lexicon>,
+    matchers: Vec<(Language, Matcher)>,
+    universal: Option<Matcher>,
+    language: Option<Language>,
+    default_language: Option<Language>,
+    max_article_bytes: usize,
+    spec: FeatureSpec,
+}
+
+impl Default for Analyzer {
+    /// The analyzer with the shipped lexicons and default settings, built once per process and
+    /// shared. The shipped lexicons are compiled into the binary and checked by the crate's
+    /// tests; use [`Analyzer::try_default`] to get their loading error as a `Result` instead.
+    fn default() -> Self {
+        match Analyzer::try_default() {
+            Ok(a) => a,
+            // Unreachable for a tested build: the embedded lexicons are constants.
+            Err(e) => panic!("partipris: {e}"),
+        }
+    }
+}
+
+impl Analyzer {
+    /// A builder to configure an analyzer.
+    pub fn builder() -> AnalyzerBuilder {
+        AnalyzerBuilder::default()
+    }
+
+    /// The analyzer with the shipped lexicons and default settings (built once, then shared).
+    pub fn try_default() -> Result<Analyzer> {
+        static DEFAULT: OnceLock<std::result::Result<Analyzer, String>> = OnceLock::new();
+        DEFAULT
+            .get_or_init(|| {
+                AnalyzerBuilder::default()
+                    .build()
+                    .map_err(|e| e.to_string())
+            })
+            .clone()
+            .map_err(|e| Error::Config(format!("shipped lexicons: {e}")))
+    }
+
+    /// The lexicons in use, in precedence order.
+    pub fn lexicons(&self) -> &[Lexicon] {
+        &self.inner.lexicons
+    }
+
+    /// The feature spec of [`FeatureSpec::vector`] for this analyzer's reports.
+    pub fn feature_spec(&self) -> &FeatureSpec {
+        &self.inner.spec
+    }
+
+    /// The languages the analyzer has lexicons for.
+    pub fn languages(&self) -> Vec<Language> {
+        self.inner.matchers.iter().map(|(l, _)| *l).collect()
+    }
+
+    /// Analyses one article.
+    ///
+    /// Fails with [`Error::EmptyText`] for an empty or whitespace-only text and with
+    /// [`Error::ArticleTooLarge`] above the configured size. An article in a language without
+    /// lexicons is analysed with the language-independent markers, and its report says so
+    /// ([`LanguageReport::supported`]).
+    pub fn analyze(&self, article: &Article<'_>) -> Result<ArticleReport> {
+        let inner = &*self.inner;
+        let text = article.text();
+        if text.len() > inner.max_article_bytes {
+            return Err(Error::ArticleTooLarge {
+                id: article.id().to_string(),
+                bytes: text.len(),
+                limit: inner.max_article_bytes,
+            });
+        }
+        let normalized = normalize(text);
+        if normalized.as_str().trim().is_empty() {
+            return Err(Error::EmptyText {
+                id: article.id().to_string(),
+            });
+        }
+        let mut language = self.language_of(article);
+        let matcher = language
+            .code
+            .and_then(|code| inner.matchers.iter().find(|(l, _)| *l == code))
+            .map(|(_, m)| m);
+        language.supported = matcher.is_some();
+        let tokens = tokenize(text, &normalized);
+
+        let mut raw: Vec<RawMatch> = Vec::new();
+        for m in matcher.iter().copied().chain(inner.universal.as_ref()) {
+            m.find(normalized.as_str(), &tokens.tokens, &mut raw);
+        }
+        raw.sort_by_key(|r| (r.norm_start, r.norm_end));
+        let markers: Vec<Marker> = raw
+            .iter()
+            .filter_map(|r| {
+                let lexicon = inner.lexicons.get(r.entry.0)?;
+                let entry = lexicon.entries().get(r.entry.1)?;
+                let token = tokens.tokens.get(r.token)?;
+                let span = normalized.to_original_span(r.norm_start..r.norm_end);
+                Some(Marker {
+                    term: format!("{}:{}", lexicon.name(), entry.line()),
+                    phrase: entry.phrase().to_string(),
+                    category: entry.category(),
+                    weight: entry.weight(),
+                    polarity: entry.polarity(),
+                    target: entry.target().map(str::to_string),
+                    text: text.get(span.clone())?.to_string(),
+                    start: span.start,
+                    end: span.end,
+                    sentence: token.sentence(),
+                    paragraph: token.paragraph(),
+                    quoted: token.is_quoted(),
+                })
+            })
+            .collect();
+
+        let profile = language.code.and_then(|l| l.profile());
+        let (style, style_markers, words) =
+            features::style(text, normalized.as_str(), &tokens, profile);
+        let (categories, loaded) = features::category_figures(&markers, words);
+        Ok(ArticleReport {
+            id: article.id().to_string(),
+            language,
+            bytes: text.len(),
+            word_count: words,
+            sentence_count: tokens.sentences.len(),
+            paragraph_count: tokens.paragraphs.len(),
+            loaded_language_density: loaded,
+            categories,
+            style,
+            markers,
+            style_markers,
+        })
+    }
+
+    fn language_of(&self, article: &Article<'_>) -> LanguageReport {
+        let inner = &*self.inner;
+        let given = |code| LanguageReport {
+            code: Some(code),
+            source: LanguageSource::Given,
+            confidence: 1.0,
+            supported: false,
+        };
+        if let Some(code) = article.language().or(inner.language) {
+            return given(code);
+        }
+        match (language::detect(article.text()), inner.default_language) {
+            (Some(d), None) => LanguageReport {
+                code: Some(d.language),
+                source: LanguageSource::Detected,
+                confidence: d.confidence,
+                supported: false,
+            },
+            (Some(d), Some(_)) if d.reliable => LanguageReport {
+                code: Some(d.language),
+                source: LanguageSource::Detected,
+                confidence: d.confidence,
+                supported: false,
+            },
+            (d, Some(default)) => LanguageReport {
+                code: Some(default),
+                source: LanguageSource::Default,
+                confidence: d.map_or(0.0, |d| d.confidence),
+                supported: false,
+            },
+            (None, None) => LanguageReport {
+                code: None,
+                source: LanguageSource::Unknown,
+                confidence: 0.0,
+                supported: false,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn analyzer_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Analyzer>();
+    }
+
+    #[test]
+    fn bad_input_is_a_typed_error() {
+        let a = Analyzer::default();
+        assert!(matches!(
+            a.analyze(&Article::new("e", " \u{200B}\n\t")),
+            Err(Error::EmptyText { id }) if id == "e"
+        ));
+        let small = Analyzer::builder().max_article_bytes(10).build();
+        let small = match small {
+            Ok(a) => a,
+            Err(e) => panic!("{e}"),
+        };
+        assert!(matches!(
+            small.analyze(&Article::new("big", "x".repeat(11))),
+            Err(Error::ArticleTooLarge {
+                bytes: 11,
+                limit: 10,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn unsupported_language_is_reported_not_failed() {
+        let a = Analyzer::default();
+        let text = "Die Regierung hat am Montag neue Maßnahmen angekündigt, sagte ein Sprecher.";
+        let r = match a.analyze(&Article::new("de", text)) {
+            Ok(r) => r,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(
+            r.language().code.map(|l| l.to_string()).as_deref(),
+            Some("de")
+        );
+        assert!(!r.language().supported);
+        assert!(r.word_count() > 5);
+    }
+}

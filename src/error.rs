@@ -1,0 +1,60 @@
+//! The crate's one error type.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in `partipris`, with what went wrong and where.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A lexicon file is malformed: unparsable TOML, an unknown format version, a bad entry.
+    #[error("lexicon {file}{}{}: {reason}", line.map(|l| format!(", line {l}")).unwrap_or_default(), entry.as_ref().map(|e| format!(", entry {e:?}")).unwrap_or_default())]
+    Lexicon {
+        /// The file (or embedded resource) name.
+        file: String,
+        /// 1-based line of the problem, when known.
+        line: Option<usize>,
+        /// The entry's phrase, when the problem is in one entry.
+        entry: Option<String>,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An article's text is empty or whitespace only.
+    #[error("article {id:?}: text is empty")]
+    EmptyText {
+        /// The article id.
+        id: String,
+    },
+    /// An article is larger than the analyzer's configured limit.
+    #[error("article {id:?}: {bytes} bytes is over the limit of {limit} bytes")]
+    ArticleTooLarge {
+        /// The article id.
+        id: String,
+        /// The article's size in bytes.
+        bytes: usize,
+        /// The configured limit.
+        limit: usize,
+    },
+    /// A file's content is not valid UTF-8.
+    #[error("{path}: not valid UTF-8 (first invalid byte at offset {offset})")]
+    InvalidUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// A configuration value given to a builder is invalid.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+/// Shorthand for `Result<T, partipris::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

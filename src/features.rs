@@ -1,0 +1,417 @@
+//! Markers and features: per-category figures from lexicon matches, style figures from tokens,
+//! and the named feature vector ([`FeatureSpec`]) that classifiers consume.
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::language::Profile;
+use crate::lexicon::Category;
+use crate::report::{ArticleReport, Marker, StyleKind, StyleMarker};
+use crate::tokenize::{TokenKind, Tokens};
+
+/// Counts and density of one lexicon category in an article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryFigure {
+    /// The category.
+    pub category: Category,
+    /// Number of matches.
+    pub count: u32,
+    /// Sum of the matches' weights.
+    pub weight: f64,
+    /// Matches per 1,000 words.
+    pub per_1k_words: f64,
+}
+
+/// Style figures of an article. Counts are raw; `*_per_1k_words` figures are per 1,000 words.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StyleFigures {
+    /// Exclamation marks.
+    pub exclamations: u32,
+    /// Question marks.
+    pub questions: u32,
+    /// Questions in the author's voice (outside quotations): news reports rarely ask them.
+    pub rhetorical_questions: u32,
+    /// Share of words inside quotation marks (direct quotes) rather than in the author's voice.
+    pub quoted_word_share: f64,
+    /// Single words between quotation marks (scare quotes).
+    pub scare_quotes: u32,
+    /// Words of five letters or more written in capitals.
+    pub all_caps_words: u32,
+    /// First-person plural pronouns and determiners in the author's voice (we, nous, notre).
+    pub first_person_plural: u32,
+    /// Second-person address in the author's voice (you, vous).
+    pub second_person: u32,
+    /// Superlatives (le plus, best, greatest).
+    pub superlatives: u32,
+    /// Average words per sentence.
+    pub avg_sentence_words: f64,
+    /// Moving-average type-token ratio over windows of 100 words (plain ratio when shorter).
+    pub type_token_ratio: f64,
+}
+
+/// Window of the moving-average type-token ratio.
+const TTR_WINDOW: usize = 100;
+
+/// Per-category figures from the markers.
+pub(crate) fn category_figures(markers: &[Marker], words: usize) -> (Vec<CategoryFigure>, f64) {
+    let mut figures: Vec<CategoryFigure> = Category::ALL
+        .iter()
+        .map(|&category| CategoryFigure {
+            category,
+            count: 0,
+            weight: 0.0,
+            per_1k_words: 0.0,
+        })
+        .collect();
+    for m in markers {
+        let f = &mut figures[m.category().index()];
+        f.count += 1;
+        f.weight += f64::from(m.weight());
+    }
+    let per_1k = |x: f64| {
+        if words == 0 {
+            0.0
+        } else {
+            x * 1000.0 / words as f64
+        }
+    };
+    let mut loaded = 0.0;
+    for f in &mut figures {
+        f.per_1k_words = per_1k(f64::from(f.count));
+        if f.category.is_loaded() {
+            loaded += f.weight;
+        }
+    }
+    (figures, per_1k(loaded))
+}
+
+/// Style figures and style markers from the tokens.
+pub(crate) fn style(
+    original: &str,
+    normalized: &str,
+    tokens: &Tokens,
+    profile: Option<&Profile>,
+) -> (StyleFigures, Vec<StyleMarker>, usize) {
+    let mut s = StyleFigures::default();
+    let mut markers = Vec::new();
+    let toks = &tokens.tokens;
+    let mut words = 0usize;
+    let mut quoted_words = 0usize;
+    let mut window: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut ttr_sum = 0.0;
+    let mut ttr_windows = 0usize;
+    let mut word_slices: Vec<&str> = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        let norm = &normalized[t.norm_span()];
+        match t.kind() {
+            TokenKind::Word => {
+                words += 1;
+                word_slices.push(norm);
+                if t.is_quoted() {
+                    quoted_words += 1;
+                }
+                let orig = &original[t.span()];
+                let letters = orig.chars().filter(|c| c.is_alphabetic()).count();
+                if letters >= 5 && !orig.chars().any(|c| c.is_lowercase()) {
+                    s.all_caps_words += 1;
+                    markers.push(StyleMarker {
+                        kind: StyleKind::AllCaps,
+                        start: t.start(),
+                        end: t.end(),
+                    });
+                }
+                if let Some(p) = profile {
+                    if !t.is_quoted() {
+                        if p.first_person_plural.contains(&norm) {
+                            s.first_person_plural += 1;
+                        } else if p.second_person.contains(&norm) {
+                            s.second_person += 1;
+                        }
+                    }
+                    if is_superlative(
+                        p,
+                        norm,
+                        toks.get(i.wrapping_sub(1))
+                            .map(|t| &normalized[t.norm_span()]),
+                    ) {
+                        s.superlatives += 1;
+                    }
+                }
+            }
+            TokenKind::Punct => match norm {
+                "!" => s.exclamations += 1,
+                "?" => s.questions += 1,
+                _ => {}
+            },
+            TokenKind::Number => {}
+        }
+    }
+    // Scare quotes: an opening quote, one word (with its elided article), a closing quote.
+    for (i, t) in toks.iter().enumerate() {
+        if t.kind() != TokenKind::Punct || !is_quote(&normalized[t.norm_span()]) {
+            continue;
+        }
+        let mut j = i + 1;
+        while toks.get(j).is_some_and(|w| w.is_elision()) {
+            j += 1;
+        }
+        let (Some(w), Some(close)) = (toks.get(j), toks.get(j + 1)) else {
+            continue;
+        };
+        let opening =
+            i == 0 || toks[i - 1].end() < t.start() || toks[i - 1].kind() == TokenKind::Punct;
+        if opening
+            && w.is_word()
+            && close.kind() == TokenKind::Punct
+            && is_quote(&normalized[close.norm_span()])
+            && toks
+                .get(j + 2)
+                .is_none_or(|n| n.kind() == TokenKind::Punct || n.start() > close.end())
+        {
+            s.scare_quotes += 1;
+            markers.push(StyleMarker {
+                kind: StyleKind::ScareQuote,
+                start: t.start(),
+                end: close.end(),
+            });
+        }
+    }
+    // Rhetorical questions: sentences ending with '?' in the author's voice.
+    for sentence in &tokens.sentences {
+        let st = &toks[sentence.tokens.clone()];
+        let ends_with_question = st
+            .iter()
+            .rev()
+            .find(|t| !is_quote(&normalized[t.norm_span()]))
+            .is_some_and(|t| &normalized[t.norm_span()] == "?");
+        let author_voice = st.iter().filter(|t| t.is_word()).all(|t| !t.is_quoted());
+        if ends_with_question && author_voice {
+            s.rhetorical_questions += 1;
+            markers.push(StyleMarker {
+                kind: StyleKind::RhetoricalQuestion,
+                start: sentence.span.start,
+                end: sentence.span.end,
+            });
+        }
+    }
+    markers.sort_by_key(|m| (m.start, m.end));
+    // Moving-average type-token ratio.
+    if word_slices.len() <= TTR_WINDOW {
+        let mut distinct: Vec<&str> = word_slices.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        s.type_token_ratio = if words == 0 {
+            0.0
+        } else {
+            distinct.len() as f64 / words as f64
+        };
+    } else {
+        for (i, w) in word_slices.iter().enumerate() {
+            *window.entry(w).or_insert(0) += 1;
+            if i >= TTR_WINDOW {
+                let old = word_slices[i - TTR_WINDOW];
+                if let Some(c) = window.get_mut(old) {
+                    *c -= 1;
+                    if *c == 0 {
+                        window.remove(old);
+                    }
+                }
+            }
+            if i + 1 >= TTR_WINDOW {
+                ttr_sum += window.len() as f64 / TTR_WINDOW as f64;
+                ttr_windows += 1;
+            }
+        }
+        s.type_token_ratio = ttr_sum / ttr_windows.max(1) as f64;
+    }
+    s.quoted_word_share = if words == 0 {
+        0.0
+    } else {
+        quoted_words as f64 / words as f64
+    };
+    s.avg_sentence_words = if tokens.sentences.is_empty() {
+        0.0
+    } else {
+        words as f64 / tokens.sentences.len() as f64
+    };
+    (s, markers, words)
+}
+
+fn is_quote(p: &str) -> bool {
+    matches!(p, "«" | "»" | "“" | "”" | "„" | "\"" | "'" | "‹" | "›")
+}
+
+fn is_superlative(p: &Profile, word: &str, previous: Option<&str>) -> bool {
+    if p.superlatives.contains(&word) {
+        return true;
+    }
+    if p.superlative_adverbs.contains(&word)
+        && previous.is_some_and(|w| p.superlative_articles.contains(&w))
+    {
+        return true;
+    }
+    p.est_suffix
+        && word.len() >= 6
+        && word.ends_with("est")
+        && !EST_NOT_SUPERLATIVE.iter().any(|x| word.ends_with(x))
+}
+
+/// English words in `-est` that are not superlatives.
+const EST_NOT_SUPERLATIVE: &[&str] = &[
+    "interest",
+    "protest",
+    "request",
+    "suggest",
+    "forest",
+    "honest",
+    "modest",
+    "harvest",
+    "arrest",
+    "contest",
+    "invest",
+    "digest",
+    "manifest",
+    "conquest",
+    "west",
+    "attest",
+    "detest",
+    "inquest",
+    "behest",
+    "quest",
+    "rest",
+    "test",
+    "nest",
+    "chest",
+    "guest",
+    "vest",
+    "pest",
+    "crest",
+    "zest",
+    "jest",
+    "infest",
+    "divest",
+    "unrest",
+    "bequest",
+    "dishonest",
+    "ingest",
+    "congest",
+    "molest",
+    "priest",
+    "tempest",
+    "earnest",
+    "midwest",
+    "northwest",
+    "southwest",
+    "everest",
+    "budapest",
+    "bucharest",
+];
+
+/// The named, versioned feature vector that classifiers consume.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeatureSpec {
+    version: u32,
+    names: Vec<String>,
+}
+
+/// Names of the style features, after the per-category ones.
+const STYLE_FEATURES: &[&str] = &[
+    "lexicon.loaded.weight_per_1k_words",
+    "style.exclamations_per_1k_words",
+    "style.questions_per_1k_words",
+    "style.rhetorical_questions_per_1k_words",
+    "style.quoted_word_share",
+    "style.scare_quotes_per_1k_words",
+    "style.all_caps_words_per_1k_words",
+    "style.first_person_plural_per_1k_words",
+    "style.second_person_per_1k_words",
+    "style.superlatives_per_1k_words",
+    "style.avg_sentence_words",
+    "style.type_token_ratio",
+    "style.log_words",
+];
+
+impl Default for FeatureSpec {
+    fn default() -> Self {
+        let mut names: Vec<String> = Category::ALL
+            .iter()
+            .map(|c| format!("lexicon.{c}.per_1k_words"))
+            .collect();
+        names.extend(STYLE_FEATURES.iter().map(|s| s.to_string()));
+        FeatureSpec { version: 1, names }
+    }
+}
+
+impl FeatureSpec {
+    /// The spec's version: it changes whenever a feature is added, removed or redefined.
+    pub fn version(&self) -> u32 {
+        self.version
+    }
+
+    /// The feature names, in vector order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Number of features.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Whether the spec has no features.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// SHA-256 (hex) of the version and names: models record it and refuse a different spec.
+    pub fn fingerprint(&self) -> String {
+        let mut h = Sha256::new();
+        h.update(self.version.to_le_bytes());
+        for n in &self.names {
+            h.update(n.as_bytes());
+            h.update([0]);
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The feature vector of a report, in [`FeatureSpec::names`] order.
+    pub fn vector(&self, report: &ArticleReport) -> Vec<f32> {
+        let words = report.word_count().max(1) as f64;
+        let per_1k = |x: u32| f64::from(x) * 1000.0 / words;
+        let s = report.style();
+        let mut v: Vec<f64> = report.categories().iter().map(|c| c.per_1k_words).collect();
+        v.extend([
+            report.loaded_language_density(),
+            per_1k(s.exclamations),
+            per_1k(s.questions),
+            per_1k(s.rhetorical_questions),
+            s.quoted_word_share,
+            per_1k(s.scare_quotes),
+            per_1k(s.all_caps_words),
+            per_1k(s.first_person_plural),
+            per_1k(s.second_person),
+            per_1k(s.superlatives),
+            s.avg_sentence_words,
+            s.type_token_ratio,
+            (report.word_count() as f64).ln_1p(),
+        ]);
+        v.into_iter().map(|x| x as f32).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_names_are_unique_and_stable() {
+        let spec = FeatureSpec::default();
+        let mut names = spec.names().to_vec();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), spec.len());
+        assert_eq!(spec.len(), Category::ALL.len() + STYLE_FEATURES.len());
+        assert_eq!(spec.fingerprint(), FeatureSpec::default().fingerprint());
+    }
+}

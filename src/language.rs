@@ -1,0 +1,281 @@
+//! Languages: codes, identification (whatlang), and the per-language resources the pipeline uses
+//! (stemmer, pronoun and superlative lists). Adding a language means adding a row to
+//! [`PROFILES`] and a lexicon file; nothing else in the pipeline changes.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// A language, by its ISO 639-1 code (or ISO 639-3 where there is no 639-1 code).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Language {
+    code: [u8; 3],
+}
+
+impl Language {
+    /// French.
+    pub const FRENCH: Language = Language { code: *b"fr\0" };
+    /// English.
+    pub const ENGLISH: Language = Language { code: *b"en\0" };
+
+    /// A language from its ISO 639-1 (or 639-3) code, such as `"fr"`.
+    pub fn new(code: &str) -> Result<Language> {
+        let lower = code.trim().to_ascii_lowercase();
+        let b = lower.as_bytes();
+        if !(2..=3).contains(&b.len()) || !b.iter().all(u8::is_ascii_lowercase) {
+            return Err(Error::Config(format!(
+                "language code {code:?} is not an ISO 639-1 or 639-3 code"
+            )));
+        }
+        let mut c = [0u8; 3];
+        c[..b.len()].copy_from_slice(b);
+        Ok(Language { code: c })
+    }
+
+    /// The code, such as `"fr"`.
+    pub fn as_str(&self) -> &str {
+        let len = if self.code[2] == 0 { 2 } else { 3 };
+        std::str::from_utf8(&self.code[..len]).unwrap_or("und")
+    }
+
+    /// The resources the pipeline has for this language, if it is supported.
+    pub fn profile(&self) -> Option<&'static Profile> {
+        PROFILES.iter().find(|p| p.code == self.as_str())
+    }
+
+    /// Whether the language is written in the Latin script (look-alike letters from other scripts
+    /// inside its words are then folded to Latin).
+    pub fn is_latin_script(&self) -> bool {
+        LATIN_SCRIPT.contains(&self.as_str())
+    }
+}
+
+impl fmt::Debug for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Language({})", self.as_str())
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Language {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Language> {
+        Language::new(s)
+    }
+}
+
+impl Serialize for Language {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Language {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Language, D::Error> {
+        let s = String::deserialize(d)?;
+        Language::new(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// What the pipeline knows about one supported language.
+#[derive(Debug)]
+pub struct Profile {
+    /// ISO 639-1 code.
+    pub code: &'static str,
+    /// Snowball stemmer for inflection-aware matching.
+    pub stemmer: rust_stemmers::Algorithm,
+    /// First-person plural pronouns and determiners (in-group address).
+    pub first_person_plural: &'static [&'static str],
+    /// Second-person pronouns and determiners (addressing the reader).
+    pub second_person: &'static [&'static str],
+    /// Superlative words.
+    pub superlatives: &'static [&'static str],
+    /// Words that, followed by `plus`/`most`-like words, form a superlative (`le plus`).
+    pub superlative_articles: &'static [&'static str],
+    /// Comparative adverbs that form a superlative after one of `superlative_articles`.
+    pub superlative_adverbs: &'static [&'static str],
+    /// Whether English-style `-est` superlatives are counted.
+    pub est_suffix: bool,
+}
+
+/// The supported languages.
+pub static PROFILES: &[Profile] = &[
+    Profile {
+        code: "fr",
+        stemmer: rust_stemmers::Algorithm::French,
+        first_person_plural: &["nous", "notre", "nos", "nôtre", "nôtres"],
+        second_person: &[
+            "vous", "votre", "vos", "vôtre", "vôtres", "tu", "toi", "ton", "ta", "tes",
+        ],
+        superlatives: &[
+            "meilleur",
+            "meilleure",
+            "meilleurs",
+            "meilleures",
+            "pire",
+            "pires",
+        ],
+        superlative_articles: &["le", "la", "les", "du", "des"],
+        superlative_adverbs: &["plus", "moins"],
+        est_suffix: false,
+    },
+    Profile {
+        code: "en",
+        stemmer: rust_stemmers::Algorithm::English,
+        first_person_plural: &["we", "us", "our", "ours", "ourselves"],
+        second_person: &["you", "your", "yours", "yourself", "yourselves"],
+        superlatives: &["best", "worst", "most", "least"],
+        superlative_articles: &[],
+        superlative_adverbs: &[],
+        est_suffix: true,
+    },
+];
+
+const LATIN_SCRIPT: &[&str] = &[
+    "fr", "en", "de", "it", "es", "pt", "pl", "nl", "ro", "cs", "sk", "sl", "hr", "hu", "sv", "da",
+    "nb", "fi", "et", "lv", "lt", "tr", "ca", "id", "ms", "tl", "vi", "af", "la", "eo", "sq",
+];
+
+/// A language identification.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Detection {
+    /// The language found.
+    pub language: Language,
+    /// Confidence in [0, 1].
+    pub confidence: f64,
+    /// Whether whatlang deems the guess reliable.
+    pub reliable: bool,
+}
+
+/// How many bytes of a text language identification reads (enough for a news article's lead).
+pub const DETECTION_SAMPLE_BYTES: usize = 1200;
+
+/// Identifies the language of `text` from its first [`DETECTION_SAMPLE_BYTES`] bytes.
+pub fn detect(text: &str) -> Option<Detection> {
+    let mut end = text.len().min(DETECTION_SAMPLE_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let info = whatlang::detect(&text[..end])?;
+    let language = Language::new(iso639_1(info.lang())).ok()?;
+    Some(Detection {
+        language,
+        confidence: info.confidence(),
+        reliable: info.is_reliable(),
+    })
+}
+
+fn iso639_1(lang: whatlang::Lang) -> &'static str {
+    use whatlang::Lang::*;
+    match lang {
+        Eng => "en",
+        Fra => "fr",
+        Deu => "de",
+        Ita => "it",
+        Pol => "pl",
+        Rus => "ru",
+        Spa => "es",
+        Por => "pt",
+        Bul => "bg",
+        Hin => "hi",
+        Ara => "ar",
+        Heb => "he",
+        Ukr => "uk",
+        Nld => "nl",
+        Swe => "sv",
+        Dan => "da",
+        Nob => "nb",
+        Fin => "fi",
+        Hun => "hu",
+        Ron => "ro",
+        Tur => "tr",
+        Ell => "el",
+        Ces => "cs",
+        Slk => "sk",
+        Slv => "sl",
+        Hrv => "hr",
+        Srp => "sr",
+        Bel => "be",
+        Cmn => "zh",
+        Jpn => "ja",
+        Kor => "ko",
+        Vie => "vi",
+        Tha => "th",
+        Ind => "id",
+        Tgl => "tl",
+        Pes => "fa",
+        Urd => "ur",
+        Ben => "bn",
+        Tam => "ta",
+        Tel => "te",
+        Mar => "mr",
+        Guj => "gu",
+        Pan => "pa",
+        Kan => "kn",
+        Mal => "ml",
+        Ori => "or",
+        Nep => "ne",
+        Sin => "si",
+        Mya => "my",
+        Khm => "km",
+        Amh => "am",
+        Kat => "ka",
+        Hye => "hy",
+        Aze => "az",
+        Uzb => "uz",
+        Lit => "lt",
+        Lav => "lv",
+        Est => "et",
+        Epo => "eo",
+        Afr => "af",
+        Zul => "zu",
+        Sna => "sn",
+        Aka => "ak",
+        Cat => "ca",
+        Lat => "la",
+        Yid => "yi",
+        Jav => "jv",
+        Tuk => "tk",
+        Mkd => "mk",
+        other => other.code(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes() {
+        assert_eq!(
+            Language::new("FR").map(|l| l.to_string()).ok(),
+            Some("fr".into())
+        );
+        assert_eq!(
+            Language::new("fra").map(|l| l.to_string()).ok(),
+            Some("fra".into())
+        );
+        assert!(Language::new("f").is_err());
+        assert!(Language::new("français").is_err());
+        assert!(Language::FRENCH.profile().is_some());
+        assert!(Language::new("de")
+            .map(|l| l.profile().is_none())
+            .unwrap_or(false));
+    }
+
+    #[test]
+    fn detects_french_and_english() {
+        let fr = detect("La Russie et le Niger confirment leur volonté commune de rapprochement.");
+        assert_eq!(fr.map(|d| d.language), Some(Language::FRENCH));
+        let en = detect("Russia and Niger confirm their common will to strengthen their ties.");
+        assert_eq!(en.map(|d| d.language), Some(Language::ENGLISH));
+    }
+}

@@ -1,0 +1,414 @@
+//! Inflection-aware, leftmost-longest matching of lexicon phrases over tokens.
+//!
+//! Every word of a phrase and of the text is folded ([`fold_word`]) and stemmed (Snowball). Two
+//! words are the same lexicon word when their stems are equal *and* they differ only by an
+//! inflection-sized ending: after their longest common prefix, neither has more than
+//! [`MAX_ENDING`] characters left. Snowball alone is derivational (French `relativement` and
+//! `relations` share the stem `relat`, `globalement` and `globalistes` the stem `global`); the
+//! ending test keeps `néocolonial`/`néocoloniaux`/`néocoloniales` and `vassal`/`vassaux` together
+//! and those apart. Each such lexicon word gets an id. A text becomes a stream of ids, one per word
+//! (or compound part), with a barrier id at sentence ends and strong punctuation and an
+//! "unknown" id for words no phrase contains. Each id is written as one 4-byte UTF-8 character,
+//! so a phrase is a short string of such characters and one Aho-Corasick automaton
+//! (leftmost-longest) finds every phrase in one pass. Because UTF-8 is self-synchronizing, a
+//! match always starts and ends on a word boundary, and `minorité planétaire` wins over
+//! `minorité`.
+//!
+//! Stemming costs about a microsecond a word, so each thread keeps a cache from a word's
+//! normalized form to its id ([`thread_local::ThreadLocal`], bounded).
+
+use std::cell::RefCell;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use rustc_hash::FxHashMap;
+use thread_local::ThreadLocal;
+
+use crate::error::{Error, Result};
+use crate::language::Language;
+use crate::normalize::{fold_word, normalize, FoldOptions};
+use crate::tokenize::{tokenize, Token, TokenKind};
+
+use super::Lexicon;
+
+const UNKNOWN: u32 = 0;
+const BARRIER: u32 = 1;
+const FIRST_STEM: u32 = 2;
+const MAX_IDS: u32 = 0x10_FFFF - 0x1_0000;
+const CACHE_CAPACITY: usize = 200_000;
+/// Longest ending (in characters) by which two inflections of one lexicon word may differ.
+const MAX_ENDING: usize = 3;
+
+/// Which entry a pattern stands for: (index of the lexicon, index of the entry).
+pub(crate) type EntryRef = (usize, usize);
+
+/// A phrase found in a text: which entry, and which units (word parts) it covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RawMatch {
+    pub entry: EntryRef,
+    /// Normalized byte span of the match.
+    pub norm_start: usize,
+    /// Normalized byte end (exclusive).
+    pub norm_end: usize,
+    /// Index of the first token of the match.
+    pub token: usize,
+}
+
+/// The matcher for one language (or for language-independent lexicons).
+pub(crate) struct Matcher {
+    stemmer: Option<rust_stemmers::Stemmer>,
+    fold: FoldOptions,
+    /// Stem → the lexicon words (folded surface, id) that have it.
+    vocab: FxHashMap<Box<str>, Vec<(Box<str>, u32)>>,
+    words: u32,
+    automaton: Option<AhoCorasick>,
+    patterns: Vec<EntryRef>,
+    cache: ThreadLocal<RefCell<FxHashMap<Box<str>, u32>>>,
+}
+
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher")
+            .field("words", &self.words)
+            .field("patterns", &self.patterns.len())
+            .finish()
+    }
+}
+
+/// One matchable unit of a text: a word or a part of a hyphenated compound.
+struct Unit {
+    norm_start: usize,
+    norm_end: usize,
+    token: usize,
+}
+
+impl Matcher {
+    /// Builds a matcher over the entries of `lexicons` (given with their index in the
+    /// analyzer's list). Entries whose phrase normalizes like an earlier one are refused within
+    /// a lexicon; across lexicons the earlier lexicon wins.
+    pub fn new(
+        language: Option<Language>,
+        lexicons: &[(usize, &Lexicon)],
+        fold_accents: bool,
+    ) -> Result<Matcher> {
+        let stemmer = language
+            .and_then(|l| l.profile())
+            .map(|p| rust_stemmers::Stemmer::create(p.stemmer));
+        let fold = FoldOptions {
+            accents: fold_accents,
+            latin_context: language.is_some_and(|l| l.is_latin_script()),
+        };
+        let mut m = Matcher {
+            stemmer,
+            fold,
+            vocab: FxHashMap::default(),
+            words: 0,
+            automaton: None,
+            patterns: Vec::new(),
+            cache: ThreadLocal::new(),
+        };
+        let mut seen: FxHashMap<String, (usize, usize)> = FxHashMap::default();
+        let mut pattern_strings = Vec::new();
+        for &(lex_idx, lexicon) in lexicons {
+            for (entry_idx, entry) in lexicon.entries().iter().enumerate() {
+                let err = |reason: String| Error::Lexicon {
+                    file: lexicon.source().to_string(),
+                    line: Some(entry.line()),
+                    entry: Some(entry.phrase().to_string()),
+                    reason,
+                };
+                let pattern = m.phrase_pattern(entry.phrase())?;
+                if pattern.is_empty() {
+                    return Err(err("the phrase has no words".into()));
+                }
+                match seen.get(&pattern) {
+                    Some(&(l, e)) if l == lex_idx => {
+                        let other = &lexicon.entries()[e];
+                        return Err(err(format!(
+                            "matches the same words as {:?} (line {}) once case, accents and \
+                             inflection are folded",
+                            other.phrase(),
+                            other.line()
+                        )));
+                    }
+                    Some(_) => continue,
+                    None => {
+                        seen.insert(pattern.clone(), (lex_idx, entry_idx));
+                        pattern_strings.push(pattern);
+                        m.patterns.push((lex_idx, entry_idx));
+                    }
+                }
+            }
+        }
+        if !pattern_strings.is_empty() {
+            let ac = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&pattern_strings)
+                .map_err(|e| Error::Config(format!("cannot build the lexicon automaton: {e}")))?;
+            m.automaton = Some(ac);
+        }
+        Ok(m)
+    }
+
+    /// The id string of a phrase, adding its stems to the vocabulary.
+    fn phrase_pattern(&mut self, phrase: &str) -> Result<String> {
+        let normalized = normalize(phrase);
+        let tokens = tokenize(phrase, &normalized);
+        let text = normalized.as_str();
+        let mut pattern = String::new();
+        for token in &tokens.tokens {
+            match token.kind() {
+                TokenKind::Punct => {
+                    if is_barrier(&text[token.norm_span()]) {
+                        pattern.push(id_char(BARRIER));
+                    }
+                }
+                _ => {
+                    for part in text[token.norm_span()].split('-').filter(|p| !p.is_empty()) {
+                        let (folded, stem) = self.fold_and_stem(part);
+                        let id = match self.word_id(&folded, &stem) {
+                            UNKNOWN => {
+                                let id = FIRST_STEM + self.words;
+                                if id >= MAX_IDS {
+                                    return Err(Error::Config(
+                                        "lexicons hold too many distinct words".into(),
+                                    ));
+                                }
+                                self.words += 1;
+                                self.vocab
+                                    .entry(stem.into_boxed_str())
+                                    .or_default()
+                                    .push((folded.into_boxed_str(), id));
+                                id
+                            }
+                            id => id,
+                        };
+                        pattern.push(id_char(id));
+                    }
+                }
+            }
+        }
+        Ok(pattern)
+    }
+
+    /// A normalized word's folded form and stem.
+    fn fold_and_stem(&self, word: &str) -> (String, String) {
+        let folded = fold_word(word, self.fold);
+        let stem = match &self.stemmer {
+            Some(s) => s.stem(&folded).into_owned(),
+            None => folded.to_string(),
+        };
+        (folded.into_owned(), stem)
+    }
+
+    /// The id of the lexicon word that a folded word with this stem inflects, or `UNKNOWN`.
+    fn word_id(&self, folded: &str, stem: &str) -> u32 {
+        let Some(words) = self.vocab.get(stem) else {
+            return UNKNOWN;
+        };
+        words
+            .iter()
+            .filter_map(|(surface, id)| inflection_prefix(folded, surface).map(|p| (p, *id)))
+            .max_by_key(|&(p, _)| p)
+            .map_or(UNKNOWN, |(_, id)| id)
+    }
+
+    /// Finds every lexicon phrase in a tokenized text, leftmost-longest, in text order.
+    pub fn find(&self, text: &str, tokens: &[Token], out: &mut Vec<RawMatch>) {
+        let ac = match &self.automaton {
+            Some(ac) => ac,
+            None => return,
+        };
+        let mut units: Vec<Unit> = Vec::with_capacity(tokens.len());
+        let mut stream = String::with_capacity(tokens.len() * 4);
+        let cache = self.cache.get_or(|| RefCell::new(FxHashMap::default()));
+        let mut cache = cache.borrow_mut();
+        let mut last_sentence = usize::MAX;
+        for (ti, token) in tokens.iter().enumerate() {
+            if token.sentence() != last_sentence {
+                last_sentence = token.sentence();
+                push_barrier(&mut units, &mut stream, token, ti);
+            }
+            let slice = &text[token.norm_span()];
+            if token.kind() == TokenKind::Punct {
+                if is_barrier(slice) {
+                    push_barrier(&mut units, &mut stream, token, ti);
+                }
+                continue;
+            }
+            let mut offset = token.norm_span().start;
+            for part in slice.split('-') {
+                let start = offset;
+                offset += part.len() + 1;
+                if part.is_empty() {
+                    continue;
+                }
+                let id = match cache.get(part) {
+                    Some(&id) => id,
+                    None => {
+                        let (folded, stem) = self.fold_and_stem(part);
+                        let id = self.word_id(&folded, &stem);
+                        if cache.len() >= CACHE_CAPACITY {
+                            cache.clear();
+                        }
+                        cache.insert(part.into(), id);
+                        id
+                    }
+                };
+                units.push(Unit {
+                    norm_start: start,
+                    norm_end: start + part.len(),
+                    token: ti,
+                });
+                stream.push(id_char(id));
+            }
+        }
+        for m in ac.find_iter(&stream) {
+            let (first, last) = (m.start() / 4, m.end() / 4 - 1);
+            let (Some(a), Some(b)) = (units.get(first), units.get(last)) else {
+                continue;
+            };
+            out.push(RawMatch {
+                entry: self.patterns[m.pattern().as_usize()],
+                norm_start: a.norm_start,
+                norm_end: b.norm_end,
+                token: a.token,
+            });
+        }
+    }
+}
+
+fn push_barrier(units: &mut Vec<Unit>, stream: &mut String, token: &Token, ti: usize) {
+    let span = token.norm_span();
+    units.push(Unit {
+        norm_start: span.start,
+        norm_end: span.start,
+        token: ti,
+    });
+    stream.push(id_char(BARRIER));
+}
+
+/// If `a` and `b` differ only by endings of at most [`MAX_ENDING`] characters, the length of
+/// their common prefix in characters.
+fn inflection_prefix(a: &str, b: &str) -> Option<usize> {
+    let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    (la - common <= MAX_ENDING && lb - common <= MAX_ENDING).then_some(common)
+}
+
+/// Punctuation that no phrase spans: sentence ends, semicolons, colons and brackets. Commas,
+/// quotes and dashes do not break a phrase.
+fn is_barrier(punct: &str) -> bool {
+    matches!(
+        punct,
+        "." | "!" | "?" | "…" | ";" | ":" | "(" | ")" | "[" | "]" | "{" | "}"
+    )
+}
+
+/// An id as one 4-byte UTF-8 character (planes 1 to 16: never a surrogate).
+fn id_char(id: u32) -> char {
+    char::from_u32(0x1_0000 + id).unwrap_or('\u{10000}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon(entries: &[(&str, &str)]) -> Lexicon {
+        let mut text = String::from(
+            "format_version = 1\nname = \"t\"\nlanguage = \"fr\"\nversion = \"1\"\nentries = [\n",
+        );
+        for (phrase, cat) in entries {
+            text.push_str(&format!(
+                "{{ phrase = \"{phrase}\", category = \"{cat}\" }},\n"
+            ));
+        }
+        text.push_str("]\n");
+        match Lexicon::from_toml_str(&text, "t.toml") {
+            Ok(l) => l,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn found(lex: &Lexicon, text: &str) -> Vec<(String, String)> {
+        let m = match Matcher::new(Some(Language::FRENCH), &[(0, lex)], true) {
+            Ok(m) => m,
+            Err(e) => panic!("{e}"),
+        };
+        let n = normalize(text);
+        let t = tokenize(text, &n);
+        let mut out = Vec::new();
+        m.find(n.as_str(), &t.tokens, &mut out);
+        out.iter()
+            .map(|r| {
+                let span = n.to_original_span(r.norm_start..r.norm_end);
+                (
+                    lex.entries()[r.entry.1].phrase().to_string(),
+                    text[span].to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn leftmost_longest_and_inflection() {
+        let lex = lexicon(&[
+            ("minorité", "pejorative_label"),
+            ("minorité planétaire", "colonial_framing"),
+            ("néocolonial", "colonial_framing"),
+        ]);
+        let got = found(
+            &lex,
+            "La minorité planétaire, une minorité. Forces néocoloniales et néocoloniaux.",
+        );
+        let want = [
+            ("minorité planétaire", "minorité planétaire"),
+            ("minorité", "minorité"),
+            ("néocolonial", "néocoloniales"),
+            ("néocolonial", "néocoloniaux"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn phrases_do_not_cross_sentences_or_partial_words() {
+        let lex = lexicon(&[("minorité planétaire", "colonial_framing")]);
+        assert!(found(&lex, "une minorité. Planétaire").is_empty());
+        assert!(found(&lex, "minoritéx planétaire").is_empty());
+        assert_eq!(found(&lex, "la minorité, planétaire").len(), 1);
+    }
+
+    #[test]
+    fn duplicates_within_a_lexicon_are_refused() {
+        let lex = lexicon(&[
+            ("vassal", "pejorative_label"),
+            ("Vassaux", "pejorative_label"),
+        ]);
+        match Matcher::new(Some(Language::FRENCH), &[(0, &lex)], true) {
+            Err(Error::Lexicon { line, reason, .. }) => {
+                assert_eq!(line, Some(7));
+                assert!(reason.contains("line 6"), "{reason}");
+            }
+            other => panic!("expected a duplicate error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn derivations_are_not_inflections() {
+        let lex = lexicon(&[
+            ("relativement", "hedge"),
+            ("globaliste", "pejorative_label"),
+        ]);
+        assert!(found(&lex, "les relations globalement").is_empty());
+        assert_eq!(found(&lex, "les globalistes").len(), 1);
+    }
+
+    #[test]
+    fn compound_parts_match_separately() {
+        let lex = lexicon(&[("otanesque", "pejorative_label")]);
+        assert_eq!(found(&lex, "l'axe euro-otanesque")[0].1, "otanesque");
+    }
+}

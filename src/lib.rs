@@ -1,0 +1,21 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+// The pipeline, in order: text → normalized text → tokens → lexicon markers and style
+// features → report.
+mod analyzer;
+mod error;
+pub mod features;
+pub mod language;
+pub mod lexicon;
+pub mod normalize;
+pub mod report;
+pub mod tokenize;
+
+pub use analyzer::{Analyzer, AnalyzerBuilder, Article, DEFAULT_MAX_ARTICLE_BYTES};
+pub use error::{Error, Result};
+pub use features::{CategoryFigure, FeatureSpec, StyleFigures};
+pub use language::Language;
+pub use lexicon::{Category, Entry, Lexicon, Polarity};
+pub use report::{ArticleReport, LanguageReport, LanguageSource, Marker, StyleKind, StyleMarker};

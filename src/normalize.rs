@@ -1,0 +1,435 @@
+//! Normalization for matching, with an alignment back to the caller's original text.
+//!
+//! Two stages live here:
+//!
+//! 1. [`normalize`] rewrites a whole text: NFKC, full lowercase, default-ignorable characters
+//!    removed, apostrophe variants folded to `'`, dash variants to `-`, Unicode spaces to one ASCII
+//!    space, line and paragraph separators to `\n`. The result, a [`NormalizedText`], keeps an
+//!    alignment so that every normalized byte position maps back to a byte offset of the original
+//!    text that is a valid UTF-8 boundary ([`NormalizedText::to_original_span`]).
+//! 2. [`fold_word`] folds one normalized word further for lexicon look-up: accents (NFD, combining
+//!    marks dropped) and Cyrillic/Greek look-alike letters inside Latin words. It works per word, so
+//!    it needs no alignment: a word's span is the span of its token.
+//!
+//! The whole-text stage has an ASCII fast path: an ASCII byte that is not followed by a combining
+//! mark is lowercased in place, and a non-ASCII character that NFKC leaves alone and whose
+//! lowercase has the same UTF-8 length is copied with no alignment entry. Only the characters that
+//! change length (NBSP, typographic apostrophes, ligatures, decomposed accents...) cost an entry.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
+/// A normalized text and its alignment with the original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NormalizedText {
+    text: String,
+    edits: Vec<Edit>,
+    original_len: usize,
+}
+
+/// One place where the normalized text is not a byte-for-byte copy of the original:
+/// `orig` was rewritten as `norm` (either side may be empty).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Edit {
+    norm_start: usize,
+    norm_end: usize,
+    orig_start: usize,
+    orig_end: usize,
+}
+
+impl NormalizedText {
+    /// The normalized text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Length in bytes of the original text.
+    pub fn original_len(&self) -> usize {
+        self.original_len
+    }
+
+    /// Number of places where normalization changed the length of the text.
+    pub fn edit_count(&self) -> usize {
+        self.edits.len()
+    }
+
+    /// Maps a normalized byte position, taken as the start of a span, to the original text.
+    ///
+    /// A position inside a rewritten character maps to the start of that character; characters
+    /// removed at this position (zero-width, soft hyphens) are skipped, so a span never starts with
+    /// them.
+    pub fn to_original_start(&self, pos: usize) -> usize {
+        let idx = self.edits.partition_point(|e| e.norm_end <= pos);
+        if let Some(e) = self.edits.get(idx) {
+            if e.norm_start <= pos {
+                return e.orig_start;
+            }
+        }
+        self.shifted(idx, pos)
+    }
+
+    /// Maps a normalized byte position, taken as the (exclusive) end of a span, to the original
+    /// text. Characters removed right at this position are left out of the span.
+    pub fn to_original_end(&self, pos: usize) -> usize {
+        let idx = self.edits.partition_point(|e| e.norm_end < pos);
+        if let Some(e) = self.edits.get(idx) {
+            if e.norm_start < pos {
+                return e.orig_end;
+            }
+        }
+        self.shifted(idx, pos)
+    }
+
+    /// Maps a normalized span to the original text: the result is always a pair of UTF-8 char
+    /// boundaries of the original, with `start <= end`.
+    pub fn to_original_span(&self, span: Range<usize>) -> Range<usize> {
+        let start = self.to_original_start(span.start);
+        let end = self.to_original_end(span.end).max(start);
+        start..end
+    }
+
+    /// Position in the original text of `pos`, which lies in an unedited stretch after the
+    /// first `idx` edits.
+    fn shifted(&self, idx: usize, pos: usize) -> usize {
+        let mapped = match idx.checked_sub(1).and_then(|i| self.edits.get(i)) {
+            Some(prev) => prev.orig_end + pos.saturating_sub(prev.norm_end),
+            None => pos,
+        };
+        mapped.min(self.original_len)
+    }
+}
+
+/// Normalizes a text for matching (see the [module documentation](self)).
+pub fn normalize(original: &str) -> NormalizedText {
+    let bytes = original.as_bytes();
+    let mut text = String::with_capacity(original.len());
+    let mut edits = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII fast path: the next byte is ASCII too, so no combining mark follows.
+        if b < 0x80 && bytes.get(i + 1).is_none_or(|n| *n < 0x80) {
+            text.push(if b == b'`' {
+                '\''
+            } else {
+                b.to_ascii_lowercase() as char
+            });
+            i += 1;
+            continue;
+        }
+        let rest = &original[i..];
+        let mut chars = rest.char_indices();
+        let first = match chars.next() {
+            Some((_, c)) => c,
+            None => break,
+        };
+        let mut seg_len = first.len_utf8();
+        for (off, c) in chars {
+            if is_combining_mark(c) {
+                seg_len = off + c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let seg = &rest[..seg_len];
+        let out_start = text.len();
+        normalize_segment(first, seg, &mut text);
+        let produced = &text[out_start..];
+        let one_for_one = seg_len == first.len_utf8()
+            && produced.len() == seg_len
+            && produced.chars().nth(1).is_none();
+        if !(one_for_one || produced == seg) {
+            edits.push(Edit {
+                norm_start: out_start,
+                norm_end: text.len(),
+                orig_start: i,
+                orig_end: i + seg_len,
+            });
+        }
+        i += seg_len;
+    }
+    NormalizedText {
+        text,
+        edits,
+        original_len: original.len(),
+    }
+}
+
+/// Normalizes one segment (a character and the combining marks after it) onto `out`.
+fn normalize_segment(first: char, seg: &str, out: &mut String) {
+    if seg.len() == first.len_utf8() {
+        if let Some(mapped) = fold_punctuation(first) {
+            if let Some(m) = mapped {
+                out.push(m);
+            }
+            return;
+        }
+        if is_nfkc_quick(std::iter::once(first)) == IsNormalized::Yes {
+            out.extend(first.to_lowercase());
+            return;
+        }
+    }
+    for c in seg.chars().nfkc() {
+        match fold_punctuation(c) {
+            Some(Some(m)) => out.push(m),
+            Some(None) => {}
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+}
+
+/// The fixed foldings: `Some(None)` drops the character, `Some(Some(c))` replaces it, `None`
+/// leaves it to NFKC and lowercasing.
+fn fold_punctuation(c: char) -> Option<Option<char>> {
+    if is_default_ignorable(c) {
+        return Some(None);
+    }
+    match c {
+        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' | '`' | '\u{00B4}' | '\u{201B}'
+        | '\u{FF07}' | '\u{02B9}' | '\u{02BB}' => Some(Some('\'')),
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' | '\u{2043}' | '\u{2E3A}'
+        | '\u{2E3B}' => Some(Some('-')),
+        '\u{00A0}'
+        | '\u{1680}'
+        | '\u{2000}'..='\u{200A}'
+        | '\u{202F}'
+        | '\u{205F}'
+        | '\u{3000}' => Some(Some(' ')),
+        '\u{2028}' | '\u{2029}' | '\u{0085}' => Some(Some('\n')),
+        _ => None,
+    }
+}
+
+/// Whether `c` is a Unicode default-ignorable code point (soft hyphen, zero-width characters,
+/// bidi controls, variation selectors, tags...).
+pub fn is_default_ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// How [`fold_word`] folds a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FoldOptions {
+    /// Drop accents and other combining marks (after NFD), and spell out ligatures (œ → oe).
+    pub accents: bool,
+    /// The text is in a Latin-script language: a word made only of Cyrillic or Greek look-alike
+    /// letters is then folded to Latin too (it can only be a disguised Latin word).
+    pub latin_context: bool,
+}
+
+impl Default for FoldOptions {
+    fn default() -> Self {
+        FoldOptions {
+            accents: true,
+            latin_context: false,
+        }
+    }
+}
+
+/// Folds one normalized (lowercase) word for lexicon look-up.
+///
+/// Look-alike Cyrillic and Greek letters are folded to Latin when the word also holds Latin
+/// letters (`"оccident"` with a Cyrillic `о` becomes `"occident"`), or when it is made only of
+/// look-alikes and [`FoldOptions::latin_context`] is set. Accents are dropped when
+/// [`FoldOptions::accents`] is set. ASCII words are returned as they are, without copying.
+pub fn fold_word<'a>(word: &'a str, options: FoldOptions) -> Cow<'a, str> {
+    if word.is_ascii() {
+        return Cow::Borrowed(word);
+    }
+    let mut has_latin = false;
+    let mut has_lookalike = false;
+    let mut all_lookalike = true;
+    for c in word.chars() {
+        if !c.is_alphabetic() {
+            continue;
+        }
+        if lookalike_to_latin(c).is_some() {
+            has_lookalike = true;
+        } else {
+            all_lookalike = false;
+            if is_latin_letter(c) {
+                has_latin = true;
+            }
+        }
+    }
+    let fold_lookalikes = has_lookalike && (has_latin || (options.latin_context && all_lookalike));
+    if !fold_lookalikes && !options.accents {
+        return Cow::Borrowed(word);
+    }
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        let c = if fold_lookalikes {
+            lookalike_to_latin(c).unwrap_or(c)
+        } else {
+            c
+        };
+        if options.accents {
+            push_without_accents(c, &mut out);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Drops the accents of a whole string (NFD, combining marks removed, ligatures spelled out):
+/// the accent-insensitive comparison form.
+pub fn strip_accents(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        push_without_accents(c, &mut out);
+    }
+    Cow::Owned(out)
+}
+
+fn push_without_accents(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c);
+        return;
+    }
+    match c {
+        'œ' => out.push_str("oe"),
+        'æ' => out.push_str("ae"),
+        'ß' => out.push_str("ss"),
+        'ø' => out.push('o'),
+        'đ' => out.push('d'),
+        'ł' => out.push('l'),
+        'ı' => out.push('i'),
+        _ => decompose_canonical(c, |d| {
+            if !is_combining_mark(d) {
+                out.push(d);
+            }
+        }),
+    }
+}
+
+fn is_latin_letter(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
+            && c != '\u{00D7}'
+            && c != '\u{00F7}'
+}
+
+/// The Latin letter that a lowercase Cyrillic or Greek letter passes for, if any.
+pub fn lookalike_to_latin(c: char) -> Option<char> {
+    Some(match c {
+        // Cyrillic
+        'а' => 'a',
+        'в' => 'b',
+        'е' => 'e',
+        'ё' => 'ë',
+        'һ' => 'h',
+        'н' => 'h',
+        'і' => 'i',
+        'ї' => 'ï',
+        'ј' => 'j',
+        'к' => 'k',
+        'ӏ' => 'l',
+        'м' => 'm',
+        'о' => 'o',
+        'р' => 'p',
+        'ԛ' => 'q',
+        'ѕ' => 's',
+        'с' => 'c',
+        'т' => 't',
+        'у' => 'y',
+        'ү' => 'y',
+        'ԝ' => 'w',
+        'х' => 'x',
+        'ԁ' => 'd',
+        'ɡ' => 'g',
+        // Greek
+        'α' => 'a',
+        'β' => 'b',
+        'ε' => 'e',
+        'η' => 'h',
+        'ι' => 'i',
+        'κ' => 'k',
+        'μ' => 'm',
+        'ν' => 'v',
+        'ο' => 'o',
+        'ρ' => 'p',
+        'τ' => 't',
+        'υ' => 'u',
+        'χ' => 'x',
+        'ζ' => 'z',
+        'ω' => 'w',
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (original, normalized) pairs.
+    const CASES: &[(&str, &str)] = &[
+        ("Minorité Planétaire", "minorité planétaire"),
+        ("neo\u{00AD}coloniales", "neocoloniales"),
+        ("l\u{2019}Occident", "l'occident"),
+        ("l\u{02BC}Occident", "l'occident"),
+        ("propagande\u{00A0}hexagonale", "propagande hexagonale"),
+        ("propagande\u{202F}hexagonale", "propagande hexagonale"),
+        ("militaro\u{2013}sécuritaire", "militaro-sécuritaire"),
+        ("ne\u{0301}ocoloniales", "néocoloniales"),
+        ("VASSAUX", "vassaux"),
+        ("ＯＴＡＮ", "otan"),
+        ("a\u{200B}b\u{FEFF}c\u{2060}d", "abcd"),
+        ("ligne\u{2028}suivante", "ligne\nsuivante"),
+        ("\u{FB01}n", "fin"),
+        ("Ça «va»", "ça «va»"),
+    ];
+
+    #[test]
+    fn table() {
+        for (orig, want) in CASES {
+            assert_eq!(normalize(orig).as_str(), *want, "normalizing {orig:?}");
+        }
+    }
+
+    #[test]
+    fn spans_map_back() {
+        let orig = "Les vas\u{00AD}saux\u{00A0}de l\u{2019}OTAN";
+        let n = normalize(orig);
+        let norm = n.as_str();
+        let start = norm.find("vassaux").unwrap_or(0);
+        let span = n.to_original_span(start..start + "vassaux".len());
+        assert_eq!(&orig[span], "vas\u{00AD}saux");
+        let start = norm.find("otan").unwrap_or(0);
+        let span = n.to_original_span(start..start + 4);
+        assert_eq!(&orig[span], "OTAN");
+    }
+
+    #[test]
+    fn removed_characters_stay_out_of_span_edges() {
+        let orig = "\u{200B}abc\u{200B} def";
+        let n = normalize(orig);
+        assert_eq!(n.as_str(), "abc def");
+        assert_eq!(&orig[n.to_original_span(0..3)], "abc");
+    }
+
+    #[test]
+    fn lookalikes_fold_inside_latin_words_only() {
+        let opts = FoldOptions::default();
+        assert_eq!(fold_word("оccident", opts), "occident");
+        assert_eq!(fold_word("россия", opts), "россия");
+        let latin = FoldOptions {
+            latin_context: true,
+            ..opts
+        };
+        assert_eq!(fold_word("ѕос", latin), "soc");
+        assert_eq!(fold_word("néocoloniales", opts), "neocoloniales");
+        assert_eq!(fold_word("manœuvres", opts), "manoeuvres");
+    }
+}

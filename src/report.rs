@@ -1,0 +1,211 @@
+//! The per-article report: typed, serde-serializable results with byte spans into the caller's
+//! original text.
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use crate::features::{CategoryFigure, StyleFigures};
+use crate::language::Language;
+use crate::lexicon::{Category, Polarity};
+
+/// One lexicon match in an article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Marker {
+    pub(crate) term: String,
+    pub(crate) phrase: String,
+    pub(crate) category: Category,
+    pub(crate) weight: f32,
+    pub(crate) polarity: Polarity,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub(crate) target: Option<String>,
+    pub(crate) text: String,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) sentence: usize,
+    pub(crate) paragraph: usize,
+    pub(crate) quoted: bool,
+}
+
+impl Marker {
+    /// The term's id: `lexicon-name:line` of its entry.
+    pub fn term(&self) -> &str {
+        &self.term
+    }
+    /// The lexicon phrase that matched.
+    pub fn phrase(&self) -> &str {
+        &self.phrase
+    }
+    /// The term's category.
+    pub fn category(&self) -> Category {
+        self.category
+    }
+    /// The term's weight.
+    pub fn weight(&self) -> f32 {
+        self.weight
+    }
+    /// The term's polarity.
+    pub fn polarity(&self) -> Polarity {
+        self.polarity
+    }
+    /// Who the term is aimed at, if the lexicon says.
+    pub fn target(&self) -> Option<&str> {
+        self.target.as_deref()
+    }
+    /// The matched text, as written in the article.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+    /// Start byte offset in the original text.
+    pub fn start(&self) -> usize {
+        self.start
+    }
+    /// End byte offset (exclusive) in the original text.
+    pub fn end(&self) -> usize {
+        self.end
+    }
+    /// Byte span in the original text: `&text[m.span()]` is the match.
+    pub fn span(&self) -> Range<usize> {
+        self.start..self.end
+    }
+    /// Index of the sentence holding the match.
+    pub fn sentence(&self) -> usize {
+        self.sentence
+    }
+    /// Index of the paragraph holding the match.
+    pub fn paragraph(&self) -> usize {
+        self.paragraph
+    }
+    /// Whether the match stands inside quotation marks (a quoted voice, not the author's).
+    pub fn quoted(&self) -> bool {
+        self.quoted
+    }
+}
+
+/// A style marker found at a place in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum StyleKind {
+    /// A single word between quotation marks (scare quotes).
+    ScareQuote,
+    /// A question in the author's voice.
+    RhetoricalQuestion,
+    /// A word in capitals (five letters or more).
+    AllCaps,
+}
+
+/// A style marker with its span.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StyleMarker {
+    pub(crate) kind: StyleKind,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+}
+
+impl StyleMarker {
+    /// What it is.
+    pub fn kind(&self) -> StyleKind {
+        self.kind
+    }
+    /// Byte span in the original text.
+    pub fn span(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// Where the report's language came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LanguageSource {
+    /// The caller gave it with the article.
+    Given,
+    /// Language identification found it.
+    Detected,
+    /// Identification was unreliable, so the analyzer's default language was used.
+    Default,
+    /// Identification found nothing and no default was set.
+    Unknown,
+}
+
+/// The language an article was analysed in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LanguageReport {
+    /// The language (`None` when unknown).
+    pub code: Option<Language>,
+    /// Where it came from.
+    pub source: LanguageSource,
+    /// Identification confidence in [0, 1] (1 when given).
+    pub confidence: f64,
+    /// Whether the analyzer has lexicons for it; when not, only language-independent markers
+    /// and style figures are reported.
+    pub supported: bool,
+}
+
+/// Everything `partipris` found in one article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleReport {
+    pub(crate) id: String,
+    pub(crate) language: LanguageReport,
+    pub(crate) bytes: usize,
+    pub(crate) word_count: usize,
+    pub(crate) sentence_count: usize,
+    pub(crate) paragraph_count: usize,
+    pub(crate) loaded_language_density: f64,
+    pub(crate) categories: Vec<CategoryFigure>,
+    pub(crate) style: StyleFigures,
+    pub(crate) markers: Vec<Marker>,
+    pub(crate) style_markers: Vec<StyleMarker>,
+}
+
+impl ArticleReport {
+    /// The article id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    /// The language the article was analysed in.
+    pub fn language(&self) -> &LanguageReport {
+        &self.language
+    }
+    /// Size of the article text in bytes.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+    /// Number of words.
+    pub fn word_count(&self) -> usize {
+        self.word_count
+    }
+    /// Number of sentences.
+    pub fn sentence_count(&self) -> usize {
+        self.sentence_count
+    }
+    /// Number of paragraphs.
+    pub fn paragraph_count(&self) -> usize {
+        self.paragraph_count
+    }
+    /// Loaded language: the summed weights of markers in loaded categories (all but hedges and
+    /// attribution) per 1,000 words.
+    pub fn loaded_language_density(&self) -> f64 {
+        self.loaded_language_density
+    }
+    /// Per-category counts and densities, in [`Category::ALL`] order.
+    pub fn categories(&self) -> &[CategoryFigure] {
+        &self.categories
+    }
+    /// The figures of one category.
+    pub fn category(&self, category: Category) -> &CategoryFigure {
+        &self.categories[category.index()]
+    }
+    /// Style figures.
+    pub fn style(&self) -> &StyleFigures {
+        &self.style
+    }
+    /// Every lexicon match, in text order.
+    pub fn markers(&self) -> &[Marker] {
+        &self.markers
+    }
+    /// Style markers with spans (scare quotes, rhetorical questions, capitals), in text order.
+    pub fn style_markers(&self) -> &[StyleMarker] {
+        &self.style_markers
+    }
+}

@@ -1,0 +1,482 @@
+//! Tokenization of normalized text into words, numbers and punctuation, sentences and
+//! paragraphs, for French, English and other space-separated languages.
+//!
+//! Every [`Token`] carries both its span in the normalized text (for matching) and its span in
+//! the caller's original text (for reports). French elision (`l'`, `d'`, `qu'`, `jusqu'`...) is
+//! split off as a word of its own; English clitics (`'s`, `n't`, `'re`...) likewise. Hyphenated
+//! compounds (`militaro-sécuritaire`, `États-Unis`) are one word whose parts the lexicon matcher
+//! sees separately. A line break ends a paragraph (and a sentence).
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use crate::normalize::NormalizedText;
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    /// A word, possibly a hyphenated compound or an elided article (`l'`).
+    Word,
+    /// A number (`2024`, `3,5`, `1.5`).
+    Number,
+    /// One punctuation or symbol character.
+    Punct,
+}
+
+/// One token, with its spans in the normalized and the original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    kind: TokenKind,
+    norm_start: usize,
+    norm_end: usize,
+    start: usize,
+    end: usize,
+    sentence: usize,
+    paragraph: usize,
+    flags: u8,
+}
+
+const COMPOUND: u8 = 1;
+const ELISION: u8 = 2;
+const QUOTED: u8 = 4;
+
+impl Token {
+    /// What the token is.
+    pub fn kind(&self) -> TokenKind {
+        self.kind
+    }
+    /// Byte span in the original text.
+    pub fn span(&self) -> Range<usize> {
+        self.start..self.end
+    }
+    /// Start byte offset in the original text.
+    pub fn start(&self) -> usize {
+        self.start
+    }
+    /// End byte offset (exclusive) in the original text.
+    pub fn end(&self) -> usize {
+        self.end
+    }
+    /// Byte span in the normalized text.
+    pub fn norm_span(&self) -> Range<usize> {
+        self.norm_start..self.norm_end
+    }
+    /// Index of the sentence holding the token.
+    pub fn sentence(&self) -> usize {
+        self.sentence
+    }
+    /// Index of the paragraph holding the token.
+    pub fn paragraph(&self) -> usize {
+        self.paragraph
+    }
+    /// Whether the token is a word.
+    pub fn is_word(&self) -> bool {
+        self.kind == TokenKind::Word
+    }
+    /// Whether the word is a hyphenated compound.
+    pub fn is_compound(&self) -> bool {
+        self.flags & COMPOUND != 0
+    }
+    /// Whether the word is an elided article or pronoun (`l'`, `qu'`).
+    pub fn is_elision(&self) -> bool {
+        self.flags & ELISION != 0
+    }
+    /// Whether the token stands inside quotation marks (a quoted voice, not the author's).
+    pub fn is_quoted(&self) -> bool {
+        self.flags & QUOTED != 0
+    }
+}
+
+/// A sentence: its original span and the tokens it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    /// Byte span in the original text.
+    pub span: Range<usize>,
+    /// Indices of its tokens.
+    pub tokens: Range<usize>,
+    /// Index of its paragraph.
+    pub paragraph: usize,
+}
+
+/// A paragraph: its original span and the sentences it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paragraph {
+    /// Byte span in the original text.
+    pub span: Range<usize>,
+    /// Indices of its sentences.
+    pub sentences: Range<usize>,
+}
+
+/// A tokenized text.
+#[derive(Debug, Clone, Default)]
+pub struct Tokens {
+    /// The tokens, in text order.
+    pub tokens: Vec<Token>,
+    /// The sentences, in text order.
+    pub sentences: Vec<Sentence>,
+    /// The paragraphs, in text order.
+    pub paragraphs: Vec<Paragraph>,
+}
+
+/// Prefixes split off as elided words (French and Italian).
+const ELISIONS: &[&str] = &[
+    "l'", "d'", "qu'", "j'", "n'", "s'", "c'", "m'", "t'", "jusqu'", "lorsqu'", "puisqu'",
+    "quoiqu'", "presqu'", "quelqu'", "dell'", "all'", "dall'", "nell'", "sull'", "un'",
+];
+
+/// English clitics split off the end of a word.
+const CLITICS: &[&str] = &["'s", "'re", "'ve", "'ll", "'d", "'m"];
+
+/// Abbreviations after which a full stop does not end a sentence (lowercase, without the dot).
+const ABBREVIATIONS: &[&str] = &[
+    "m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "etc", "cf", "art", "av",
+    "env", "ex", "gén", "col", "lt", "cdt", "sgt", "mr", "mrs", "ms", "prof", "sr", "jr", "vs",
+    "inc", "ltd", "co", "corp", "gen", "capt", "gov", "sen", "rep", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "fig", "vol", "p", "pp",
+];
+
+/// Splits a normalized text into tokens, sentences and paragraphs.
+///
+/// `original` is the text that `normalized` was made from; it is read to tell capitals at
+/// sentence starts and to map spans.
+pub fn tokenize(original: &str, normalized: &NormalizedText) -> Tokens {
+    let mut t = Tokenizer {
+        original,
+        normalized,
+        out: Tokens::default(),
+        sentence_start_token: 0,
+        paragraph_start_sentence: 0,
+        quote_depth: 0,
+        single_quote: false,
+    };
+    t.run();
+    t.out
+}
+
+struct Tokenizer<'a> {
+    original: &'a str,
+    normalized: &'a NormalizedText,
+    out: Tokens,
+    sentence_start_token: usize,
+    paragraph_start_sentence: usize,
+    quote_depth: u32,
+    single_quote: bool,
+}
+
+impl Tokenizer<'_> {
+    fn run(&mut self) {
+        let text = self.normalized.as_str();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let c = match text[i..].chars().next() {
+                Some(c) => c,
+                None => break,
+            };
+            if c == '\n' {
+                self.end_paragraph();
+                i += 1;
+            } else if c.is_whitespace() {
+                i += c.len_utf8();
+            } else if c.is_alphanumeric() {
+                i = self.word(i);
+            } else {
+                self.punct(i, c);
+                i += c.len_utf8();
+            }
+        }
+        self.end_paragraph();
+    }
+
+    /// Scans a word or number starting at `start`; returns where it ends.
+    fn word(&mut self, start: usize) -> usize {
+        let text = self.normalized.as_str();
+        let mut end = start;
+        let mut compound = false;
+        let mut all_digits = true;
+        let mut seg_len = 0usize; // letters since the last inner separator
+        let mut chars = text[start..].char_indices().peekable();
+        while let Some((off, c)) = chars.next() {
+            let next = chars.peek().map(|&(_, n)| n);
+            if c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) {
+                all_digits &= c.is_ascii_digit();
+                seg_len += 1;
+                end = start + off + c.len_utf8();
+                continue;
+            }
+            let next_alnum = next.is_some_and(|n| n.is_alphanumeric());
+            let joins = match c {
+                '-' => next_alnum,
+                '\'' => next.is_some_and(|n| n.is_alphabetic()),
+                '.' | ',' => {
+                    next.is_some_and(|n| n.is_ascii_digit()) && all_digits
+                        || c == '.' && seg_len == 1 && next.is_some_and(|n| n.is_alphabetic())
+                }
+                _ => false,
+            };
+            if !joins {
+                break;
+            }
+            compound |= c == '-';
+            seg_len = 0;
+        }
+        let kind = if all_digits {
+            TokenKind::Number
+        } else {
+            TokenKind::Word
+        };
+        if kind == TokenKind::Word && text[start..end].contains('\'') {
+            self.split_apostrophes(start, end, compound);
+        } else {
+            self.push(kind, start, end, if compound { COMPOUND } else { 0 });
+        }
+        end
+    }
+
+    /// Emits a word holding apostrophes, splitting elided prefixes and English clitics.
+    fn split_apostrophes(&mut self, mut start: usize, end: usize, compound: bool) {
+        let text = self.normalized.as_str();
+        let flags = if compound { COMPOUND } else { 0 };
+        loop {
+            let word = &text[start..end];
+            let elided = word
+                .find('\'')
+                .map(|i| &word[..=i])
+                .filter(|p| ELISIONS.contains(p) && p.len() < word.len());
+            match elided {
+                Some(prefix) => {
+                    self.push(TokenKind::Word, start, start + prefix.len(), ELISION);
+                    start += prefix.len();
+                }
+                None => break,
+            }
+        }
+        let word = &text[start..end];
+        let clitic = if word.ends_with("n't") && word.len() > 3 {
+            Some(3)
+        } else {
+            CLITICS
+                .iter()
+                .find(|c| word.ends_with(*c) && word.len() > c.len())
+                .map(|c| c.len())
+        };
+        match clitic {
+            Some(len) => {
+                self.push(TokenKind::Word, start, end - len, flags);
+                self.push(TokenKind::Word, end - len, end, 0);
+            }
+            None => self.push(TokenKind::Word, start, end, flags),
+        }
+    }
+
+    fn punct(&mut self, at: usize, c: char) {
+        let end = at + c.len_utf8();
+        match c {
+            '«' | '“' | '„' | '‹' => {
+                self.quote_depth += 1;
+                self.push(TokenKind::Punct, at, end, QUOTED);
+            }
+            '»' | '”' | '›' => {
+                self.push(TokenKind::Punct, at, end, QUOTED);
+                self.quote_depth = self.quote_depth.saturating_sub(1);
+            }
+            '"' => {
+                // A straight quote opens after a space or an opening bracket, else closes.
+                let text = self.normalized.as_str();
+                let before = text[..at].chars().next_back();
+                let opens = before.is_none_or(|b| b.is_whitespace() || "([{-".contains(b));
+                if opens {
+                    self.quote_depth += 1;
+                    self.push(TokenKind::Punct, at, end, QUOTED);
+                } else {
+                    self.push(TokenKind::Punct, at, end, QUOTED);
+                    self.quote_depth = self.quote_depth.saturating_sub(1);
+                }
+            }
+            '\'' => {
+                let text = self.normalized.as_str();
+                let before = text[..at].chars().next_back();
+                let after = text[end..].chars().next();
+                let opens = before.is_none_or(|b| b.is_whitespace() || "([{".contains(b))
+                    && after.is_some_and(|a| a.is_alphanumeric());
+                if opens {
+                    self.single_quote = true;
+                    self.push(TokenKind::Punct, at, end, QUOTED);
+                } else {
+                    self.push(TokenKind::Punct, at, end, QUOTED);
+                    self.single_quote = false;
+                }
+            }
+            _ => {
+                self.push(TokenKind::Punct, at, end, 0);
+                if matches!(c, '.' | '!' | '?' | '…') && self.sentence_ends_after(end) {
+                    self.end_sentence();
+                }
+            }
+        }
+    }
+
+    /// Whether terminal punctuation ending at normalized `end` closes the sentence.
+    fn sentence_ends_after(&self, end: usize) -> bool {
+        let text = self.normalized.as_str();
+        let rest = &text[end..];
+        let mut next = rest.chars();
+        let mut skipped = 0;
+        // More terminal punctuation or closing quotes follow: end after them instead.
+        match next.next() {
+            None => return true,
+            Some(c) if matches!(c, '.' | '!' | '?' | '…') => return false,
+            Some(c) if !c.is_whitespace() && !matches!(c, '»' | '”' | '"' | ')' | '\'') => {
+                return false
+            }
+            Some(c) => skipped += c.len_utf8(),
+        }
+        let after = rest[skipped..].trim_start();
+        let first = match after.chars().next() {
+            None => return true,
+            Some(c) => c,
+        };
+        if first.is_alphabetic() {
+            // The next word must start with a capital in the original text.
+            let norm_pos = end + (rest.len() - after.len());
+            let orig = self.normalized.to_original_start(norm_pos);
+            let capital = self
+                .original
+                .get(orig..)
+                .and_then(|s| s.chars().next())
+                .is_some_and(|c| c.is_uppercase());
+            if !capital {
+                return false;
+            }
+        }
+        // A full stop after an abbreviation or an initial does not end the sentence.
+        if text[..end].ends_with('.') {
+            if let Some(prev) = self.out.tokens.iter().rev().nth(1) {
+                if prev.kind == TokenKind::Word && prev.norm_end + 1 == end {
+                    let w = &text[prev.norm_start..prev.norm_end];
+                    if w.chars().count() == 1 || w.contains('.') || ABBREVIATIONS.contains(&w) {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    fn push(&mut self, kind: TokenKind, norm_start: usize, norm_end: usize, flags: u8) {
+        let span = self.normalized.to_original_span(norm_start..norm_end);
+        let quoted = if self.quote_depth > 0 || self.single_quote {
+            QUOTED
+        } else {
+            0
+        };
+        self.out.tokens.push(Token {
+            kind,
+            norm_start,
+            norm_end,
+            start: span.start,
+            end: span.end,
+            sentence: self.out.sentences.len(),
+            paragraph: self.out.paragraphs.len(),
+            flags: flags | quoted,
+        });
+    }
+
+    fn end_sentence(&mut self) {
+        let tokens = self.sentence_start_token..self.out.tokens.len();
+        if tokens.is_empty() {
+            return;
+        }
+        let span = self.out.tokens[tokens.start].start..self.out.tokens[tokens.end - 1].end;
+        self.out.sentences.push(Sentence {
+            span,
+            tokens: tokens.clone(),
+            paragraph: self.out.paragraphs.len(),
+        });
+        self.sentence_start_token = tokens.end;
+    }
+
+    fn end_paragraph(&mut self) {
+        self.end_sentence();
+        self.quote_depth = 0;
+        self.single_quote = false;
+        let sentences = self.paragraph_start_sentence..self.out.sentences.len();
+        if sentences.is_empty() {
+            return;
+        }
+        let span = self.out.sentences[sentences.start].span.start
+            ..self.out.sentences[sentences.end - 1].span.end;
+        self.out.paragraphs.push(Paragraph {
+            span,
+            sentences: sentences.clone(),
+        });
+        self.paragraph_start_sentence = sentences.end;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+
+    fn words(text: &str) -> Vec<String> {
+        let n = normalize(text);
+        tokenize(text, &n)
+            .tokens
+            .iter()
+            .map(|t| text[t.span()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn table() {
+        let cases: &[(&str, &[&str])] = &[
+            ("l'Occident", &["l'", "Occident"]),
+            ("jusqu’à lorsqu'il", &["jusqu’", "à", "lorsqu'", "il"]),
+            ("qu'aujourd'hui", &["qu'", "aujourd'hui"]),
+            ("militaro-sécuritaire", &["militaro-sécuritaire"]),
+            ("Putin's war", &["Putin", "'s", "war"]),
+            ("don't", &["do", "n't"]),
+            ("3,5 % et 2024.", &["3,5", "%", "et", "2024", "."]),
+            ("les U.S. sont", &["les", "U.S", ".", "sont"]),
+            ("«l'œil»", &["«", "l'", "œil", "»"]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(words(text), *want, "tokenizing {text:?}");
+        }
+    }
+
+    #[test]
+    fn sentences_and_paragraphs() {
+        let text = "M. Dupont est venu. Il a parlé ! Pourquoi ?\nNouveau paragraphe. fin";
+        let n = normalize(text);
+        let t = tokenize(text, &n);
+        let sents: Vec<&str> = t.sentences.iter().map(|s| &text[s.span.clone()]).collect();
+        assert_eq!(
+            sents,
+            [
+                "M. Dupont est venu.",
+                "Il a parlé !",
+                "Pourquoi ?",
+                "Nouveau paragraphe. fin"
+            ]
+        );
+        assert_eq!(t.paragraphs.len(), 2);
+    }
+
+    #[test]
+    fn quotes_mark_tokens() {
+        let text = "Il dit « non merci » puis part.";
+        let n = normalize(text);
+        let t = tokenize(text, &n);
+        let quoted: Vec<&str> = t
+            .tokens
+            .iter()
+            .filter(|t| t.is_quoted() && t.is_word())
+            .map(|t| &text[t.span()])
+            .collect();
+        assert_eq!(quoted, ["non", "merci"]);
+    }
+}

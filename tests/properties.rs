@@ -1,0 +1,93 @@
+//! Property tests: `analyze` never panics, every span is a char boundary inside the text, and
+//! normalization offsets are monotonic.
+
+use partipris::normalize::normalize;
+use partipris::{Analyzer, Article};
+use proptest::prelude::*;
+
+/// Characters that stress boundaries: combining marks, emoji and joiners, look-alikes,
+/// ignorables, typographic punctuation, spaces and line breaks.
+fn tricky_char() -> impl Strategy<Value = char> {
+    prop_oneof![
+        4 => proptest::char::range('a', 'z'),
+        1 => proptest::char::range('A', 'Z'),
+        1 => proptest::char::range('\u{0300}', '\u{036F}'),
+        1 => proptest::char::range('\u{1F300}', '\u{1F64F}'),
+        1 => proptest::char::range('\u{0400}', '\u{04FF}'),
+        1 => proptest::char::range('\u{0370}', '\u{03FF}'),
+        1 => proptest::char::range('\u{FF01}', '\u{FF5E}'),
+        1 => proptest::char::range('\u{2000}', '\u{206F}'),
+        1 => proptest::sample::select(vec![
+            ' ', '\n', '\'', '"', '-', '.', '!', '?', ',', '«', '»', '’', '\u{00AD}', '\u{00A0}',
+            '\u{FEFF}', '\u{200D}', 'é', 'É', 'œ', 'ß', 'İ', 'ﬁ', '\u{FDFA}', '\u{0130}', '\u{1E9E}',
+        ]),
+        1 => any::<char>(),
+    ]
+}
+
+fn tricky_string() -> impl Strategy<Value = String> {
+    prop_oneof![
+        proptest::collection::vec(tricky_char(), 0..200).prop_map(|v| v.into_iter().collect()),
+        any::<String>(),
+    ]
+}
+
+fn check_span(text: &str, start: usize, end: usize) -> Result<(), TestCaseError> {
+    prop_assert!(
+        start <= end && end <= text.len(),
+        "span {start}..{end} outside 0..{}",
+        text.len()
+    );
+    prop_assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn analyze_never_panics_and_spans_are_boundaries(text in tricky_string()) {
+        let analyzer = Analyzer::default();
+        match analyzer.analyze(&Article::new("p", text.as_str())) {
+            Ok(report) => {
+                for m in report.markers() {
+                    check_span(&text, m.start(), m.end())?;
+                    prop_assert_eq!(&text[m.span()], m.text());
+                }
+                for s in report.style_markers() {
+                    check_span(&text, s.span().start, s.span().end)?;
+                }
+            }
+            Err(partipris::Error::EmptyText { .. }) => prop_assert!(normalize(&text).as_str().trim().is_empty()),
+            Err(e) => prop_assert!(false, "unexpected error {e}"),
+        }
+    }
+
+    #[test]
+    fn normalization_offsets_are_monotonic_boundaries(text in tricky_string()) {
+        let n = normalize(&text);
+        let norm = n.as_str();
+        let mut last_start = 0;
+        let mut last_end = 0;
+        for p in (0..=norm.len()).filter(|&p| norm.is_char_boundary(p)) {
+            let s = n.to_original_start(p);
+            let e = n.to_original_end(p);
+            prop_assert!(text.is_char_boundary(s) && text.is_char_boundary(e));
+            prop_assert!(s >= last_start && e >= last_end, "not monotonic at {p}");
+            last_start = s;
+            last_end = e;
+        }
+    }
+
+    #[test]
+    fn tokens_map_inside_the_text(text in tricky_string()) {
+        let n = normalize(&text);
+        let t = partipris::tokenize::tokenize(&text, &n);
+        for tok in &t.tokens {
+            check_span(&text, tok.start(), tok.end())?;
+        }
+        for s in &t.sentences {
+            check_span(&text, s.span.start, s.span.end)?;
+        }
+    }
+}
