@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use crate::error::{Error, Result};
-use crate::features::{self, FeatureSpec};
+use crate::features::{self, FeatureSpec, WordClasses};
 use crate::language::{self, Language};
 use crate::lexicon::{Lexicon, Matcher, RawMatch};
 use crate::normalize::normalize;
@@ -180,6 +180,10 @@ impl AnalyzerBuilder {
                 default_language: self.default_language,
                 max_article_bytes: self.max_article_bytes,
                 spec: FeatureSpec::default(),
+                word_classes: language::PROFILES
+                    .iter()
+                    .filter_map(|p| Some((Language::new(p.code).ok()?, WordClasses::new(p))))
+                    .collect(),
             }),
         })
     }
@@ -200,6 +204,7 @@ struct Inner {
     default_language: Option<Language>,
     max_article_bytes: usize,
     spec: FeatureSpec,
+    word_classes: Vec<(Language, WordClasses)>,
 }
 
 impl Default for Analyzer {
@@ -308,9 +313,12 @@ impl Analyzer {
             })
             .collect();
 
-        let profile = language.code.and_then(|l| l.profile());
+        let classes = language
+            .code
+            .and_then(|code| inner.word_classes.iter().find(|(l, _)| *l == code))
+            .map(|(_, c)| c);
         let (style, style_markers, words) =
-            features::style(text, normalized.as_str(), &tokens, profile);
+            features::style(text, normalized.as_str(), &tokens, classes);
         let (categories, loaded) = features::category_figures(&markers, words);
         Ok(ArticleReport {
             id: article.id().to_string(),

@@ -1,7 +1,7 @@
 //! Markers and features: per-category figures from lexicon matches, style figures from tokens,
 //! and the named feature vector ([`FeatureSpec`]) that classifiers consume.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -46,11 +46,52 @@ pub struct StyleFigures {
     pub superlatives: u32,
     /// Average words per sentence.
     pub avg_sentence_words: f64,
-    /// Moving-average type-token ratio over windows of 100 words (plain ratio when shorter).
+    /// Mean segmental type-token ratio: the mean ratio of distinct words over consecutive
+    /// 100-word segments (the plain ratio for shorter texts), so that it does not fall with
+    /// length.
     pub type_token_ratio: f64,
 }
 
-/// Window of the moving-average type-token ratio.
+/// What a listed word is, for the style figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WordClass {
+    FirstPersonPlural,
+    SecondPerson,
+    Superlative,
+    SuperlativeAdverb,
+    SuperlativeArticle,
+}
+
+/// A language's pronoun and superlative lists as one hash table.
+#[derive(Debug)]
+pub(crate) struct WordClasses {
+    map: FxHashMap<&'static str, WordClass>,
+    est_suffix: bool,
+}
+
+impl WordClasses {
+    pub(crate) fn new(p: &Profile) -> WordClasses {
+        let mut map = FxHashMap::default();
+        let lists = [
+            (p.superlative_articles, WordClass::SuperlativeArticle),
+            (p.superlative_adverbs, WordClass::SuperlativeAdverb),
+            (p.superlatives, WordClass::Superlative),
+            (p.second_person, WordClass::SecondPerson),
+            (p.first_person_plural, WordClass::FirstPersonPlural),
+        ];
+        for (list, class) in lists {
+            for w in list {
+                map.insert(*w, class);
+            }
+        }
+        WordClasses {
+            map,
+            est_suffix: p.est_suffix,
+        }
+    }
+}
+
+/// Segment length of the mean segmental type-token ratio.
 const TTR_WINDOW: usize = 100;
 
 /// Per-category figures from the markers.
@@ -91,29 +132,36 @@ pub(crate) fn style(
     original: &str,
     normalized: &str,
     tokens: &Tokens,
-    profile: Option<&Profile>,
+    classes: Option<&WordClasses>,
 ) -> (StyleFigures, Vec<StyleMarker>, usize) {
     let mut s = StyleFigures::default();
     let mut markers = Vec::new();
     let toks = &tokens.tokens;
     let mut words = 0usize;
     let mut quoted_words = 0usize;
-    let mut window: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut segment: FxHashSet<u64> = FxHashSet::default();
+    let mut previous = None;
     let mut ttr_sum = 0.0;
-    let mut ttr_windows = 0usize;
-    let mut word_slices: Vec<&str> = Vec::new();
-    for (i, t) in toks.iter().enumerate() {
+    let mut ttr_segments = 0usize;
+    for t in toks {
         let norm = &normalized[t.norm_span()];
         match t.kind() {
             TokenKind::Word => {
                 words += 1;
-                word_slices.push(norm);
+                segment.insert(word_hash(norm));
+                if words % TTR_WINDOW == 0 {
+                    ttr_sum += segment.len() as f64 / TTR_WINDOW as f64;
+                    ttr_segments += 1;
+                    segment.clear();
+                }
                 if t.is_quoted() {
                     quoted_words += 1;
                 }
                 let orig = &original[t.span()];
-                let letters = orig.chars().filter(|c| c.is_alphabetic()).count();
-                if letters >= 5 && !orig.chars().any(|c| c.is_lowercase()) {
+                if orig.chars().next().is_some_and(char::is_uppercase)
+                    && orig.chars().filter(|c| c.is_alphabetic()).count() >= 5
+                    && !orig.chars().any(char::is_lowercase)
+                {
                     s.all_caps_words += 1;
                     markers.push(StyleMarker {
                         kind: StyleKind::AllCaps,
@@ -121,22 +169,23 @@ pub(crate) fn style(
                         end: t.end(),
                     });
                 }
-                if let Some(p) = profile {
-                    if !t.is_quoted() {
-                        if p.first_person_plural.contains(&norm) {
-                            s.first_person_plural += 1;
-                        } else if p.second_person.contains(&norm) {
-                            s.second_person += 1;
+                if let Some(c) = classes {
+                    let class = c.map.get(norm).copied();
+                    match class {
+                        Some(WordClass::FirstPersonPlural) if !t.is_quoted() => {
+                            s.first_person_plural += 1
                         }
+                        Some(WordClass::SecondPerson) if !t.is_quoted() => s.second_person += 1,
+                        Some(WordClass::Superlative) => s.superlatives += 1,
+                        Some(WordClass::SuperlativeAdverb)
+                            if previous == Some(WordClass::SuperlativeArticle) =>
+                        {
+                            s.superlatives += 1
+                        }
+                        None if c.est_suffix && is_est_superlative(norm) => s.superlatives += 1,
+                        _ => {}
                     }
-                    if is_superlative(
-                        p,
-                        norm,
-                        toks.get(i.wrapping_sub(1))
-                            .map(|t| &normalized[t.norm_span()]),
-                    ) {
-                        s.superlatives += 1;
-                    }
+                    previous = class;
                 }
             }
             TokenKind::Punct => match norm {
@@ -196,35 +245,13 @@ pub(crate) fn style(
         }
     }
     markers.sort_by_key(|m| (m.start, m.end));
-    // Moving-average type-token ratio.
-    if word_slices.len() <= TTR_WINDOW {
-        let mut distinct: Vec<&str> = word_slices.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        s.type_token_ratio = if words == 0 {
-            0.0
-        } else {
-            distinct.len() as f64 / words as f64
-        };
+    s.type_token_ratio = if ttr_segments > 0 {
+        ttr_sum / ttr_segments as f64
+    } else if words > 0 {
+        segment.len() as f64 / words as f64
     } else {
-        for (i, w) in word_slices.iter().enumerate() {
-            *window.entry(w).or_insert(0) += 1;
-            if i >= TTR_WINDOW {
-                let old = word_slices[i - TTR_WINDOW];
-                if let Some(c) = window.get_mut(old) {
-                    *c -= 1;
-                    if *c == 0 {
-                        window.remove(old);
-                    }
-                }
-            }
-            if i + 1 >= TTR_WINDOW {
-                ttr_sum += window.len() as f64 / TTR_WINDOW as f64;
-                ttr_windows += 1;
-            }
-        }
-        s.type_token_ratio = ttr_sum / ttr_windows.max(1) as f64;
-    }
+        0.0
+    };
     s.quoted_word_share = if words == 0 {
         0.0
     } else {
@@ -238,23 +265,23 @@ pub(crate) fn style(
     (s, markers, words)
 }
 
+/// Words longer than this are not taken for `-est` superlatives.
+const MAX_LISTED_WORD: usize = 16;
+
 fn is_quote(p: &str) -> bool {
     matches!(p, "«" | "»" | "“" | "”" | "„" | "\"" | "'" | "‹" | "›")
 }
 
-fn is_superlative(p: &Profile, word: &str, previous: Option<&str>) -> bool {
-    if p.superlatives.contains(&word) {
-        return true;
-    }
-    if p.superlative_adverbs.contains(&word)
-        && previous.is_some_and(|w| p.superlative_articles.contains(&w))
-    {
-        return true;
-    }
-    p.est_suffix
-        && word.len() >= 6
+fn is_est_superlative(word: &str) -> bool {
+    word.len() >= 6
+        && word.len() <= MAX_LISTED_WORD
         && word.ends_with("est")
         && !EST_NOT_SUPERLATIVE.iter().any(|x| word.ends_with(x))
+}
+
+fn word_hash(word: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(word)
 }
 
 /// English words in `-est` that are not superlatives.

@@ -91,6 +91,16 @@ impl NormalizedText {
         start..end
     }
 
+    /// A mapper for spans given in increasing order (as a tokenizer produces them): the same
+    /// results as [`NormalizedText::to_original_span`], in amortized constant time.
+    pub fn span_mapper(&self) -> SpanMapper<'_> {
+        SpanMapper {
+            text: self,
+            start_idx: 0,
+            end_idx: 0,
+        }
+    }
+
     /// Position in the original text of `pos`, which lies in an unedited stretch after the
     /// first `idx` edits.
     fn shifted(&self, idx: usize, pos: usize) -> usize {
@@ -99,6 +109,48 @@ impl NormalizedText {
             None => pos,
         };
         mapped.min(self.original_len)
+    }
+}
+
+/// Maps spans whose starts and ends never decrease to the original text (see
+/// [`NormalizedText::span_mapper`]). A span out of order is mapped correctly, only slower.
+#[derive(Debug, Clone)]
+pub struct SpanMapper<'a> {
+    text: &'a NormalizedText,
+    start_idx: usize,
+    end_idx: usize,
+}
+
+impl SpanMapper<'_> {
+    /// Maps a normalized span to the original text, like [`NormalizedText::to_original_span`].
+    pub fn map(&mut self, span: Range<usize>) -> Range<usize> {
+        let edits = &self.text.edits;
+        if self.start_idx > 0 && edits[self.start_idx - 1].norm_end > span.start
+            || self.end_idx > 0 && edits[self.end_idx - 1].norm_end >= span.end
+        {
+            return self.text.to_original_span(span);
+        }
+        while edits
+            .get(self.start_idx)
+            .is_some_and(|e| e.norm_end <= span.start)
+        {
+            self.start_idx += 1;
+        }
+        while edits
+            .get(self.end_idx)
+            .is_some_and(|e| e.norm_end < span.end)
+        {
+            self.end_idx += 1;
+        }
+        let start = match edits.get(self.start_idx) {
+            Some(e) if e.norm_start <= span.start => e.orig_start,
+            _ => self.text.shifted(self.start_idx, span.start),
+        };
+        let end = match edits.get(self.end_idx) {
+            Some(e) if e.norm_start < span.end => e.orig_end,
+            _ => self.text.shifted(self.end_idx, span.end),
+        };
+        start..end.max(start)
     }
 }
 
@@ -128,7 +180,7 @@ pub fn normalize(original: &str) -> NormalizedText {
         };
         let mut seg_len = first.len_utf8();
         for (off, c) in chars {
-            if is_combining_mark(c) {
+            if !c.is_ascii() && is_combining_mark(c) {
                 seg_len = off + c.len_utf8();
             } else {
                 break;
@@ -161,6 +213,10 @@ pub fn normalize(original: &str) -> NormalizedText {
 /// Normalizes one segment (a character and the combining marks after it) onto `out`.
 fn normalize_segment(first: char, seg: &str, out: &mut String) {
     if seg.len() == first.len_utf8() {
+        if let Some(lower) = latin_fast_lowercase(first) {
+            out.push(lower);
+            return;
+        }
         if let Some(mapped) = fold_punctuation(first) {
             if let Some(m) = mapped {
                 out.push(m);
@@ -178,6 +234,20 @@ fn normalize_segment(first: char, seg: &str, out: &mut String) {
             Some(None) => {}
             None => out.extend(c.to_lowercase()),
         }
+    }
+}
+
+/// Lowercase of a Latin-1 or Latin Extended-A letter that NFKC leaves alone and whose lowercase
+/// has the same UTF-8 length (é, È, ç, œ, ł...): the common non-ASCII case in European text.
+fn latin_fast_lowercase(c: char) -> Option<char> {
+    match c {
+        'à'..='ÿ' if c != '÷' => Some(c),
+        'À'..='Þ' if c != '×' => char::from_u32(c as u32 + 0x20),
+        '\u{0100}'..='\u{012F}'
+        | '\u{0134}'..='\u{013E}'
+        | '\u{0141}'..='\u{0148}'
+        | '\u{014A}'..='\u{017E}' => c.to_lowercase().next(),
+        _ => None,
     }
 }
 

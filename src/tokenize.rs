@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use crate::normalize::NormalizedText;
+use crate::normalize::{NormalizedText, SpanMapper};
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -137,6 +137,18 @@ const ABBREVIATIONS: &[&str] = &[
     "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "fig", "vol", "p", "pp",
 ];
 
+/// Whether `c` continues a word: a letter, a digit or a combining mark (with fast paths for
+/// ASCII and the Latin letters of European languages).
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    matches!(c, 'À'..='ÿ' if c != '×' && c != '÷')
+        || matches!(c, '\u{0100}'..='\u{024F}')
+        || c.is_alphanumeric()
+        || unicode_normalization::char::is_combining_mark(c)
+}
+
 /// Splits a normalized text into tokens, sentences and paragraphs.
 ///
 /// `original` is the text that `normalized` was made from; it is read to tell capitals at
@@ -145,6 +157,7 @@ pub fn tokenize(original: &str, normalized: &NormalizedText) -> Tokens {
     let mut t = Tokenizer {
         original,
         normalized,
+        mapper: normalized.span_mapper(),
         out: Tokens::default(),
         sentence_start_token: 0,
         paragraph_start_sentence: 0,
@@ -158,6 +171,7 @@ pub fn tokenize(original: &str, normalized: &NormalizedText) -> Tokens {
 struct Tokenizer<'a> {
     original: &'a str,
     normalized: &'a NormalizedText,
+    mapper: SpanMapper<'a>,
     out: Tokens,
     sentence_start_token: usize,
     paragraph_start_sentence: usize,
@@ -171,16 +185,20 @@ impl Tokenizer<'_> {
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            let c = match text[i..].chars().next() {
-                Some(c) => c,
-                None => break,
+            let c = if bytes[i] < 0x80 {
+                bytes[i] as char
+            } else {
+                match text[i..].chars().next() {
+                    Some(c) => c,
+                    None => break,
+                }
             };
             if c == '\n' {
                 self.end_paragraph();
                 i += 1;
             } else if c.is_whitespace() {
                 i += c.len_utf8();
-            } else if c.is_alphanumeric() {
+            } else if is_word_char(c) && !unicode_normalization::char::is_combining_mark(c) {
                 i = self.word(i);
             } else {
                 self.punct(i, c);
@@ -193,22 +211,30 @@ impl Tokenizer<'_> {
     /// Scans a word or number starting at `start`; returns where it ends.
     fn word(&mut self, start: usize) -> usize {
         let text = self.normalized.as_str();
+        let bytes = text.as_bytes();
         let mut end = start;
         let mut compound = false;
         let mut all_digits = true;
-        let mut seg_len = 0usize; // letters since the last inner separator
-        let mut chars = text[start..].char_indices().peekable();
-        while let Some((off, c)) = chars.next() {
-            let next = chars.peek().map(|&(_, n)| n);
-            if c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) {
-                all_digits &= c.is_ascii_digit();
+        let mut seg_len = 0usize; // characters since the last inner separator
+        loop {
+            // ASCII letters and digits: the common case, byte by byte.
+            while let Some(&b) = bytes.get(end).filter(|b| b.is_ascii_alphanumeric()) {
+                all_digits &= b.is_ascii_digit();
                 seg_len += 1;
-                end = start + off + c.len_utf8();
+                end += 1;
+            }
+            let Some(c) = text[end..].chars().next() else {
+                break;
+            };
+            if is_word_char(c) {
+                all_digits = false;
+                seg_len += 1;
+                end += c.len_utf8();
                 continue;
             }
-            let next_alnum = next.is_some_and(|n| n.is_alphanumeric());
+            let next = text[end + c.len_utf8()..].chars().next();
             let joins = match c {
-                '-' => next_alnum,
+                '-' => next.is_some_and(|n| n.is_alphanumeric()),
                 '\'' => next.is_some_and(|n| n.is_alphabetic()),
                 '.' | ',' => {
                     next.is_some_and(|n| n.is_ascii_digit()) && all_digits
@@ -221,6 +247,7 @@ impl Tokenizer<'_> {
             }
             compound |= c == '-';
             seg_len = 0;
+            end += c.len_utf8();
         }
         let kind = if all_digits {
             TokenKind::Number
@@ -366,7 +393,7 @@ impl Tokenizer<'_> {
     }
 
     fn push(&mut self, kind: TokenKind, norm_start: usize, norm_end: usize, flags: u8) {
-        let span = self.normalized.to_original_span(norm_start..norm_end);
+        let span = self.mapper.map(norm_start..norm_end);
         let quoted = if self.quote_depth > 0 || self.single_quote {
             QUOTED
         } else {

@@ -142,6 +142,7 @@ impl Matcher {
         if !pattern_strings.is_empty() {
             let ac = AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .build(&pattern_strings)
                 .map_err(|e| Error::Config(format!("cannot build the lexicon automaton: {e}")))?;
             m.automaton = Some(ac);
@@ -223,20 +224,26 @@ impl Matcher {
         let cache = self.cache.get_or(|| RefCell::new(FxHashMap::default()));
         let mut cache = cache.borrow_mut();
         let mut last_sentence = usize::MAX;
+        let mut last_unknown = false;
         for (ti, token) in tokens.iter().enumerate() {
-            if token.sentence() != last_sentence {
-                last_sentence = token.sentence();
-                push_barrier(&mut units, &mut stream, token, ti);
-            }
             let slice = &text[token.norm_span()];
+            let barrier = token.sentence() != last_sentence
+                || token.kind() == TokenKind::Punct && is_barrier(slice);
+            last_sentence = token.sentence();
+            if barrier {
+                push_barrier(&mut units, &mut stream, token, ti);
+                last_unknown = false;
+            }
             if token.kind() == TokenKind::Punct {
-                if is_barrier(slice) {
-                    push_barrier(&mut units, &mut stream, token, ti);
-                }
                 continue;
             }
             let mut offset = token.norm_span().start;
-            for part in slice.split('-') {
+            let parts = if token.is_compound() {
+                Either::Parts(slice.split('-'))
+            } else {
+                Either::One(Some(slice))
+            };
+            for part in parts {
                 let start = offset;
                 offset += part.len() + 1;
                 if part.is_empty() {
@@ -254,6 +261,11 @@ impl Matcher {
                         id
                     }
                 };
+                // No phrase holds an unknown word: a run of them is one unit.
+                if id == UNKNOWN && last_unknown {
+                    continue;
+                }
+                last_unknown = id == UNKNOWN;
                 units.push(Unit {
                     norm_start: start,
                     norm_end: start + part.len(),
@@ -273,6 +285,22 @@ impl Matcher {
                 norm_end: b.norm_end,
                 token: a.token,
             });
+        }
+    }
+}
+
+/// The parts of a word: itself, or the parts of a hyphenated compound.
+enum Either<'a> {
+    One(Option<&'a str>),
+    Parts(std::str::Split<'a, char>),
+}
+
+impl<'a> Iterator for Either<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        match self {
+            Either::One(one) => one.take(),
+            Either::Parts(parts) => parts.next(),
         }
     }
 }
