@@ -1,7 +1,7 @@
 //! Markers and features: per-category figures from lexicon matches, style figures from tokens,
 //! and the named feature vector ([`FeatureSpec`]) that classifiers consume.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -65,7 +65,8 @@ enum WordClass {
 /// A language's pronoun and superlative lists as one hash table.
 #[derive(Debug)]
 pub(crate) struct WordClasses {
-    map: FxHashMap<&'static str, WordClass>,
+    /// Word hash ([`word_hash`]) → (word, class).
+    map: FxHashMap<u64, (&'static str, WordClass)>,
     est_suffix: bool,
 }
 
@@ -81,7 +82,7 @@ impl WordClasses {
         ];
         for (list, class) in lists {
             for w in list {
-                map.insert(*w, class);
+                map.insert(word_hash(w), (*w, class));
             }
         }
         WordClasses {
@@ -139,7 +140,7 @@ pub(crate) fn style(
     let toks = &tokens.tokens;
     let mut words = 0usize;
     let mut quoted_words = 0usize;
-    let mut segment: FxHashSet<u64> = FxHashSet::default();
+    let mut segment: Vec<u64> = Vec::with_capacity(TTR_WINDOW);
     let mut previous = None;
     let mut ttr_sum = 0.0;
     let mut ttr_segments = 0usize;
@@ -148,9 +149,10 @@ pub(crate) fn style(
         match t.kind() {
             TokenKind::Word => {
                 words += 1;
-                segment.insert(word_hash(norm));
-                if words % TTR_WINDOW == 0 {
-                    ttr_sum += segment.len() as f64 / TTR_WINDOW as f64;
+                let hash = word_hash(norm);
+                segment.push(hash);
+                if segment.len() == TTR_WINDOW {
+                    ttr_sum += distinct(&mut segment) as f64 / TTR_WINDOW as f64;
                     ttr_segments += 1;
                     segment.clear();
                 }
@@ -170,7 +172,11 @@ pub(crate) fn style(
                     });
                 }
                 if let Some(c) = classes {
-                    let class = c.map.get(norm).copied();
+                    let class = c
+                        .map
+                        .get(&hash)
+                        .filter(|(w, _)| *w == norm)
+                        .map(|&(_, class)| class);
                     match class {
                         Some(WordClass::FirstPersonPlural) if !t.is_quoted() => {
                             s.first_person_plural += 1
@@ -248,7 +254,7 @@ pub(crate) fn style(
     s.type_token_ratio = if ttr_segments > 0 {
         ttr_sum / ttr_segments as f64
     } else if words > 0 {
-        segment.len() as f64 / words as f64
+        distinct(&mut segment) as f64 / words as f64
     } else {
         0.0
     };
@@ -277,6 +283,15 @@ fn is_est_superlative(word: &str) -> bool {
         && word.len() <= MAX_LISTED_WORD
         && word.ends_with("est")
         && !EST_NOT_SUPERLATIVE.iter().any(|x| word.ends_with(x))
+}
+
+/// Number of distinct values (sorts them).
+fn distinct(hashes: &mut [u64]) -> usize {
+    if hashes.is_empty() {
+        return 0;
+    }
+    hashes.sort_unstable();
+    1 + hashes.windows(2).filter(|w| w[0] != w[1]).count()
 }
 
 fn word_hash(word: &str) -> u64 {

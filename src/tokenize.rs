@@ -158,7 +158,11 @@ pub fn tokenize(original: &str, normalized: &NormalizedText) -> Tokens {
         original,
         normalized,
         mapper: normalized.span_mapper(),
-        out: Tokens::default(),
+        out: Tokens {
+            tokens: Vec::with_capacity(normalized.as_str().len() / 5 + 1),
+            sentences: Vec::with_capacity(normalized.as_str().len() / 100 + 1),
+            paragraphs: Vec::new(),
+        },
         sentence_start_token: 0,
         paragraph_start_sentence: 0,
         quote_depth: 0,
@@ -198,7 +202,9 @@ impl Tokenizer<'_> {
                 i += 1;
             } else if c.is_whitespace() {
                 i += c.len_utf8();
-            } else if is_word_char(c) && !unicode_normalization::char::is_combining_mark(c) {
+            } else if is_word_char(c)
+                && (c.is_ascii() || !unicode_normalization::char::is_combining_mark(c))
+            {
                 i = self.word(i);
             } else {
                 self.punct(i, c);
@@ -214,6 +220,7 @@ impl Tokenizer<'_> {
         let bytes = text.as_bytes();
         let mut end = start;
         let mut compound = false;
+        let mut apostrophe = false;
         let mut all_digits = true;
         let mut seg_len = 0usize; // characters since the last inner separator
         loop {
@@ -246,6 +253,7 @@ impl Tokenizer<'_> {
                 break;
             }
             compound |= c == '-';
+            apostrophe |= c == '\'';
             seg_len = 0;
             end += c.len_utf8();
         }
@@ -254,7 +262,7 @@ impl Tokenizer<'_> {
         } else {
             TokenKind::Word
         };
-        if kind == TokenKind::Word && text[start..end].contains('\'') {
+        if apostrophe {
             self.split_apostrophes(start, end, compound);
         } else {
             self.push(kind, start, end, if compound { COMPOUND } else { 0 });
@@ -354,7 +362,7 @@ impl Tokenizer<'_> {
         // More terminal punctuation or closing quotes follow: end after them instead.
         match next.next() {
             None => return true,
-            Some(c) if matches!(c, '.' | '!' | '?' | '…') => return false,
+            Some('.' | '!' | '?' | '…') => return false,
             Some(c) if !c.is_whitespace() && !matches!(c, '»' | '”' | '"' | ')' | '\'') => {
                 return false
             }

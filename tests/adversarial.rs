@@ -16,8 +16,11 @@ const TERMS: &[&str] = &[
     "establishment otanesque",
 ];
 
-/// (name, rewrite) pairs.
-fn rewrites() -> Vec<(&'static str, fn(&str) -> String)> {
+/// A named rewrite of a term.
+type Rewrite = (&'static str, fn(&str) -> String);
+
+/// The rewrites.
+fn rewrites() -> Vec<Rewrite> {
     vec![
         ("soft hyphen inside a word", |t| {
             let mut out = String::new();
