@@ -16,6 +16,9 @@ use crate::tokenize::tokenize;
 /// Default limit on an article's size: 16 MiB.
 pub const DEFAULT_MAX_ARTICLE_BYTES: usize = 16 << 20;
 
+/// The largest limit [`AnalyzerBuilder::max_article_bytes`] accepts: 1 GiB.
+pub const MAX_ARTICLE_BYTES_LIMIT: usize = 1 << 30;
+
 /// An article to analyse: an id, its text, and optionally its language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Article<'a> {
@@ -129,8 +132,11 @@ impl AnalyzerBuilder {
 
     /// Loads the lexicons and builds the analyzer.
     pub fn build(self) -> Result<Analyzer> {
-        if self.max_article_bytes == 0 {
-            return Err(Error::Config("max_article_bytes must be positive".into()));
+        if self.max_article_bytes == 0 || self.max_article_bytes > MAX_ARTICLE_BYTES_LIMIT {
+            return Err(Error::Config(format!(
+                "max_article_bytes must be in 1..={MAX_ARTICLE_BYTES_LIMIT}, not {}",
+                self.max_article_bytes
+            )));
         }
         let mut lexicons = self.lexicons;
         for path in &self.lexicon_files {

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use crate::language::Profile;
 use crate::lexicon::Category;
 use crate::report::{ArticleReport, Marker, StyleKind, StyleMarker};
-use crate::tokenize::{TokenKind, Tokens};
+use crate::tokenize::{word_hash, TokenKind, Tokens};
 
 /// Counts and density of one lexicon category in an article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,6 +67,8 @@ enum WordClass {
 pub(crate) struct WordClasses {
     /// Word hash ([`word_hash`]) → (word, class).
     map: FxHashMap<u64, (&'static str, WordClass)>,
+    /// Length in bytes of the longest listed word: longer words skip the look-up.
+    longest: usize,
     est_suffix: bool,
 }
 
@@ -86,6 +88,7 @@ impl WordClasses {
             }
         }
         WordClasses {
+            longest: map.values().map(|(w, _)| w.len()).max().unwrap_or(0),
             map,
             est_suffix: p.est_suffix,
         }
@@ -140,7 +143,7 @@ pub(crate) fn style(
     let toks = &tokens.tokens;
     let mut words = 0usize;
     let mut quoted_words = 0usize;
-    let mut segment: Vec<u64> = Vec::with_capacity(TTR_WINDOW);
+    let mut segment = SegmentSet::default();
     let mut previous = None;
     let mut ttr_sum = 0.0;
     let mut ttr_segments = 0usize;
@@ -149,18 +152,20 @@ pub(crate) fn style(
         match t.kind() {
             TokenKind::Word => {
                 words += 1;
-                let hash = word_hash(norm);
-                segment.push(hash);
-                if segment.len() == TTR_WINDOW {
-                    ttr_sum += distinct(&mut segment) as f64 / TTR_WINDOW as f64;
+                let hash = t.hash();
+                segment.insert(hash);
+                if words % TTR_WINDOW == 0 {
+                    ttr_sum += segment.distinct() as f64 / TTR_WINDOW as f64;
                     ttr_segments += 1;
                     segment.clear();
                 }
                 if t.is_quoted() {
                     quoted_words += 1;
                 }
+                let first = original.as_bytes().get(t.start()).copied().unwrap_or(0);
                 let orig = &original[t.span()];
-                if orig.chars().next().is_some_and(char::is_uppercase)
+                if !first.is_ascii_lowercase()
+                    && orig.chars().next().is_some_and(char::is_uppercase)
                     && orig.chars().filter(|c| c.is_alphabetic()).count() >= 5
                     && !orig.chars().any(char::is_lowercase)
                 {
@@ -172,11 +177,14 @@ pub(crate) fn style(
                     });
                 }
                 if let Some(c) = classes {
-                    let class = c
-                        .map
-                        .get(&hash)
-                        .filter(|(w, _)| *w == norm)
-                        .map(|&(_, class)| class);
+                    let class = if norm.len() <= c.longest {
+                        c.map
+                            .get(&hash)
+                            .filter(|(w, _)| *w == norm)
+                            .map(|&(_, class)| class)
+                    } else {
+                        None
+                    };
                     match class {
                         Some(WordClass::FirstPersonPlural) if !t.is_quoted() => {
                             s.first_person_plural += 1
@@ -240,8 +248,7 @@ pub(crate) fn style(
             .rev()
             .find(|t| !is_quote(&normalized[t.norm_span()]))
             .is_some_and(|t| &normalized[t.norm_span()] == "?");
-        let author_voice = st.iter().filter(|t| t.is_word()).all(|t| !t.is_quoted());
-        if ends_with_question && author_voice {
+        if ends_with_question && st.iter().all(|t| !(t.is_word() && t.is_quoted())) {
             s.rhetorical_questions += 1;
             markers.push(StyleMarker {
                 kind: StyleKind::RhetoricalQuestion,
@@ -254,7 +261,7 @@ pub(crate) fn style(
     s.type_token_ratio = if ttr_segments > 0 {
         ttr_sum / ttr_segments as f64
     } else if words > 0 {
-        distinct(&mut segment) as f64 / words as f64
+        segment.distinct() as f64 / words as f64
     } else {
         0.0
     };
@@ -285,18 +292,49 @@ fn is_est_superlative(word: &str) -> bool {
         && !EST_NOT_SUPERLATIVE.iter().any(|x| word.ends_with(x))
 }
 
-/// Number of distinct values (sorts them).
-fn distinct(hashes: &mut [u64]) -> usize {
-    if hashes.is_empty() {
-        return 0;
-    }
-    hashes.sort_unstable();
-    1 + hashes.windows(2).filter(|w| w[0] != w[1]).count()
+/// The distinct word hashes of one type-token segment: an open-addressing set with room for
+/// [`TTR_WINDOW`] words, cleared slot by slot.
+struct SegmentSet {
+    slots: [u64; 256],
+    used: Vec<usize>,
 }
 
-fn word_hash(word: &str) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault};
-    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(word)
+impl Default for SegmentSet {
+    fn default() -> Self {
+        SegmentSet {
+            slots: [0; 256],
+            used: Vec::with_capacity(TTR_WINDOW),
+        }
+    }
+}
+
+impl SegmentSet {
+    fn insert(&mut self, hash: u64) {
+        let key = hash | 1; // 0 marks an empty slot
+        let mut i = (key >> 56) as usize;
+        loop {
+            match self.slots[i] {
+                0 => {
+                    self.slots[i] = key;
+                    self.used.push(i);
+                    return;
+                }
+                k if k == key => return,
+                _ => i = (i + 1) & 255,
+            }
+        }
+    }
+
+    fn distinct(&self) -> usize {
+        self.used.len()
+    }
+
+    fn clear(&mut self) {
+        for &i in &self.used {
+            self.slots[i] = 0;
+        }
+        self.used.clear();
+    }
 }
 
 /// English words in `-est` that are not superlatives.

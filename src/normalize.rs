@@ -125,6 +125,9 @@ impl SpanMapper<'_> {
     /// Maps a normalized span to the original text, like [`NormalizedText::to_original_span`].
     pub fn map(&mut self, span: Range<usize>) -> Range<usize> {
         let edits = &self.text.edits;
+        if edits.is_empty() {
+            return span;
+        }
         if self.start_idx > 0 && edits[self.start_idx - 1].norm_end > span.start
             || self.end_idx > 0 && edits[self.end_idx - 1].norm_end >= span.end
         {
@@ -161,16 +164,23 @@ pub fn normalize(original: &str) -> NormalizedText {
     let mut edits = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        // ASCII fast path: the next byte is ASCII too, so no combining mark follows.
-        if b < 0x80 && bytes.get(i + 1).is_none_or(|n| *n < 0x80) {
-            text.push(if b == b'`' {
-                '\''
-            } else {
-                b.to_ascii_lowercase() as char
-            });
-            i += 1;
-            continue;
+        // ASCII fast path: a run of ASCII bytes, less its last byte when a non-ASCII character
+        // (perhaps a combining mark) follows, is copied and lowercased in place.
+        if bytes[i] < 0x80 && bytes[i] != b'`' {
+            let mut j = i + 1;
+            while j < bytes.len() && bytes[j] < 0x80 && bytes[j] != b'`' {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] >= 0x80 {
+                j -= 1;
+            }
+            if j > i {
+                let start = text.len();
+                text.push_str(&original[i..j]);
+                text[start..].make_ascii_lowercase();
+                i = j;
+                continue;
+            }
         }
         let rest = &original[i..];
         let mut chars = rest.char_indices();
@@ -242,6 +252,7 @@ fn normalize_segment(first: char, seg: &str, out: &mut String) {
 fn latin_fast_lowercase(c: char) -> Option<char> {
     match c {
         'à'..='ÿ' if c != '÷' => Some(c),
+        '«' | '»' => Some(c),
         'À'..='Þ' if c != '×' => char::from_u32(c as u32 + 0x20),
         '\u{0100}'..='\u{012F}'
         | '\u{0134}'..='\u{013E}'

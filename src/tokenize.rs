@@ -28,13 +28,16 @@ pub enum TokenKind {
 /// One token, with its spans in the normalized and the original text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
+    // Offsets are u32 to keep a token at 40 bytes: the stages after tokenization stream over
+    // the token vector several times. Texts are limited to 4 GiB (see [`tokenize`]).
+    hash: u64,
+    norm_start: u32,
+    norm_end: u32,
+    start: u32,
+    end: u32,
+    sentence: u32,
+    paragraph: u32,
     kind: TokenKind,
-    norm_start: usize,
-    norm_end: usize,
-    start: usize,
-    end: usize,
-    sentence: usize,
-    paragraph: usize,
     flags: u8,
 }
 
@@ -49,27 +52,27 @@ impl Token {
     }
     /// Byte span in the original text.
     pub fn span(&self) -> Range<usize> {
-        self.start..self.end
+        self.start as usize..self.end as usize
     }
     /// Start byte offset in the original text.
     pub fn start(&self) -> usize {
-        self.start
+        self.start as usize
     }
     /// End byte offset (exclusive) in the original text.
     pub fn end(&self) -> usize {
-        self.end
+        self.end as usize
     }
     /// Byte span in the normalized text.
     pub fn norm_span(&self) -> Range<usize> {
-        self.norm_start..self.norm_end
+        self.norm_start as usize..self.norm_end as usize
     }
     /// Index of the sentence holding the token.
     pub fn sentence(&self) -> usize {
-        self.sentence
+        self.sentence as usize
     }
     /// Index of the paragraph holding the token.
     pub fn paragraph(&self) -> usize {
-        self.paragraph
+        self.paragraph as usize
     }
     /// Whether the token is a word.
     pub fn is_word(&self) -> bool {
@@ -87,6 +90,18 @@ impl Token {
     pub fn is_quoted(&self) -> bool {
         self.flags & QUOTED != 0
     }
+    /// [`word_hash`] of the token's normalized text (0 for punctuation): later stages key their
+    /// look-up tables by it instead of hashing the word again.
+    pub fn hash(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// The hash of a normalized word that [`Token::hash`] holds (FxHash: fast, not
+/// collision-resistant, so tables keyed by it still compare the words).
+pub fn word_hash(word: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(word)
 }
 
 /// A sentence: its original span and the tokens it holds.
@@ -152,7 +167,8 @@ fn is_word_char(c: char) -> bool {
 /// Splits a normalized text into tokens, sentences and paragraphs.
 ///
 /// `original` is the text that `normalized` was made from; it is read to tell capitals at
-/// sentence starts and to map spans.
+/// sentence starts and to map spans. Texts are tokenized up to 4 GiB (the analyzer refuses far
+/// smaller ones, see [`crate::AnalyzerBuilder::max_article_bytes`]).
 pub fn tokenize(original: &str, normalized: &NormalizedText) -> Tokens {
     let mut t = Tokenizer {
         original,
@@ -189,6 +205,10 @@ impl Tokenizer<'_> {
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
+            if bytes[i] == b' ' {
+                i += 1;
+                continue;
+            }
             let c = if bytes[i] < 0x80 {
                 bytes[i] as char
             } else {
@@ -230,6 +250,12 @@ impl Tokenizer<'_> {
                 seg_len += 1;
                 end += 1;
             }
+            match bytes.get(end) {
+                None => break,
+                Some(b'-' | b'\'' | b'.' | b',') => {}
+                Some(&b) if b < 0x80 => break,
+                Some(_) => {}
+            }
             let Some(c) = text[end..].chars().next() else {
                 break;
             };
@@ -239,13 +265,13 @@ impl Tokenizer<'_> {
                 end += c.len_utf8();
                 continue;
             }
-            let next = text[end + c.len_utf8()..].chars().next();
+            let next = || text[end + c.len_utf8()..].chars().next();
             let joins = match c {
-                '-' => next.is_some_and(|n| n.is_alphanumeric()),
-                '\'' => next.is_some_and(|n| n.is_alphabetic()),
+                '-' => next().is_some_and(|n| n.is_alphanumeric()),
+                '\'' => next().is_some_and(|n| n.is_alphabetic()),
                 '.' | ',' => {
-                    next.is_some_and(|n| n.is_ascii_digit()) && all_digits
-                        || c == '.' && seg_len == 1 && next.is_some_and(|n| n.is_alphabetic())
+                    next().is_some_and(|n| n.is_ascii_digit()) && all_digits
+                        || c == '.' && seg_len == 1 && next().is_some_and(|n| n.is_alphabetic())
                 }
                 _ => false,
             };
@@ -389,8 +415,8 @@ impl Tokenizer<'_> {
         // A full stop after an abbreviation or an initial does not end the sentence.
         if text[..end].ends_with('.') {
             if let Some(prev) = self.out.tokens.iter().rev().nth(1) {
-                if prev.kind == TokenKind::Word && prev.norm_end + 1 == end {
-                    let w = &text[prev.norm_start..prev.norm_end];
+                if prev.kind == TokenKind::Word && prev.norm_end as usize + 1 == end {
+                    let w = &text[prev.norm_span()];
                     if w.chars().count() == 1 || w.contains('.') || ABBREVIATIONS.contains(&w) {
                         return false;
                     }
@@ -401,20 +427,28 @@ impl Tokenizer<'_> {
     }
 
     fn push(&mut self, kind: TokenKind, norm_start: usize, norm_end: usize, flags: u8) {
+        if norm_end > u32::MAX as usize || self.normalized.original_len() > u32::MAX as usize {
+            return; // beyond 4 GiB: not tokenized (see `tokenize`)
+        }
         let span = self.mapper.map(norm_start..norm_end);
         let quoted = if self.quote_depth > 0 || self.single_quote {
             QUOTED
         } else {
             0
         };
+        let hash = match kind {
+            TokenKind::Punct => 0,
+            _ => word_hash(&self.normalized.as_str()[norm_start..norm_end]),
+        };
         self.out.tokens.push(Token {
             kind,
-            norm_start,
-            norm_end,
-            start: span.start,
-            end: span.end,
-            sentence: self.out.sentences.len(),
-            paragraph: self.out.paragraphs.len(),
+            hash,
+            norm_start: norm_start as u32,
+            norm_end: norm_end as u32,
+            start: span.start as u32,
+            end: span.end as u32,
+            sentence: self.out.sentences.len() as u32,
+            paragraph: self.out.paragraphs.len() as u32,
             flags: flags | quoted,
         });
     }
@@ -424,7 +458,7 @@ impl Tokenizer<'_> {
         if tokens.is_empty() {
             return;
         }
-        let span = self.out.tokens[tokens.start].start..self.out.tokens[tokens.end - 1].end;
+        let span = self.out.tokens[tokens.start].start()..self.out.tokens[tokens.end - 1].end();
         self.out.sentences.push(Sentence {
             span,
             tokens: tokens.clone(),

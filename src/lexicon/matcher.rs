@@ -20,19 +20,23 @@
 use std::cell::RefCell;
 
 use aho_corasick::{AhoCorasick, MatchKind};
+use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
 use thread_local::ThreadLocal;
 
 use crate::error::{Error, Result};
 use crate::language::Language;
 use crate::normalize::{fold_word, normalize, FoldOptions};
-use crate::tokenize::{tokenize, Token, TokenKind};
+use crate::tokenize::{tokenize, word_hash, Token, TokenKind};
 
 use super::Lexicon;
 
 const UNKNOWN: u32 = 0;
 const BARRIER: u32 = 1;
 const FIRST_STEM: u32 = 2;
+/// Ids written as 3-byte characters (U+0800..U+FFFF less the surrogates) when they all fit,
+/// else as 4-byte characters (U+10000..U+10FFFF).
+const MAX_IDS_3: u32 = 0x1_0000 - 0x800 - 0x800;
 const MAX_IDS: u32 = 0x10_FFFF - 0x1_0000;
 const CACHE_CAPACITY: usize = 200_000;
 /// Longest ending (in characters) by which two inflections of one lexicon word may differ.
@@ -60,10 +64,15 @@ pub(crate) struct Matcher {
     /// Stem → the lexicon words (folded surface, id) that have it.
     vocab: FxHashMap<Box<str>, Vec<(Box<str>, u32)>>,
     words: u32,
+    /// Bytes per id in the stream (3 or 4).
+    width: usize,
     automaton: Option<AhoCorasick>,
     patterns: Vec<EntryRef>,
-    cache: ThreadLocal<RefCell<FxHashMap<Box<str>, u32>>>,
+    cache: ThreadLocal<RefCell<Cache>>,
 }
+
+/// A thread's cache: normalized word → id, keyed by [`word_hash`].
+type Cache = HashTable<(u64, Box<str>, u32)>;
 
 impl std::fmt::Debug for Matcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -102,11 +111,12 @@ impl Matcher {
             fold,
             vocab: FxHashMap::default(),
             words: 0,
+            width: 4,
             automaton: None,
             patterns: Vec::new(),
             cache: ThreadLocal::new(),
         };
-        let mut seen: FxHashMap<String, (usize, usize)> = FxHashMap::default();
+        let mut seen: FxHashMap<Vec<u32>, (usize, usize)> = FxHashMap::default();
         let mut pattern_strings = Vec::new();
         for &(lex_idx, lexicon) in lexicons {
             for (entry_idx, entry) in lexicon.entries().iter().enumerate() {
@@ -139,6 +149,15 @@ impl Matcher {
                 }
             }
         }
+        m.width = if FIRST_STEM + m.words <= MAX_IDS_3 {
+            3
+        } else {
+            4
+        };
+        let pattern_strings: Vec<String> = pattern_strings
+            .iter()
+            .map(|ids| ids.iter().map(|&id| id_char(id, m.width)).collect())
+            .collect();
         if !pattern_strings.is_empty() {
             let ac = AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
@@ -150,17 +169,17 @@ impl Matcher {
         Ok(m)
     }
 
-    /// The id string of a phrase, adding its stems to the vocabulary.
-    fn phrase_pattern(&mut self, phrase: &str) -> Result<String> {
+    /// The ids of a phrase's words, adding new words to the vocabulary.
+    fn phrase_pattern(&mut self, phrase: &str) -> Result<Vec<u32>> {
         let normalized = normalize(phrase);
         let tokens = tokenize(phrase, &normalized);
         let text = normalized.as_str();
-        let mut pattern = String::new();
+        let mut pattern = Vec::new();
         for token in &tokens.tokens {
             match token.kind() {
                 TokenKind::Punct => {
                     if is_barrier(&text[token.norm_span()]) {
-                        pattern.push(id_char(BARRIER));
+                        pattern.push(BARRIER);
                     }
                 }
                 _ => {
@@ -183,7 +202,7 @@ impl Matcher {
                             }
                             id => id,
                         };
-                        pattern.push(id_char(id));
+                        pattern.push(id);
                     }
                 }
             }
@@ -220,8 +239,8 @@ impl Matcher {
             None => return,
         };
         let mut units: Vec<Unit> = Vec::with_capacity(tokens.len());
-        let mut stream = String::with_capacity(tokens.len() * 4);
-        let cache = self.cache.get_or(|| RefCell::new(FxHashMap::default()));
+        let mut stream = String::with_capacity(tokens.len() * self.width);
+        let cache = self.cache.get_or(|| RefCell::new(HashTable::new()));
         let mut cache = cache.borrow_mut();
         let mut last_sentence = usize::MAX;
         let mut last_unknown = false;
@@ -231,7 +250,7 @@ impl Matcher {
                 || token.kind() == TokenKind::Punct && is_barrier(slice);
             last_sentence = token.sentence();
             if barrier {
-                push_barrier(&mut units, &mut stream, token, ti);
+                push_barrier(&mut units, &mut stream, token, ti, self.width);
                 last_unknown = false;
             }
             if token.kind() == TokenKind::Punct {
@@ -249,15 +268,20 @@ impl Matcher {
                 if part.is_empty() {
                     continue;
                 }
-                let id = match cache.get(part) {
-                    Some(&id) => id,
+                let hash = if token.is_compound() {
+                    word_hash(part)
+                } else {
+                    token.hash()
+                };
+                let id = match cache.find(hash, |(h, w, _)| *h == hash && **w == *part) {
+                    Some(&(_, _, id)) => id,
                     None => {
                         let (folded, stem) = self.fold_and_stem(part);
                         let id = self.word_id(&folded, &stem);
                         if cache.len() >= CACHE_CAPACITY {
                             cache.clear();
                         }
-                        cache.insert(part.into(), id);
+                        cache.insert_unique(hash, (hash, part.into(), id), |(h, _, _)| *h);
                         id
                     }
                 };
@@ -271,11 +295,11 @@ impl Matcher {
                     norm_end: start + part.len(),
                     token: ti,
                 });
-                stream.push(id_char(id));
+                stream.push(id_char(id, self.width));
             }
         }
         for m in ac.find_iter(&stream) {
-            let (first, last) = (m.start() / 4, m.end() / 4 - 1);
+            let (first, last) = (m.start() / self.width, m.end() / self.width - 1);
             let (Some(a), Some(b)) = (units.get(first), units.get(last)) else {
                 continue;
             };
@@ -305,14 +329,20 @@ impl<'a> Iterator for Either<'a> {
     }
 }
 
-fn push_barrier(units: &mut Vec<Unit>, stream: &mut String, token: &Token, ti: usize) {
+fn push_barrier(
+    units: &mut Vec<Unit>,
+    stream: &mut String,
+    token: &Token,
+    ti: usize,
+    width: usize,
+) {
     let span = token.norm_span();
     units.push(Unit {
         norm_start: span.start,
         norm_end: span.start,
         token: ti,
     });
-    stream.push(id_char(BARRIER));
+    stream.push(id_char(BARRIER, width));
 }
 
 /// If `a` and `b` differ only by endings of at most [`MAX_ENDING`] characters, the length of
@@ -332,9 +362,20 @@ fn is_barrier(punct: &str) -> bool {
     )
 }
 
-/// An id as one 4-byte UTF-8 character (planes 1 to 16: never a surrogate).
-fn id_char(id: u32) -> char {
-    char::from_u32(0x1_0000 + id).unwrap_or('\u{10000}')
+/// An id as one UTF-8 character of `width` bytes: 3 (U+0800..U+FFFF, skipping the
+/// surrogates) or 4 (planes 1 to 16).
+fn id_char(id: u32, width: usize) -> char {
+    let cp = if width == 3 {
+        let cp = 0x800 + id;
+        if cp >= 0xD800 {
+            cp + 0x800
+        } else {
+            cp
+        }
+    } else {
+        0x1_0000 + id
+    };
+    char::from_u32(cp).unwrap_or('\u{FFFD}')
 }
 
 #[cfg(test)]

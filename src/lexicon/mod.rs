@@ -295,8 +295,10 @@ impl Lexicon {
             entry: entry.map(str::to_string),
             reason,
         };
+        let lines = LineIndex::new(text);
+        let line_of = |offset: usize| lines.line_of(offset);
         let toml_err = |e: toml::de::Error| {
-            let line = e.span().map(|s| line_of(text, s.start));
+            let line = e.span().map(|s| line_of(s.start));
             err(line, None, e.message().to_string())
         };
         let header: Header = toml::from_str(text).map_err(toml_err)?;
@@ -304,7 +306,7 @@ impl Lexicon {
             None => return Err(err(Some(1), None, "missing format_version".into())),
             Some(v) if *v.get_ref() != FORMAT_VERSION => {
                 return Err(err(
-                    Some(line_of(text, v.span().start)),
+                    Some(line_of(v.span().start)),
                     None,
                     format!(
                         "unknown format_version {} (this build reads {FORMAT_VERSION})",
@@ -324,7 +326,7 @@ impl Lexicon {
         };
         let mut entries = Vec::with_capacity(raw.entries.len());
         for spanned in raw.entries {
-            let line = line_of(text, spanned.span().start);
+            let line = line_of(spanned.span().start);
             let e = spanned.into_inner();
             let bad = |reason: String| err(Some(line), Some(&e.phrase), reason);
             if e.phrase.trim().is_empty() {
@@ -399,14 +401,25 @@ impl Lexicon {
     }
 }
 
-/// 1-based line number of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+/// Byte offsets of line starts, to turn offsets into 1-based line numbers.
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0)
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        LineIndex(starts)
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&start| start <= offset).max(1)
+    }
 }
 
 #[cfg(test)]
