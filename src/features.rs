@@ -1,14 +1,13 @@
 //! Markers and features: per-category figures from lexicon matches, style figures from tokens,
 //! and the named feature vector ([`FeatureSpec`]) that classifiers consume.
 
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::language::Profile;
 use crate::lexicon::Category;
 use crate::report::{ArticleReport, Marker, StyleKind, StyleMarker};
-use crate::tokenize::{word_hash, TokenKind, Tokens};
+use crate::tokenize::{word_hash, Token, TokenKind, Tokens};
 
 /// Counts and density of one lexicon category in an article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,11 +61,11 @@ enum WordClass {
     SuperlativeArticle,
 }
 
-/// A language's pronoun and superlative lists as one hash table.
+/// A language's pronoun and superlative lists as one small open-addressing table keyed by the
+/// tokens' [`word_hash`] (no second hashing of the word).
 #[derive(Debug)]
 pub(crate) struct WordClasses {
-    /// Word hash ([`word_hash`]) → (word, class).
-    map: FxHashMap<u64, (&'static str, WordClass)>,
+    slots: Vec<Option<(u64, &'static str, WordClass)>>,
     /// Length in bytes of the longest listed word: longer words skip the look-up.
     longest: usize,
     est_suffix: bool,
@@ -74,7 +73,7 @@ pub(crate) struct WordClasses {
 
 impl WordClasses {
     pub(crate) fn new(p: &Profile) -> WordClasses {
-        let mut map = FxHashMap::default();
+        let mut words: Vec<(&'static str, WordClass)> = Vec::new();
         let lists = [
             (p.superlative_articles, WordClass::SuperlativeArticle),
             (p.superlative_adverbs, WordClass::SuperlativeAdverb),
@@ -83,14 +82,38 @@ impl WordClasses {
             (p.first_person_plural, WordClass::FirstPersonPlural),
         ];
         for (list, class) in lists {
-            for w in list {
-                map.insert(word_hash(w), (*w, class));
+            words.extend(list.iter().map(|w| (*w, class)));
+        }
+        let size = (words.len() * 4).next_power_of_two().max(16);
+        let mut slots = vec![None; size];
+        for &(w, class) in &words {
+            let hash = word_hash(w);
+            let mut i = hash as usize & (size - 1);
+            while slots[i].is_some_and(|(_, x, _)| x != w) {
+                i = (i + 1) & (size - 1);
             }
+            slots[i] = Some((hash, w, class));
         }
         WordClasses {
-            longest: map.values().map(|(w, _)| w.len()).max().unwrap_or(0),
-            map,
+            longest: words.iter().map(|(w, _)| w.len()).max().unwrap_or(0),
+            slots,
             est_suffix: p.est_suffix,
+        }
+    }
+
+    /// The class of a word, given its [`word_hash`].
+    fn get(&self, hash: u64, word: &str) -> Option<WordClass> {
+        if word.len() > self.longest {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            match self.slots[i] {
+                None => return None,
+                Some((h, w, class)) if h == hash && w == word => return Some(class),
+                Some(_) => i = (i + 1) & mask,
+            }
         }
     }
 }
@@ -147,7 +170,7 @@ pub(crate) fn style(
     let mut previous = None;
     let mut ttr_sum = 0.0;
     let mut ttr_segments = 0usize;
-    for t in toks {
+    for (i, t) in toks.iter().enumerate() {
         let norm = &normalized[t.norm_span()];
         match t.kind() {
             TokenKind::Word => {
@@ -177,14 +200,7 @@ pub(crate) fn style(
                     });
                 }
                 if let Some(c) = classes {
-                    let class = if norm.len() <= c.longest {
-                        c.map
-                            .get(&hash)
-                            .filter(|(w, _)| *w == norm)
-                            .map(|&(_, class)| class)
-                    } else {
-                        None
-                    };
+                    let class = c.get(hash, norm);
                     match class {
                         Some(WordClass::FirstPersonPlural) if !t.is_quoted() => {
                             s.first_person_plural += 1
@@ -205,39 +221,19 @@ pub(crate) fn style(
             TokenKind::Punct => match norm {
                 "!" => s.exclamations += 1,
                 "?" => s.questions += 1,
+                q if is_quote(q) => {
+                    if let Some(end) = scare_quote_end(normalized, toks, i) {
+                        s.scare_quotes += 1;
+                        markers.push(StyleMarker {
+                            kind: StyleKind::ScareQuote,
+                            start: t.start(),
+                            end,
+                        });
+                    }
+                }
                 _ => {}
             },
             TokenKind::Number => {}
-        }
-    }
-    // Scare quotes: an opening quote, one word (with its elided article), a closing quote.
-    for (i, t) in toks.iter().enumerate() {
-        if t.kind() != TokenKind::Punct || !is_quote(&normalized[t.norm_span()]) {
-            continue;
-        }
-        let mut j = i + 1;
-        while toks.get(j).is_some_and(|w| w.is_elision()) {
-            j += 1;
-        }
-        let (Some(w), Some(close)) = (toks.get(j), toks.get(j + 1)) else {
-            continue;
-        };
-        let opening =
-            i == 0 || toks[i - 1].end() < t.start() || toks[i - 1].kind() == TokenKind::Punct;
-        if opening
-            && w.is_word()
-            && close.kind() == TokenKind::Punct
-            && is_quote(&normalized[close.norm_span()])
-            && toks
-                .get(j + 2)
-                .is_none_or(|n| n.kind() == TokenKind::Punct || n.start() > close.end())
-        {
-            s.scare_quotes += 1;
-            markers.push(StyleMarker {
-                kind: StyleKind::ScareQuote,
-                start: t.start(),
-                end: close.end(),
-            });
         }
     }
     // Rhetorical questions: sentences ending with '?' in the author's voice.
@@ -281,8 +277,30 @@ pub(crate) fn style(
 /// Words longer than this are not taken for `-est` superlatives.
 const MAX_LISTED_WORD: usize = 16;
 
+/// If the quotation mark at token `i` opens scare quotes (one word, with its elided article,
+/// then a closing quotation mark), the end of the closing mark in the original text.
+fn scare_quote_end(normalized: &str, toks: &[Token], i: usize) -> Option<usize> {
+    let t = &toks[i];
+    let mut j = i + 1;
+    while toks.get(j).is_some_and(|w| w.is_elision()) {
+        j += 1;
+    }
+    let (w, close) = (toks.get(j)?, toks.get(j + 1)?);
+    let opening = i == 0 || toks[i - 1].end() < t.start() || toks[i - 1].kind() == TokenKind::Punct;
+    let closes = close.kind() == TokenKind::Punct
+        && is_quote(&normalized[close.norm_span()])
+        && toks
+            .get(j + 2)
+            .is_none_or(|n| n.kind() == TokenKind::Punct || n.start() > close.end());
+    (opening && w.is_word() && closes).then(|| close.end())
+}
+
 fn is_quote(p: &str) -> bool {
-    matches!(p, "«" | "»" | "“" | "”" | "„" | "\"" | "'" | "‹" | "›")
+    match p.as_bytes() {
+        [b] => *b == b'"' || *b == b'\'',
+        [0xC2, _] | [0xE2, _, _] => matches!(p, "«" | "»" | "“" | "”" | "„" | "‹" | "›"),
+        _ => false,
+    }
 }
 
 fn is_est_superlative(word: &str) -> bool {

@@ -139,6 +139,17 @@ impl SpanMapper<'_> {
         {
             self.start_idx += 1;
         }
+        // No edit inside the span: both ends shift alike.
+        if span.start < span.end
+            && edits
+                .get(self.start_idx)
+                .is_none_or(|e| e.norm_start >= span.end)
+        {
+            self.end_idx = self.end_idx.max(self.start_idx);
+            let start = self.text.shifted(self.start_idx, span.start);
+            let end = self.text.shifted(self.start_idx, span.end);
+            return start..end.max(start);
+        }
         while edits
             .get(self.end_idx)
             .is_some_and(|e| e.norm_end < span.end)

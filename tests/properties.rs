@@ -80,6 +80,22 @@ proptest! {
     }
 
     #[test]
+    fn span_mapper_agrees_with_direct_mapping(text in tricky_string(), cuts in proptest::collection::vec(0usize..400, 0..40)) {
+        let n = normalize(&text);
+        let norm = n.as_str();
+        let mut points: Vec<usize> = cuts
+            .iter()
+            .map(|c| c % (norm.len() + 1))
+            .filter(|&p| norm.is_char_boundary(p))
+            .collect();
+        points.sort_unstable();
+        let mut mapper = n.span_mapper();
+        for w in points.windows(2) {
+            prop_assert_eq!(mapper.map(w[0]..w[1]), n.to_original_span(w[0]..w[1]));
+        }
+    }
+
+    #[test]
     fn tokens_map_inside_the_text(text in tricky_string()) {
         let n = normalize(&text);
         let t = partipris::tokenize::tokenize(&text, &n);

@@ -72,7 +72,48 @@ pub(crate) struct Matcher {
 }
 
 /// A thread's cache: normalized word → id, keyed by [`word_hash`].
-type Cache = HashTable<(u64, Box<str>, u32)>;
+type Cache = HashTable<(u64, CacheKey, u32)>;
+
+/// A cached word: inline when short (no pointer to chase on look-up), else on the heap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum CacheKey {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<str>),
+}
+
+const INLINE: usize = 22;
+
+impl CacheKey {
+    fn new(word: &str) -> CacheKey {
+        match Self::inline(word) {
+            Some(k) => k,
+            None => CacheKey::Heap(word.into()),
+        }
+    }
+
+    fn inline(word: &str) -> Option<CacheKey> {
+        let src = word.as_bytes();
+        if src.len() > INLINE {
+            return None;
+        }
+        let mut bytes = [0u8; INLINE];
+        for (d, s) in bytes.iter_mut().zip(src) {
+            *d = *s;
+        }
+        Some(CacheKey::Inline {
+            len: src.len() as u8,
+            bytes,
+        })
+    }
+
+    fn matches(&self, probe: &Option<CacheKey>, word: &str) -> bool {
+        match (self, probe) {
+            (CacheKey::Inline { .. }, Some(p)) => self == p,
+            (CacheKey::Heap(w), None) => **w == *word,
+            _ => false,
+        }
+    }
+}
 
 impl std::fmt::Debug for Matcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -85,9 +126,9 @@ impl std::fmt::Debug for Matcher {
 
 /// One matchable unit of a text: a word or a part of a hyphenated compound.
 struct Unit {
-    norm_start: usize,
-    norm_end: usize,
-    token: usize,
+    norm_start: u32,
+    norm_end: u32,
+    token: u32,
 }
 
 impl Matcher {
@@ -273,7 +314,8 @@ impl Matcher {
                 } else {
                     token.hash()
                 };
-                let id = match cache.find(hash, |(h, w, _)| *h == hash && **w == *part) {
+                let probe = CacheKey::inline(part);
+                let id = match cache.find(hash, |(h, w, _)| *h == hash && w.matches(&probe, part)) {
                     Some(&(_, _, id)) => id,
                     None => {
                         let (folded, stem) = self.fold_and_stem(part);
@@ -281,7 +323,8 @@ impl Matcher {
                         if cache.len() >= CACHE_CAPACITY {
                             cache.clear();
                         }
-                        cache.insert_unique(hash, (hash, part.into(), id), |(h, _, _)| *h);
+                        let key = probe.unwrap_or_else(|| CacheKey::new(part));
+                        cache.insert_unique(hash, (hash, key, id), |(h, _, _)| *h);
                         id
                     }
                 };
@@ -291,9 +334,9 @@ impl Matcher {
                 }
                 last_unknown = id == UNKNOWN;
                 units.push(Unit {
-                    norm_start: start,
-                    norm_end: start + part.len(),
-                    token: ti,
+                    norm_start: start as u32,
+                    norm_end: (start + part.len()) as u32,
+                    token: ti as u32,
                 });
                 stream.push(id_char(id, self.width));
             }
@@ -305,9 +348,9 @@ impl Matcher {
             };
             out.push(RawMatch {
                 entry: self.patterns[m.pattern().as_usize()],
-                norm_start: a.norm_start,
-                norm_end: b.norm_end,
-                token: a.token,
+                norm_start: a.norm_start as usize,
+                norm_end: b.norm_end as usize,
+                token: a.token as usize,
             });
         }
     }
@@ -338,9 +381,9 @@ fn push_barrier(
 ) {
     let span = token.norm_span();
     units.push(Unit {
-        norm_start: span.start,
-        norm_end: span.start,
-        token: ti,
+        norm_start: span.start as u32,
+        norm_end: span.start as u32,
+        token: ti as u32,
     });
     stream.push(id_char(BARRIER, width));
 }
@@ -356,10 +399,13 @@ fn inflection_prefix(a: &str, b: &str) -> Option<usize> {
 /// Punctuation that no phrase spans: sentence ends, semicolons, colons and brackets. Commas,
 /// quotes and dashes do not break a phrase.
 fn is_barrier(punct: &str) -> bool {
-    matches!(
-        punct,
-        "." | "!" | "?" | "…" | ";" | ":" | "(" | ")" | "[" | "]" | "{" | "}"
-    )
+    match punct.as_bytes() {
+        [b] => matches!(
+            b,
+            b'.' | b'!' | b'?' | b';' | b':' | b'(' | b')' | b'[' | b']' | b'{' | b'}'
+        ),
+        _ => punct == "…",
+    }
 }
 
 /// An id as one UTF-8 character of `width` bytes: 3 (U+0800..U+FFFF, skipping the
