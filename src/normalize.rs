@@ -177,18 +177,21 @@ pub fn normalize(original: &str) -> NormalizedText {
     while i < bytes.len() {
         // ASCII fast path: a run of ASCII bytes, less its last byte when a non-ASCII character
         // (perhaps a combining mark) follows, is copied and lowercased in place.
-        if bytes[i] < 0x80 && bytes[i] != b'`' {
-            let mut j = i + 1;
-            while j < bytes.len() && bytes[j] < 0x80 && bytes[j] != b'`' {
-                j += 1;
-            }
-            if j < bytes.len() && bytes[j] >= 0x80 {
+        if bytes[i] < 0x80 {
+            let mut j = i + ascii_run_len(&bytes[i..]);
+            if j < bytes.len() {
                 j -= 1;
             }
             if j > i {
                 let start = text.len();
                 text.push_str(&original[i..j]);
-                text[start..].make_ascii_lowercase();
+                let run = &mut text[start..];
+                run.make_ascii_lowercase();
+                if run.contains('`') {
+                    let folded = run.replace('`', "'");
+                    text.truncate(start);
+                    text.push_str(&folded);
+                }
                 i = j;
                 continue;
             }
@@ -229,6 +232,26 @@ pub fn normalize(original: &str) -> NormalizedText {
         edits,
         original_len: original.len(),
     }
+}
+
+/// Length of the run of ASCII bytes at the start of `bytes`, eight bytes at a time.
+fn ascii_run_len(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let high = u64::from_le_bytes(word) & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return n + (high.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + chunks
+        .remainder()
+        .iter()
+        .position(|&b| b >= 0x80)
+        .unwrap_or(chunks.remainder().len())
 }
 
 /// Normalizes one segment (a character and the combining marks after it) onto `out`.

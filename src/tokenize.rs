@@ -175,7 +175,7 @@ pub fn tokenize(original: &str, normalized: &NormalizedText) -> Tokens {
         normalized,
         mapper: normalized.span_mapper(),
         out: Tokens {
-            tokens: Vec::with_capacity(normalized.as_str().len() / 5 + 1),
+            tokens: Vec::with_capacity(normalized.as_str().len() / 3 + 1),
             sentences: Vec::with_capacity(normalized.as_str().len() / 100 + 1),
             paragraphs: Vec::new(),
         },
@@ -244,12 +244,17 @@ impl Tokenizer<'_> {
         let mut all_digits = true;
         let mut seg_len = 0usize; // characters since the last inner separator
         loop {
-            // ASCII letters and digits: the common case, byte by byte.
-            while let Some(&b) = bytes.get(end).filter(|b| b.is_ascii_alphanumeric()) {
-                all_digits &= b.is_ascii_digit();
-                seg_len += 1;
+            // ASCII letters and digits (the normalized text has no capitals): the common case.
+            let run_start = end;
+            while let Some(&b) = bytes.get(end) {
+                match b {
+                    b'a'..=b'z' => all_digits = false,
+                    b'0'..=b'9' => {}
+                    _ => break,
+                }
                 end += 1;
             }
+            seg_len += end - run_start;
             match bytes.get(end) {
                 None => break,
                 Some(b'-' | b'\'' | b'.' | b',') => {}

@@ -74,45 +74,46 @@ pub(crate) struct Matcher {
 /// A thread's cache: normalized word → id, keyed by [`word_hash`].
 type Cache = HashTable<(u64, CacheKey, u32)>;
 
-/// A cached word: inline when short (no pointer to chase on look-up), else on the heap.
+/// A cached word: packed into three machine words when short (no pointer to chase, no
+/// `memcmp` call on look-up), else on the heap. Words hold no NUL byte, so zero padding is
+/// unambiguous.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum CacheKey {
-    Inline { len: u8, bytes: [u8; INLINE] },
+    Packed([u64; 3]),
     Heap(Box<str>),
 }
 
-const INLINE: usize = 22;
-
 impl CacheKey {
     fn new(word: &str) -> CacheKey {
-        match Self::inline(word) {
-            Some(k) => k,
+        match pack(word) {
+            Some(p) => CacheKey::Packed(p),
             None => CacheKey::Heap(word.into()),
         }
     }
 
-    fn inline(word: &str) -> Option<CacheKey> {
-        let src = word.as_bytes();
-        if src.len() > INLINE {
-            return None;
-        }
-        let mut bytes = [0u8; INLINE];
-        for (d, s) in bytes.iter_mut().zip(src) {
-            *d = *s;
-        }
-        Some(CacheKey::Inline {
-            len: src.len() as u8,
-            bytes,
-        })
-    }
-
-    fn matches(&self, probe: &Option<CacheKey>, word: &str) -> bool {
-        match (self, probe) {
-            (CacheKey::Inline { .. }, Some(p)) => self == p,
+    fn matches(&self, packed: &Option<[u64; 3]>, word: &str) -> bool {
+        match (self, packed) {
+            (CacheKey::Packed(k), Some(p)) => k == p,
             (CacheKey::Heap(w), None) => **w == *word,
             _ => false,
         }
     }
+}
+
+/// A word of at most 24 bytes as three little-endian machine words, zero-padded.
+fn pack(word: &str) -> Option<[u64; 3]> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 24 {
+        return None;
+    }
+    let mut out = [0u64; 3];
+    for (k, chunk) in bytes.chunks(8).enumerate() {
+        out[k] = chunk
+            .iter()
+            .enumerate()
+            .fold(0u64, |v, (j, &b)| v | u64::from(b) << (8 * j));
+    }
+    Some(out)
 }
 
 impl std::fmt::Debug for Matcher {
@@ -314,7 +315,7 @@ impl Matcher {
                 } else {
                     token.hash()
                 };
-                let probe = CacheKey::inline(part);
+                let probe = pack(part);
                 let id = match cache.find(hash, |(h, w, _)| *h == hash && w.matches(&probe, part)) {
                     Some(&(_, _, id)) => id,
                     None => {
@@ -323,7 +324,10 @@ impl Matcher {
                         if cache.len() >= CACHE_CAPACITY {
                             cache.clear();
                         }
-                        let key = probe.unwrap_or_else(|| CacheKey::new(part));
+                        let key = match probe {
+                            Some(p) => CacheKey::Packed(p),
+                            None => CacheKey::new(part),
+                        };
                         cache.insert_unique(hash, (hash, key, id), |(h, _, _)| *h);
                         id
                     }
