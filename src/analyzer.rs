@@ -9,9 +9,9 @@ use crate::error::{Error, Result};
 use crate::features::{self, FeatureSpec, WordClasses};
 use crate::language::{self, Language};
 use crate::lexicon::{Lexicon, Matcher, RawMatch};
-use crate::normalize::normalize;
+use crate::normalize::{normalize, NormalizedText};
 use crate::report::{ArticleReport, LanguageReport, LanguageSource, Marker};
-use crate::tokenize::tokenize;
+use crate::tokenize::{tokenize, Tokens};
 
 /// Default limit on an article's size: 16 MiB.
 pub const DEFAULT_MAX_ARTICLE_BYTES: usize = 16 << 20;
@@ -57,6 +57,14 @@ impl<'a> Article<'a> {
     pub fn language(&self) -> Option<Language> {
         self.language
     }
+}
+
+/// A report with the intermediate results it was made from.
+#[derive(Debug)]
+pub(crate) struct Analysis {
+    pub report: ArticleReport,
+    pub normalized: NormalizedText,
+    pub tokens: Tokens,
 }
 
 /// Configures an [`Analyzer`]. Values are checked when [`AnalyzerBuilder::build`] is called.
@@ -267,6 +275,12 @@ impl Analyzer {
     /// lexicons is analysed with the language-independent markers, and its report says so
     /// ([`LanguageReport::supported`]).
     pub fn analyze(&self, article: &Article<'_>) -> Result<ArticleReport> {
+        self.analyze_parts(article).map(|parts| parts.report)
+    }
+
+    /// [`Analyzer::analyze`], also returning the normalized text and the tokens, for the
+    /// stages after the report (classifiers).
+    pub(crate) fn analyze_parts(&self, article: &Article<'_>) -> Result<Analysis> {
         let inner = &*self.inner;
         let text = article.text();
         if text.len() > inner.max_article_bytes {
@@ -326,7 +340,7 @@ impl Analyzer {
         let (style, style_markers, words) =
             features::style(text, normalized.as_str(), &tokens, classes);
         let (categories, loaded) = features::category_figures(&markers, words);
-        Ok(ArticleReport {
+        let report = ArticleReport {
             id: article.id().to_string(),
             language,
             bytes: text.len(),
@@ -338,6 +352,11 @@ impl Analyzer {
             style,
             markers,
             style_markers,
+        };
+        Ok(Analysis {
+            report,
+            normalized,
+            tokens,
         })
     }
 

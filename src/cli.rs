@@ -5,7 +5,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-use partipris::{Analyzer, Article, Error, Language, Result};
+use partipris::eval;
+use partipris::model::train::{self, Prepared, TrainParams};
+use partipris::model::{Classifier, ModelFile};
+use partipris::task::{Gold, Partition, Task};
+use partipris::{corpus, Analyzer, Article, Error, Language, Result};
 
 /// Scores how loaded and one-sided news articles are, with the evidence for every score.
 #[derive(Debug, Parser)]
@@ -36,11 +40,221 @@ enum Command {
         #[arg(long)]
         compact: bool,
     },
+    /// Evaluates a task's model on labelled data and prints the figures (JSON or Markdown).
+    Eval {
+        /// The task: persuasion, genre, satire, leaning, sentence_bias.
+        #[arg(long)]
+        task: String,
+        /// Data files (JSON Lines, plain or gzip, in the shared schema).
+        #[arg(long = "data", required = true)]
+        data: Vec<PathBuf>,
+        /// The model file.
+        #[arg(long)]
+        model: PathBuf,
+        /// Output format.
+        #[arg(long, default_value = "json", value_parser = ["json", "md"])]
+        format: String,
+        /// Break figures down by this field (only `lang`).
+        #[arg(long, value_parser = ["lang"])]
+        by: Option<String>,
+        /// Evaluate only the examples of this partition of the task's fixed folds.
+        #[arg(long, value_parser = ["train", "validation"])]
+        partition: Option<String>,
+        /// Bootstrap resamples for the 95% intervals.
+        #[arg(long, default_value_t = 1000)]
+        resamples: usize,
+    },
+    /// Trains the model of a task on labelled data and writes the model file.
+    Train {
+        /// The task: persuasion, genre, satire, leaning, sentence_bias.
+        #[arg(long)]
+        task: String,
+        /// Data files (JSON Lines, plain or gzip, in the shared schema).
+        #[arg(long = "data", required = true)]
+        data: Vec<PathBuf>,
+        /// Where to write the model.
+        #[arg(long)]
+        out: PathBuf,
+        /// Seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// N-grams kept per language.
+        #[arg(long, default_value_t = 2000)]
+        ngrams: usize,
+        /// L2 strengths tried (comma-separated).
+        #[arg(long, value_delimiter = ',', default_value = "0.3,3,30")]
+        alphas: Vec<f32>,
+    },
 }
 
 /// Runs the command line; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
+        Command::Eval {
+            task,
+            data,
+            model,
+            format,
+            by,
+            partition,
+            resamples,
+        } => {
+            let task: Task = task.parse()?;
+            let mut records = Vec::new();
+            for path in &data {
+                records.extend(corpus::read_all(path)?);
+            }
+            let analyzer = Analyzer::try_default()?;
+            let file = ModelFile::load(&model)?;
+            let source = model.display().to_string();
+            file.check_compatible(analyzer.feature_spec(), analyzer.lexicons(), &source)?;
+            if file.task != task {
+                return Err(Error::Model {
+                    file: source,
+                    reason: format!("is a {} model, not {task}", file.task),
+                });
+            }
+            let classifier = Classifier::new(file);
+            let prepared = Prepared::new(task, &records, &analyzer)?;
+            let indices: Vec<usize> = match partition.as_deref() {
+                Some("train") => prepared.indices(Partition::Train),
+                Some(_) => prepared.indices(Partition::Validation),
+                None => (0..prepared.examples.len()).collect(),
+            };
+            if indices.is_empty() {
+                return Err(Error::Config(format!(
+                    "the data holds no labelled {task} examples{}",
+                    partition
+                        .map(|p| format!(" in the {p} partition"))
+                        .unwrap_or_default()
+                )));
+            }
+            let inputs = prepared.inputs(&classifier, &indices);
+            let probabilities: Vec<Vec<Vec<f32>>> =
+                inputs.iter().map(|x| classifier.probabilities(x)).collect();
+            let groups: Option<Vec<String>> = by.map(|_| {
+                indices
+                    .iter()
+                    .map(|&i| prepared.examples[i].lang.clone().unwrap_or_default())
+                    .collect()
+            });
+            let bootstrap = eval::Bootstrap {
+                resamples,
+                ..eval::Bootstrap::default()
+            };
+            let heads = &classifier.file().heads;
+            let (json, md) = if task.is_multilabel() {
+                let n_cat = heads.len().saturating_sub(1);
+                let categories: Vec<String> =
+                    heads[..n_cat].iter().map(|h| h.name.clone()).collect();
+                let gold: Vec<Vec<bool>> = indices
+                    .iter()
+                    .map(|&i| match &prepared.examples[i].gold {
+                        Gold::Categories(v) => v.clone(),
+                        Gold::Class(c) => vec![*c == 1],
+                    })
+                    .collect();
+                let decide = |h: usize, p: &[f32]| p[1] >= heads[h].threshold.unwrap_or(0.5);
+                let predicted: Vec<Vec<bool>> = probabilities
+                    .iter()
+                    .map(|ps| (0..n_cat).map(|h| decide(h, &ps[h])).collect())
+                    .collect();
+                let any: Vec<bool> = probabilities
+                    .iter()
+                    .map(|ps| decide(n_cat, &ps[n_cat]))
+                    .collect();
+                let any_p: Vec<f64> = probabilities
+                    .iter()
+                    .map(|ps| f64::from(ps[n_cat][1]))
+                    .collect();
+                let r = eval::evaluate_multilabel(
+                    task.name(),
+                    &categories,
+                    &gold,
+                    &predicted,
+                    Some(&any),
+                    Some(&any_p),
+                    groups.as_deref(),
+                    &bootstrap,
+                )?;
+                (serde_json::to_string_pretty(&r), r.to_markdown())
+            } else {
+                let head = &heads[0];
+                let gold: Vec<usize> = indices
+                    .iter()
+                    .map(|&i| match &prepared.examples[i].gold {
+                        Gold::Class(c) => *c,
+                        Gold::Categories(_) => 0,
+                    })
+                    .collect();
+                let predicted: Vec<usize> = inputs.iter().map(|x| head.predict(x)).collect();
+                let positive: Option<Vec<f64>> = (head.classes.len() == 2)
+                    .then(|| probabilities.iter().map(|p| f64::from(p[0][1])).collect());
+                let r = eval::evaluate(
+                    task.name(),
+                    &head.classes,
+                    &gold,
+                    &predicted,
+                    positive.as_deref(),
+                    groups.as_deref(),
+                    &bootstrap,
+                )?;
+                (serde_json::to_string_pretty(&r), r.to_markdown())
+            };
+            if format == "md" {
+                println!("{md}");
+            } else {
+                println!("{}", json.map_err(|e| Error::Config(e.to_string()))?);
+            }
+            Ok(0)
+        }
+        Command::Train {
+            task,
+            data,
+            out,
+            seed,
+            ngrams,
+            alphas,
+        } => {
+            let task: Task = task.parse()?;
+            let started = std::time::Instant::now();
+            let mut records = Vec::new();
+            for path in &data {
+                records.extend(corpus::read_all(path)?);
+            }
+            let analyzer = Analyzer::try_default()?;
+            let prepared = Prepared::new(task, &records, &analyzer)?;
+            eprintln!(
+                "partipris: {task}: {} examples analysed in {:.1} s",
+                prepared.examples.len(),
+                started.elapsed().as_secs_f64()
+            );
+            let params = TrainParams {
+                seed,
+                ngrams_per_language: ngrams,
+                alphas,
+                data: data.iter().map(|p| p.display().to_string()).collect(),
+                ..TrainParams::default()
+            };
+            let model = train::train(&prepared, &analyzer, &params)?;
+            model.save(&out)?;
+            for v in &model.validation {
+                eprintln!(
+                    "partipris: {task}/{}: validation n={} macro-F1 {:.3} accuracy {:.3}{}",
+                    v.head,
+                    v.n,
+                    v.macro_f1,
+                    v.accuracy,
+                    v.f1.map(|f| format!(" F1 {f:.3}")).unwrap_or_default()
+                );
+            }
+            eprintln!(
+                "partipris: wrote {} in {:.1} s",
+                out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(0)
+        }
         Command::Analyze {
             files,
             lang,

@@ -51,6 +51,27 @@ pub enum Error {
         /// Byte offset of the first invalid byte.
         offset: usize,
     },
+    /// A record of an input file is malformed: bad JSON, a missing or mistyped field, bad UTF-8.
+    #[error("{file}, line {line}{}: {reason}", field.as_ref().map(|f| format!(", field {f:?}")).unwrap_or_default())]
+    Input {
+        /// The file.
+        file: String,
+        /// 1-based line number.
+        line: usize,
+        /// The field at fault, when known.
+        field: Option<String>,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A model file is malformed, damaged, of an unknown format version, or was trained with
+    /// other features or lexicons than the analyzer's.
+    #[error("model {file}: {reason}")]
+    Model {
+        /// The file (or embedded resource) name.
+        file: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A configuration value given to a builder is invalid.
     #[error("invalid configuration: {0}")]
     Config(String),

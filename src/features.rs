@@ -177,7 +177,7 @@ pub(crate) fn style(
                 words += 1;
                 let hash = t.hash();
                 segment.insert(hash);
-                if words % TTR_WINDOW == 0 {
+                if words.is_multiple_of(TTR_WINDOW) {
                     ttr_sum += segment.distinct() as f64 / TTR_WINDOW as f64;
                     ttr_segments += 1;
                     segment.clear();

@@ -5,12 +5,16 @@
 // The pipeline, in order: text → normalized text → tokens → lexicon markers and style
 // features → report.
 mod analyzer;
+pub mod corpus;
 mod error;
+pub mod eval;
 pub mod features;
 pub mod language;
 pub mod lexicon;
+pub mod model;
 pub mod normalize;
 pub mod report;
+pub mod task;
 pub mod tokenize;
 
 pub use analyzer::{Analyzer, AnalyzerBuilder, Article, DEFAULT_MAX_ARTICLE_BYTES};

@@ -1,0 +1,338 @@
+//! Labelled corpora: JSON Lines files (plain or gzip) in the shared schema of
+//! `../shared/datasets/README.md`, read record by record with errors that name the file and line.
+//!
+//! Offsets in the schema (`start`, `end`) are UTF-8 byte offsets into `text`, end exclusive.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// One record of a corpus file. Fields a dataset does not have are `None` or empty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// Unique id.
+    pub id: String,
+    /// The text (article, paragraph, sentence or post).
+    pub text: String,
+    /// The dataset's name.
+    #[serde(default)]
+    pub dataset: Option<String>,
+    /// ISO 639-1 language code.
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// Title of the article.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Article- or sentence-level label (satire/regular, left/center/right, biased/non-biased,
+    /// favor/against/none...).
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Genre (opinion / reporting / satire), semeval2023 train articles only.
+    #[serde(default)]
+    pub genre: Option<String>,
+    /// `train`, `dev` or `valid` where the dataset has splits.
+    #[serde(default)]
+    pub split: Option<String>,
+    /// Stance target (semeval2016).
+    #[serde(default)]
+    pub target: Option<String>,
+    /// Outlet.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Topic.
+    #[serde(default)]
+    pub topic: Option<String>,
+    /// Domain (semeval2025: ukraine_war / climate).
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// Media frames (semeval2023).
+    #[serde(default)]
+    pub frames: Option<Vec<String>>,
+    /// Paragraphs with their persuasion techniques (semeval2023).
+    #[serde(default)]
+    pub paragraphs: Vec<ParagraphLabels>,
+    /// Technique spans (semeval2023 train split).
+    #[serde(default)]
+    pub spans: Vec<TechniqueSpan>,
+    /// Entities with their roles (semeval2025).
+    #[serde(default)]
+    pub entities: Vec<EntityRole>,
+    /// Narratives (semeval2025).
+    #[serde(default)]
+    pub narratives: Vec<String>,
+    /// Sub-narratives (semeval2025).
+    #[serde(default)]
+    pub subnarratives: Vec<String>,
+    /// Words annotators marked as biased (babe).
+    #[serde(default)]
+    pub biased_words: Vec<String>,
+    /// Machine translation into English (fignews).
+    #[serde(default)]
+    pub english_mt: Option<String>,
+    /// Majority bias vote (fignews).
+    #[serde(default)]
+    pub bias_majority: Option<String>,
+}
+
+/// A paragraph of a semeval2023 article and its persuasion techniques.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParagraphLabels {
+    /// 1-based line of the paragraph in the article.
+    pub line: usize,
+    /// Start byte offset in the record's text.
+    pub start: usize,
+    /// End byte offset (exclusive).
+    pub end: usize,
+    /// Technique names (empty: none).
+    #[serde(default)]
+    pub techniques: Vec<String>,
+}
+
+/// A persuasion technique span.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TechniqueSpan {
+    /// Technique name.
+    pub technique: String,
+    /// Start byte offset in the record's text.
+    pub start: usize,
+    /// End byte offset (exclusive).
+    pub end: usize,
+}
+
+/// An entity mention with its narrative role (semeval2025).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityRole {
+    /// The entity as written.
+    pub entity: String,
+    /// Start byte offset in the record's text.
+    pub start: usize,
+    /// End byte offset (exclusive).
+    pub end: usize,
+    /// Protagonist, Antagonist or Innocent.
+    pub role: String,
+    /// Fine-grained roles.
+    #[serde(default)]
+    pub fine_roles: Vec<String>,
+}
+
+impl Record {
+    /// The record's text between two byte offsets, or an error naming the record when the
+    /// offsets are out of range or not on character boundaries.
+    pub fn slice(&self, start: usize, end: usize) -> Result<&str> {
+        self.text.get(start..end).ok_or_else(|| {
+            Error::Config(format!(
+                "record {:?}: span {start}..{end} is not inside its text of {} bytes on char \
+                 boundaries",
+                self.id,
+                self.text.len()
+            ))
+        })
+    }
+}
+
+/// Where a record came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file.
+    pub file: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+}
+
+/// Reads a JSON Lines corpus file (gzip-compressed or plain, told by its first bytes) record by
+/// record. Every malformed line is an [`Error::Input`] naming the file, the line and, when
+/// known, the field; reading goes on with the next line.
+pub struct JsonlReader {
+    file: PathBuf,
+    lines: Box<dyn BufRead + Send>,
+    line: usize,
+    buf: Vec<u8>,
+}
+
+impl std::fmt::Debug for JsonlReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsonlReader")
+            .field("file", &self.file)
+            .field("line", &self.line)
+            .finish()
+    }
+}
+
+impl JsonlReader {
+    /// Opens a file.
+    pub fn open(path: impl AsRef<Path>) -> Result<JsonlReader> {
+        let path = path.as_ref();
+        let io = |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut file = BufReader::new(File::open(path).map_err(io)?);
+        let gzip = file.fill_buf().map_err(io)?.starts_with(&[0x1f, 0x8b]);
+        let lines: Box<dyn BufRead + Send> = if gzip {
+            Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(file)))
+        } else {
+            Box::new(file)
+        };
+        Ok(JsonlReader::new(path, lines))
+    }
+
+    /// Reads from any buffered source; `name` names it in errors.
+    pub fn new(name: impl Into<PathBuf>, lines: Box<dyn BufRead + Send>) -> JsonlReader {
+        JsonlReader {
+            file: name.into(),
+            lines,
+            line: 0,
+            buf: Vec::new(),
+        }
+    }
+
+    fn error(&self, field: Option<String>, reason: String) -> Error {
+        Error::Input {
+            file: self.file.display().to_string(),
+            line: self.line,
+            field,
+            reason,
+        }
+    }
+}
+
+impl Iterator for JsonlReader {
+    type Item = Result<(Location, Record)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            self.buf.clear();
+            match self.lines.read_until(b'\n', &mut self.buf) {
+                Ok(0) => return None,
+                Ok(_) => self.line += 1,
+                Err(e) => {
+                    self.line += 1;
+                    // A read error (a damaged gzip stream) ends the file.
+                    let err = self.error(None, format!("read error: {e}"));
+                    self.lines = Box::new(std::io::empty());
+                    return Some(Err(err));
+                }
+            }
+            let line = self.buf.trim_ascii();
+            if line.is_empty() {
+                continue;
+            }
+            let text = match std::str::from_utf8(line) {
+                Ok(t) => t,
+                Err(e) => {
+                    let at = e.valid_up_to();
+                    return Some(Err(self.error(
+                        None,
+                        format!("not valid UTF-8 (first invalid byte at column {})", at + 1),
+                    )));
+                }
+            };
+            let location = Location {
+                file: self.file.clone(),
+                line: self.line,
+            };
+            return Some(match serde_json::from_str::<Record>(text) {
+                Ok(record) => Ok((location, record)),
+                Err(e) => Err(self.error(field_of(&e), e.to_string())),
+            });
+        }
+    }
+}
+
+/// The field a serde_json error is about, when its message names one.
+fn field_of(e: &serde_json::Error) -> Option<String> {
+    let msg = e.to_string();
+    let start = msg.find('`')? + 1;
+    let len = msg[start..].find('`')?;
+    Some(msg[start..start + len].to_string())
+}
+
+/// Reads all records of a file, failing on the first malformed one.
+pub fn read_all(path: impl AsRef<Path>) -> Result<Vec<Record>> {
+    JsonlReader::open(path)?
+        .map(|r| r.map(|(_, rec)| rec))
+        .collect()
+}
+
+/// Reads a whole (possibly gzip-compressed) file into memory.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut raw = Vec::new();
+    File::open(path)
+        .map_err(io)?
+        .read_to_end(&mut raw)
+        .map_err(io)?;
+    if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(raw.as_slice())
+            .read_to_end(&mut out)
+            .map_err(io)?;
+        return Ok(out);
+    }
+    Ok(raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reader(text: &str) -> JsonlReader {
+        JsonlReader::new(
+            "t.jsonl",
+            Box::new(std::io::Cursor::new(text.as_bytes().to_vec())),
+        )
+    }
+
+    #[test]
+    fn reads_records_and_names_bad_lines() {
+        let input = concat!(
+            "{\"id\":\"a\",\"text\":\"Bonjour\",\"lang\":\"fr\",\"label\":\"satire\"}\n",
+            "\n",
+            "{\"id\":\"b\"}\n",
+            "not json\n",
+            "[1,2]\n",
+            "{\"id\":\"c\",\"text\":\"x\",\"paragraphs\":[{\"line\":1,\"start\":0,\"end\":1,\"techniques\":[\"Doubt\"]}]}\n",
+        );
+        let got: Vec<Result<(Location, Record)>> = reader(input).collect();
+        assert_eq!(got.len(), 5);
+        match &got[0] {
+            Ok((loc, r)) => {
+                assert_eq!(
+                    (loc.line, r.id.as_str(), r.lang.as_deref()),
+                    (1, "a", Some("fr"))
+                )
+            }
+            Err(e) => panic!("{e}"),
+        }
+        match &got[1] {
+            Err(Error::Input { line, field, .. }) => {
+                assert_eq!((*line, field.as_deref()), (3, Some("text")))
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(&got[2], Err(Error::Input { line: 4, .. })));
+        assert!(matches!(&got[3], Err(Error::Input { line: 5, .. })));
+        match &got[4] {
+            Ok((_, r)) => assert_eq!(r.paragraphs[0].techniques, ["Doubt"]),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_is_an_error_record() {
+        let mut bytes = b"{\"id\":\"a\",\"text\":\"".to_vec();
+        bytes.extend([0xff, 0xfe]);
+        bytes.extend(b"\"}\n{\"id\":\"b\",\"text\":\"ok\"}\n");
+        let r = JsonlReader::new("t", Box::new(std::io::Cursor::new(bytes)));
+        let got: Vec<_> = r.collect();
+        assert!(matches!(&got[0], Err(Error::Input { line: 1, .. })));
+        assert!(got[1].is_ok());
+    }
+}

@@ -1,0 +1,2382 @@
+//! Classification metrics for benchmarking, used by `partipris eval` and by library users who
+//! benchmark in code: accuracy, per-class precision, recall and F1, macro- and micro-F1,
+//! confusion matrices and, for binary decisions with probabilities, ROC AUC, Brier score and
+//! expected calibration error. Every headline figure ([`Estimate`]) carries a 95% percentile
+//! bootstrap interval.
+//!
+//! Two entry points: [`evaluate`] for single-label tasks (each example has one gold and one
+//! predicted class, given as indices into `labels`) and [`evaluate_multilabel`] for multi-label
+//! tasks such as persuasion techniques (each example has a yes/no per category, and an "any
+//! technique" decision).
+//!
+//! # Conventions
+//!
+//! - Precision, recall and F1 whose denominator is zero are 0; F1 is computed as
+//!   `2·TP / (2·TP + FP + FN)`.
+//! - Macro-F1 averages the F1 of the classes given in `labels` (categories in the multi-label
+//!   case) that occur, in gold or in predictions, in the data evaluated (the whole data, or one
+//!   group). A class absent from both is still listed in `per_class`, with zeros, but left out of
+//!   the average. That set of classes is fixed on the data evaluated and kept in every bootstrap
+//!   resample, where a class that the resample happens to miss counts with F1 0. Macro-F1 over
+//!   no class at all is 0.
+//! - Bootstrap intervals resample examples (rows) with replacement, `n` draws per resample,
+//!   [`Bootstrap::resamples`] times, from a SplitMix64 generator seeded with
+//!   [`Bootstrap::seed`]: the same data and seed give the same intervals. The interval is the
+//!   2.5th and 97.5th percentiles of the resampled figure (linear interpolation between order
+//!   statistics). Resamples where a figure is undefined (ROC AUC of a resample with one class)
+//!   are left out of that figure's interval.
+//! - ROC AUC is the Mann–Whitney rank statistic with ties counted one half. It is undefined
+//!   (NaN, `null` in JSON) when the data hold only one gold class.
+//! - Brier score is the mean of `(p − y)²`, `y` being 1 for the positive class.
+//! - Expected calibration error uses the predicted probability of the positive class in 10
+//!   equal-width bins (bin `min(⌊10·p⌋, 9)`): `Σ_b (n_b / n) · |mean(y)_b − mean(p)_b|`.
+//! - Empty input is refused with [`Error::Config`], as are mismatched lengths, out-of-range
+//!   indices, duplicate labels and probabilities outside `[0, 1]`.
+//!
+//! # JSON
+//!
+//! Reports serialize with serde. An [`Estimate`] is `{"value": v, "low": l, "high": h}`, with
+//! `null` for an undefined figure or a missing interval (NaN in Rust). `per_class` and
+//! `categories` are objects keyed by label (in label order), for instance
+//! `"per_class": {"pro": {"precision": 0.8, "recall": 0.75, "f1": 0.77, "support": 40}}`;
+//! in Rust they are typed vectors ([`PerClass`], [`PerCategory`]). `binary` and `by_group` are
+//! left out when absent.
+
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::{Error, Result};
+
+/// The label of the "no technique" class of the any-technique decision in multi-label reports.
+pub const ANY_NEGATIVE: &str = "none";
+/// The label of the "at least one technique" class of the any-technique decision in multi-label
+/// reports; the positive class of its [`BinaryFigures`].
+pub const ANY_POSITIVE: &str = "technique";
+
+/// Number of equal-width bins of the expected calibration error.
+const ECE_BINS: usize = 10;
+
+// ---------------------------------------------------------------------------------------------
+// Public types
+// ---------------------------------------------------------------------------------------------
+
+/// A headline figure with its 95% percentile bootstrap interval.
+///
+/// Serialized as `{"value": v, "low": l, "high": h}`. An undefined figure (ROC AUC when only one
+/// class is present) and an interval that could not be computed (no resamples, or the figure
+/// undefined in every resample) are NaN in Rust and `null` in JSON; `null` reads back as NaN.
+///
+/// Displays as `0.712 [0.690, 0.734]` (three decimals unless a precision is given, `n/a` when
+/// undefined, the value alone when there is no interval).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    /// The figure on all the examples.
+    #[serde(with = "nan_as_null")]
+    pub value: f64,
+    /// Lower bound: the 2.5th percentile of the figure over the bootstrap resamples.
+    #[serde(with = "nan_as_null")]
+    pub low: f64,
+    /// Upper bound: the 97.5th percentile of the figure over the bootstrap resamples.
+    #[serde(with = "nan_as_null")]
+    pub high: f64,
+}
+
+impl fmt::Display for Estimate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision().unwrap_or(3);
+        if self.value.is_nan() {
+            return f.write_str("n/a");
+        }
+        write!(f, "{:.p$}", self.value)?;
+        if !self.low.is_nan() && !self.high.is_nan() {
+            write!(f, " [{:.p$}, {:.p$}]", self.low, self.high)?;
+        }
+        Ok(())
+    }
+}
+
+/// How bootstrap intervals are computed: the number of resamples of the examples and the seed
+/// of the deterministic generator. The same data and settings always give the same intervals.
+///
+/// `resamples: 0` computes no interval (`low` and `high` are NaN, `null` in JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Bootstrap {
+    /// Number of resamples (each draws `n` examples with replacement).
+    pub resamples: usize,
+    /// Seed of the generator.
+    pub seed: u64,
+}
+
+impl Bootstrap {
+    /// The default number of resamples: 1,000.
+    pub const DEFAULT_RESAMPLES: usize = 1000;
+    /// The default, fixed seed.
+    pub const DEFAULT_SEED: u64 = 0x7061_7274_6970_7269; // "partipri"
+}
+
+impl Default for Bootstrap {
+    fn default() -> Bootstrap {
+        Bootstrap {
+            resamples: Bootstrap::DEFAULT_RESAMPLES,
+            seed: Bootstrap::DEFAULT_SEED,
+        }
+    }
+}
+
+/// Precision, recall, F1 and support of one class, on all the examples (no interval).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassFigures {
+    /// The class label.
+    pub label: String,
+    /// TP / (TP + FP); 0 when the class is never predicted.
+    pub precision: f64,
+    /// TP / (TP + FN); 0 when the class has no gold example.
+    pub recall: f64,
+    /// 2·TP / (2·TP + FP + FN); 0 when the class is neither in gold nor predicted.
+    pub f1: f64,
+    /// Number of gold examples of the class.
+    pub support: usize,
+}
+
+/// Per-class figures, in label order. Serialized as a JSON object keyed by label:
+/// `{"label": {"precision": .., "recall": .., "f1": .., "support": ..}, ..}`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PerClass(
+    /// The classes' figures, in label order.
+    pub Vec<ClassFigures>,
+);
+
+impl PerClass {
+    /// The figures of the class `label`, if it is one of the labels.
+    pub fn get(&self, label: &str) -> Option<&ClassFigures> {
+        self.0.iter().find(|c| c.label == label)
+    }
+}
+
+/// Precision, recall, F1 and support of one category of a multi-label task (no interval).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryFigures {
+    /// The category.
+    pub category: String,
+    /// 2·TP / (2·TP + FP + FN); 0 when the category is neither in gold nor predicted.
+    pub f1: f64,
+    /// TP / (TP + FP); 0 when the category is never predicted.
+    pub precision: f64,
+    /// TP / (TP + FN); 0 when the category has no gold example.
+    pub recall: f64,
+    /// Number of examples with the category in gold.
+    pub support: usize,
+}
+
+/// Per-category figures, in category order. Serialized as a JSON object keyed by category:
+/// `{"category": {"f1": .., "precision": .., "recall": .., "support": ..}, ..}`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PerCategory(
+    /// The categories' figures, in category order.
+    pub Vec<CategoryFigures>,
+);
+
+impl PerCategory {
+    /// The figures of `category`, if it is one of the categories.
+    pub fn get(&self, category: &str) -> Option<&CategoryFigures> {
+        self.0.iter().find(|c| c.category == category)
+    }
+}
+
+/// A confusion matrix: `counts[g][p]` is the number of examples of gold class `labels[g]`
+/// predicted as `labels[p]` (rows are gold, columns are predicted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confusion {
+    /// The class labels, in the order of rows and columns.
+    pub labels: Vec<String>,
+    /// Counts, `labels.len()` rows of `labels.len()` columns.
+    pub counts: Vec<Vec<usize>>,
+}
+
+/// Probability figures of a binary decision, computed from the predicted probability of the
+/// positive class.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BinaryFigures {
+    /// The positive class (`labels[1]` for [`evaluate`], [`ANY_POSITIVE`] for
+    /// [`evaluate_multilabel`]).
+    pub positive: String,
+    /// Area under the ROC curve (rank statistic, ties counted one half); NaN (`null`) when only
+    /// one class is present.
+    pub roc_auc: Estimate,
+    /// Brier score: mean squared difference between probability and outcome (lower is better).
+    pub brier: Estimate,
+    /// Expected calibration error over 10 equal-width probability bins, weighted by bin size
+    /// (lower is better).
+    pub ece: Estimate,
+}
+
+/// The figures of a single-label task on one group of examples (such as one language).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupReport {
+    /// The group's name.
+    pub group: String,
+    /// Number of examples in the group.
+    pub n: usize,
+    /// Share of examples predicted correctly.
+    pub accuracy: Estimate,
+    /// Mean F1 over the classes present in the group (see the module's conventions).
+    pub macro_f1: Estimate,
+    /// Figures per class, keyed by label in JSON.
+    pub per_class: PerClass,
+    /// The group's confusion matrix.
+    pub confusion: Confusion,
+    /// ROC AUC, Brier score and ECE, when probabilities were given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binary: Option<BinaryFigures>,
+}
+
+/// The evaluation of a single-label task, as returned by [`evaluate`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SingleLabelReport {
+    /// The task's name, as given.
+    pub task: String,
+    /// Number of examples.
+    pub n: usize,
+    /// Share of examples predicted correctly.
+    pub accuracy: Estimate,
+    /// Mean F1 over the classes present in gold or predictions (see the module's conventions).
+    pub macro_f1: Estimate,
+    /// Figures per class, keyed by label in JSON.
+    pub per_class: PerClass,
+    /// The confusion matrix (rows gold, columns predicted).
+    pub confusion: Confusion,
+    /// ROC AUC, Brier score and ECE of the positive class, when probabilities were given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binary: Option<BinaryFigures>,
+    /// The same figures per group, sorted by group name, when groups were given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_group: Option<Vec<GroupReport>>,
+}
+
+/// Figures of the any-technique decision of a multi-label task: whether an example uses at least
+/// one category.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnyFigures {
+    /// Mean F1 of the two classes [`ANY_NEGATIVE`] and [`ANY_POSITIVE`] (those present).
+    pub macro_f1: Estimate,
+    /// F1 of the positive class ([`ANY_POSITIVE`]).
+    pub f1: Estimate,
+    /// Precision of the positive class.
+    pub precision: Estimate,
+    /// Recall of the positive class.
+    pub recall: Estimate,
+}
+
+/// The figures of a multi-label task on one group of examples (such as one language).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MultiLabelGroupReport {
+    /// The group's name.
+    pub group: String,
+    /// Number of examples in the group.
+    pub n: usize,
+    /// Accuracy of the any-technique decision.
+    pub accuracy: Estimate,
+    /// Mean F1 over the categories present in the group.
+    pub macro_f1: Estimate,
+    /// F1 over all (example, category) decisions pooled.
+    pub micro_f1: Estimate,
+    /// The any-technique decision's figures.
+    pub any: AnyFigures,
+    /// Figures per category, keyed by category in JSON.
+    pub categories: PerCategory,
+    /// Figures of the two classes of the any-technique decision, keyed by label in JSON.
+    pub per_class: PerClass,
+    /// Confusion matrix of the any-technique decision.
+    pub confusion: Confusion,
+    /// ROC AUC, Brier score and ECE of the any-technique decision, when probabilities were
+    /// given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binary: Option<BinaryFigures>,
+}
+
+/// The evaluation of a multi-label task, as returned by [`evaluate_multilabel`].
+///
+/// `accuracy`, `per_class`, `confusion`, `any` and `binary` are about the any-technique decision
+/// (classes [`ANY_NEGATIVE`] and [`ANY_POSITIVE`]); `macro_f1`, `micro_f1` and `categories` are
+/// about the categories.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MultiLabelReport {
+    /// The task's name, as given.
+    pub task: String,
+    /// Number of examples.
+    pub n: usize,
+    /// Accuracy of the any-technique decision.
+    pub accuracy: Estimate,
+    /// Mean F1 over the categories present in gold or predictions.
+    pub macro_f1: Estimate,
+    /// F1 over all (example, category) decisions pooled: `2·ΣTP / (2·ΣTP + ΣFP + ΣFN)`.
+    pub micro_f1: Estimate,
+    /// The any-technique decision's figures.
+    pub any: AnyFigures,
+    /// Figures per category, keyed by category in JSON.
+    pub categories: PerCategory,
+    /// Figures of the two classes of the any-technique decision, keyed by label in JSON.
+    pub per_class: PerClass,
+    /// Confusion matrix of the any-technique decision.
+    pub confusion: Confusion,
+    /// ROC AUC, Brier score and ECE of the any-technique decision, when probabilities were
+    /// given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binary: Option<BinaryFigures>,
+    /// The same figures per group, sorted by group name, when groups were given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_group: Option<Vec<MultiLabelGroupReport>>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points
+// ---------------------------------------------------------------------------------------------
+
+/// Evaluates a single-label task.
+///
+/// `gold` and `predicted` are indices into `labels`, one per example. `positive_proba`, for
+/// binary tasks only (`labels.len() == 2`), is the predicted probability of the positive class,
+/// which is `labels[1]`; it adds [`BinaryFigures`]. `groups` (such as each example's language)
+/// adds the same figures per group, sorted by name, each with its own bootstrap (same settings).
+///
+/// # Errors
+///
+/// [`Error::Config`] when there are no examples, when lengths differ, when an index is not below
+/// `labels.len()`, when labels are empty or repeated, or when probabilities are given for a task
+/// that is not binary or are not in `[0, 1]`.
+pub fn evaluate(
+    task: &str,
+    labels: &[String],
+    gold: &[usize],
+    predicted: &[usize],
+    positive_proba: Option<&[f64]>,
+    groups: Option<&[String]>,
+    bootstrap: &Bootstrap,
+) -> Result<SingleLabelReport> {
+    check_names("labels", labels)?;
+    let n = gold.len();
+    check_len("predicted", predicted.len(), n)?;
+    if let Some(p) = positive_proba {
+        check_len("positive_proba", p.len(), n)?;
+    }
+    if let Some(g) = groups {
+        check_len("groups", g.len(), n)?;
+    }
+    if n == 0 {
+        return Err(config("no examples to evaluate (gold is empty)".to_owned()));
+    }
+    check_indices("gold", gold, labels.len())?;
+    check_indices("predicted", predicted, labels.len())?;
+    if let Some(p) = positive_proba {
+        if labels.len() != 2 {
+            return Err(config(format!(
+                "positive_proba is for binary tasks, but there are {} labels",
+                labels.len()
+            )));
+        }
+        check_proba("positive_proba", p)?;
+    }
+
+    let all = single_core(labels, gold, predicted, positive_proba, bootstrap);
+    let by_group = groups.map(|g| {
+        group_indices(g)
+            .into_iter()
+            .map(|(group, idx)| {
+                let gold: Vec<usize> = idx.iter().map(|&i| gold[i]).collect();
+                let predicted: Vec<usize> = idx.iter().map(|&i| predicted[i]).collect();
+                let proba: Option<Vec<f64>> =
+                    positive_proba.map(|p| idx.iter().map(|&i| p[i]).collect());
+                let core = single_core(labels, &gold, &predicted, proba.as_deref(), bootstrap);
+                GroupReport {
+                    group: group.to_owned(),
+                    n: core.n,
+                    accuracy: core.accuracy,
+                    macro_f1: core.macro_f1,
+                    per_class: core.per_class,
+                    confusion: core.confusion,
+                    binary: core.binary,
+                }
+            })
+            .collect()
+    });
+    Ok(SingleLabelReport {
+        task: task.to_owned(),
+        n: all.n,
+        accuracy: all.accuracy,
+        macro_f1: all.macro_f1,
+        per_class: all.per_class,
+        confusion: all.confusion,
+        binary: all.binary,
+        by_group,
+    })
+}
+
+/// Evaluates a multi-label task such as persuasion techniques.
+///
+/// `gold[i]` and `predicted[i]` hold one yes/no per category for example `i`. The gold
+/// any-technique decision is "some category is true in gold". The predicted one is
+/// `predicted_any` when given (a model may decide it separately), else "some category is
+/// predicted". `any_proba`, the predicted probability that an example uses some technique, adds
+/// [`BinaryFigures`] for the any-technique decision. `groups` adds the same figures per group,
+/// sorted by name.
+///
+/// # Errors
+///
+/// [`Error::Config`] when there are no examples, when lengths differ (including a row whose
+/// length is not `categories.len()`), when categories are empty or repeated, or when a
+/// probability is not in `[0, 1]`.
+#[allow(clippy::too_many_arguments)] // one argument per column of the data, as in `evaluate`
+pub fn evaluate_multilabel(
+    task: &str,
+    categories: &[String],
+    gold: &[Vec<bool>],
+    predicted: &[Vec<bool>],
+    predicted_any: Option<&[bool]>,
+    any_proba: Option<&[f64]>,
+    groups: Option<&[String]>,
+    bootstrap: &Bootstrap,
+) -> Result<MultiLabelReport> {
+    check_names("categories", categories)?;
+    let n = gold.len();
+    check_len("predicted", predicted.len(), n)?;
+    if let Some(a) = predicted_any {
+        check_len("predicted_any", a.len(), n)?;
+    }
+    if let Some(p) = any_proba {
+        check_len("any_proba", p.len(), n)?;
+    }
+    if let Some(g) = groups {
+        check_len("groups", g.len(), n)?;
+    }
+    if n == 0 {
+        return Err(config("no examples to evaluate (gold is empty)".to_owned()));
+    }
+    for (what, rows) in [("gold", gold), ("predicted", predicted)] {
+        if let Some((i, row)) = rows
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.len() != categories.len())
+        {
+            return Err(config(format!(
+                "{what}[{i}] has {} values but there are {} categories",
+                row.len(),
+                categories.len()
+            )));
+        }
+    }
+    if let Some(p) = any_proba {
+        check_proba("any_proba", p)?;
+    }
+    let predicted_any: Vec<bool> = match predicted_any {
+        Some(a) => a.to_vec(),
+        None => predicted.iter().map(|r| r.iter().any(|&b| b)).collect(),
+    };
+
+    let all = multi_core(
+        categories,
+        gold,
+        predicted,
+        &predicted_any,
+        any_proba,
+        bootstrap,
+    );
+    let by_group = groups.map(|g| {
+        group_indices(g)
+            .into_iter()
+            .map(|(group, idx)| {
+                let gold: Vec<Vec<bool>> = idx.iter().map(|&i| gold[i].clone()).collect();
+                let predicted: Vec<Vec<bool>> = idx.iter().map(|&i| predicted[i].clone()).collect();
+                let any: Vec<bool> = idx.iter().map(|&i| predicted_any[i]).collect();
+                let proba: Option<Vec<f64>> =
+                    any_proba.map(|p| idx.iter().map(|&i| p[i]).collect());
+                let core = multi_core(
+                    categories,
+                    &gold,
+                    &predicted,
+                    &any,
+                    proba.as_deref(),
+                    bootstrap,
+                );
+                MultiLabelGroupReport {
+                    group: group.to_owned(),
+                    n: core.n,
+                    accuracy: core.accuracy,
+                    macro_f1: core.macro_f1,
+                    micro_f1: core.micro_f1,
+                    any: core.any,
+                    categories: core.categories,
+                    per_class: core.per_class,
+                    confusion: core.confusion,
+                    binary: core.binary,
+                }
+            })
+            .collect()
+    });
+    Ok(MultiLabelReport {
+        task: task.to_owned(),
+        n: all.n,
+        accuracy: all.accuracy,
+        macro_f1: all.macro_f1,
+        micro_f1: all.micro_f1,
+        any: all.any,
+        categories: all.categories,
+        per_class: all.per_class,
+        confusion: all.confusion,
+        binary: all.binary,
+        by_group,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------------
+
+fn config(message: String) -> Error {
+    Error::Config(format!("eval: {message}"))
+}
+
+fn check_len(what: &str, len: usize, n: usize) -> Result<()> {
+    if len == n {
+        Ok(())
+    } else {
+        Err(config(format!("{what} has {len} entries but gold has {n}")))
+    }
+}
+
+fn check_names(what: &str, names: &[String]) -> Result<()> {
+    if names.is_empty() {
+        return Err(config(format!("{what} is empty")));
+    }
+    for (i, name) in names.iter().enumerate() {
+        if names[..i].contains(name) {
+            return Err(config(format!("{what}: {name:?} is given twice")));
+        }
+    }
+    Ok(())
+}
+
+fn check_indices(what: &str, indices: &[usize], k: usize) -> Result<()> {
+    match indices.iter().enumerate().find(|(_, &c)| c >= k) {
+        Some((i, c)) => Err(config(format!(
+            "{what}[{i}] = {c} is out of range: there are {k} labels (indices 0 to {})",
+            k - 1
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn check_proba(what: &str, proba: &[f64]) -> Result<()> {
+    match proba
+        .iter()
+        .enumerate()
+        .find(|(_, p)| !(0.0..=1.0).contains(*p))
+    {
+        Some((i, p)) => Err(config(format!(
+            "{what}[{i}] = {p} is not a probability in [0, 1]"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Example indices per group, groups sorted by name.
+fn group_indices(groups: &[String]) -> Vec<(&str, Vec<usize>)> {
+    let mut map: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, g) in groups.iter().enumerate() {
+        map.entry(g.as_str()).or_default().push(i);
+    }
+    map.into_iter().collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures
+// ---------------------------------------------------------------------------------------------
+
+fn ratio(num: u64, den: u64) -> f64 {
+    if den == 0 {
+        0.0
+    } else {
+        num as f64 / den as f64
+    }
+}
+
+fn f1(tp: u64, fp: u64, fn_: u64) -> f64 {
+    ratio(2 * tp, 2 * tp + fp + fn_)
+}
+
+/// A weighted k×k confusion with the buffers to derive accuracy and macro-F1, reused across
+/// resamples.
+struct ConfusionScratch {
+    k: usize,
+    cells: Vec<u64>,
+    rows: Vec<u64>,
+    cols: Vec<u64>,
+}
+
+impl ConfusionScratch {
+    fn new(k: usize) -> ConfusionScratch {
+        ConfusionScratch {
+            k,
+            cells: vec![0; k * k],
+            rows: vec![0; k],
+            cols: vec![0; k],
+        }
+    }
+
+    /// Fills the row (gold) and column (predicted) sums.
+    fn sum(&mut self) {
+        self.rows.fill(0);
+        self.cols.fill(0);
+        for g in 0..self.k {
+            for p in 0..self.k {
+                let v = self.cells[g * self.k + p];
+                self.rows[g] += v;
+                self.cols[p] += v;
+            }
+        }
+    }
+
+    /// (TP, FP, FN) of class `c`; call [`ConfusionScratch::sum`] first.
+    fn counts(&self, c: usize) -> (u64, u64, u64) {
+        let tp = self.cells[c * self.k + c];
+        (tp, self.cols[c] - tp, self.rows[c] - tp)
+    }
+
+    /// Accuracy and macro-F1 over the `active` classes.
+    fn accuracy_macro_f1(&mut self, active: &[bool]) -> (f64, f64) {
+        self.sum();
+        let total: u64 = self.rows.iter().sum();
+        let correct: u64 = (0..self.k).map(|c| self.cells[c * self.k + c]).sum();
+        let accuracy = if total == 0 {
+            f64::NAN
+        } else {
+            correct as f64 / total as f64
+        };
+        let (mut sum, mut count) = (0.0, 0usize);
+        for c in (0..self.k).filter(|&c| active[c]) {
+            let (tp, fp, fn_) = self.counts(c);
+            sum += f1(tp, fp, fn_);
+            count += 1;
+        }
+        let macro_f1 = if count == 0 { 0.0 } else { sum / count as f64 };
+        (accuracy, macro_f1)
+    }
+
+    /// Per-class figures and the confusion matrix (unweighted counts).
+    fn tables(&mut self, labels: &[String]) -> (PerClass, Confusion) {
+        self.sum();
+        let per_class = PerClass(
+            labels
+                .iter()
+                .enumerate()
+                .map(|(c, label)| {
+                    let (tp, fp, fn_) = self.counts(c);
+                    ClassFigures {
+                        label: label.clone(),
+                        precision: ratio(tp, tp + fp),
+                        recall: ratio(tp, tp + fn_),
+                        f1: f1(tp, fp, fn_),
+                        support: (tp + fn_) as usize,
+                    }
+                })
+                .collect(),
+        );
+        let confusion = Confusion {
+            labels: labels.to_vec(),
+            counts: self
+                .cells
+                .chunks(self.k.max(1))
+                .map(|row| row.iter().map(|&v| v as usize).collect())
+                .collect(),
+        };
+        (per_class, confusion)
+    }
+
+    /// Classes present in gold or predictions; call [`ConfusionScratch::sum`] first.
+    fn active(&self) -> Vec<bool> {
+        self.rows
+            .iter()
+            .zip(&self.cols)
+            .map(|(&r, &c)| r + c > 0)
+            .collect()
+    }
+}
+
+/// Example indices grouped by counter (a confusion cell, a category outcome), so that the counts
+/// of a resample are sums of the examples' weights: no branch and no scattered write per
+/// example.
+struct Tally {
+    /// Example indices, counter by counter, increasing within a counter.
+    members: Vec<usize>,
+    /// End (exclusive) in `members` of each counter.
+    ends: Vec<usize>,
+}
+
+impl Tally {
+    /// `pairs` are (counter, example), counters below `counters`.
+    fn new(counters: usize, pairs: &[(usize, usize)]) -> Tally {
+        let mut sizes = vec![0usize; counters];
+        for &(c, _) in pairs {
+            sizes[c] += 1;
+        }
+        let mut next = Vec::with_capacity(counters);
+        let mut ends = Vec::with_capacity(counters);
+        let mut end = 0;
+        for size in sizes {
+            next.push(end);
+            end += size;
+            ends.push(end);
+        }
+        let mut members = vec![0; pairs.len()];
+        for &(c, i) in pairs {
+            members[next[c]] = i;
+            next[c] += 1;
+        }
+        Tally { members, ends }
+    }
+
+    /// Weighted counts, one per counter, into `out`.
+    fn count(&self, w: &[u32], out: &mut [u64]) {
+        let mut start = 0;
+        for (o, &end) in out.iter_mut().zip(&self.ends) {
+            *o = self.members[start..end]
+                .iter()
+                .map(|&i| u64::from(w[i]))
+                .sum();
+            start = end;
+        }
+    }
+}
+
+/// The order in which examples are resampled: by probability when there are probabilities (see
+/// [`BinaryData`]), else as given. `order[j]` is the index of the `j`th example.
+fn resampling_order(n: usize, binary: Option<(&[bool], &[f64])>) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    if let Some((positive, proba)) = binary {
+        // Increasing probability; among equal probabilities, positives first.
+        order.sort_by(|&a, &b| {
+            proba[a]
+                .total_cmp(&proba[b])
+                .then(positive[b].cmp(&positive[a]))
+        });
+    }
+    order
+}
+
+/// A run of examples with the same probability: positives in `start..mid`, negatives in
+/// `mid..end` of the resampling order.
+struct Run {
+    mid: usize,
+    end: usize,
+    proba: f64,
+    bin: usize,
+}
+
+/// A binary decision with probabilities, for ROC AUC, Brier and ECE. The examples are taken in
+/// [`resampling_order`], so that each figure only needs the summed weights of the positives and
+/// negatives of each run of equal probabilities.
+struct BinaryData {
+    runs: Vec<Run>,
+}
+
+impl BinaryData {
+    /// `positive` and `proba` in resampling order.
+    fn new(positive: &[bool], proba: &[f64]) -> BinaryData {
+        let mut runs: Vec<Run> = Vec::new();
+        for (j, (&y, &p)) in positive.iter().zip(proba).enumerate() {
+            match runs.last_mut() {
+                Some(run) if run.proba == p => {
+                    if y {
+                        run.mid = j + 1;
+                    }
+                    run.end = j + 1;
+                }
+                _ => runs.push(Run {
+                    mid: if y { j + 1 } else { j },
+                    end: j + 1,
+                    proba: p,
+                    bin: ((p * ECE_BINS as f64) as usize).min(ECE_BINS - 1),
+                }),
+            }
+        }
+        BinaryData { runs }
+    }
+
+    /// ROC AUC, Brier score and ECE with weights `w` (in resampling order).
+    fn stats(&self, w: &[u32]) -> [f64; 3] {
+        let sum = |range: &[u32]| range.iter().map(|&x| u64::from(x)).sum::<u64>() as f64;
+        let (mut neg_below, mut pos_total, mut auc_sum, mut squares) = (0.0, 0.0, 0.0, 0.0);
+        // Per bin: weight, summed probability, summed outcome.
+        let mut bins = [[0.0f64; 3]; ECE_BINS];
+        let mut start = 0;
+        for run in &self.runs {
+            let pos = sum(&w[start..run.mid]);
+            let neg = sum(&w[run.mid..run.end]);
+            let p = run.proba;
+            auc_sum += pos * (neg_below + 0.5 * neg);
+            neg_below += neg;
+            pos_total += pos;
+            squares += pos * (1.0 - p) * (1.0 - p) + neg * p * p;
+            let b = &mut bins[run.bin];
+            b[0] += pos + neg;
+            b[1] += (pos + neg) * p;
+            b[2] += pos;
+            start = run.end;
+        }
+        let total = pos_total + neg_below;
+        let auc = if pos_total > 0.0 && neg_below > 0.0 {
+            auc_sum / (pos_total * neg_below)
+        } else {
+            f64::NAN
+        };
+        if total == 0.0 {
+            return [auc, f64::NAN, f64::NAN];
+        }
+        // (n_b / n) · |mean(y)_b − mean(p)_b| = |Σy_b − Σp_b| / n.
+        let ece = bins.iter().map(|b| (b[2] - b[1]).abs()).sum::<f64>() / total;
+        [auc, squares / total, ece]
+    }
+}
+
+fn binary_figures(positive: &str, [roc_auc, brier, ece]: [Estimate; 3]) -> BinaryFigures {
+    BinaryFigures {
+        positive: positive.to_owned(),
+        roc_auc,
+        brier,
+        ece,
+    }
+}
+
+/// Figures of a single-label task on one set of examples (validated input).
+struct SingleCore {
+    n: usize,
+    accuracy: Estimate,
+    macro_f1: Estimate,
+    per_class: PerClass,
+    confusion: Confusion,
+    binary: Option<BinaryFigures>,
+}
+
+fn single_core(
+    labels: &[String],
+    gold: &[usize],
+    predicted: &[usize],
+    positive_proba: Option<&[f64]>,
+    bootstrap: &Bootstrap,
+) -> SingleCore {
+    let k = labels.len();
+    let n = gold.len();
+    let positive: Vec<bool> = gold.iter().map(|&g| g == 1).collect();
+    let order = resampling_order(n, positive_proba.map(|p| (positive.as_slice(), p)));
+    let pairs: Vec<(usize, usize)> = order
+        .iter()
+        .enumerate()
+        .map(|(j, &i)| (gold[i] * k + predicted[i], j))
+        .collect();
+    let tally = Tally::new(k * k, &pairs);
+    let binary = positive_proba.map(|p| {
+        let positive: Vec<bool> = order.iter().map(|&i| positive[i]).collect();
+        let proba: Vec<f64> = order.iter().map(|&i| p[i]).collect();
+        BinaryData::new(&positive, &proba)
+    });
+
+    let mut scratch = ConfusionScratch::new(k);
+    tally.count(&vec![1; n], &mut scratch.cells);
+    let (per_class, confusion) = scratch.tables(labels);
+    let active = scratch.active();
+    let [accuracy, macro_f1, roc_auc, brier, ece] = run_bootstrap(n, bootstrap, |w| {
+        tally.count(w, &mut scratch.cells);
+        let (accuracy, macro_f1) = scratch.accuracy_macro_f1(&active);
+        let [auc, brier, ece] = binary.as_ref().map_or([f64::NAN; 3], |b| b.stats(w));
+        [accuracy, macro_f1, auc, brier, ece]
+    });
+    let positive = labels.get(1).map_or("", String::as_str);
+    SingleCore {
+        n,
+        accuracy,
+        macro_f1,
+        per_class,
+        confusion,
+        binary: binary.map(|_| binary_figures(positive, [roc_auc, brier, ece])),
+    }
+}
+
+/// Figures of a multi-label task on one set of examples (validated input).
+struct MultiCore {
+    n: usize,
+    accuracy: Estimate,
+    macro_f1: Estimate,
+    micro_f1: Estimate,
+    any: AnyFigures,
+    categories: PerCategory,
+    per_class: PerClass,
+    confusion: Confusion,
+    binary: Option<BinaryFigures>,
+}
+
+fn multi_core(
+    categories: &[String],
+    gold: &[Vec<bool>],
+    predicted: &[Vec<bool>],
+    predicted_any: &[bool],
+    any_proba: Option<&[f64]>,
+    bootstrap: &Bootstrap,
+) -> MultiCore {
+    let n = gold.len();
+    let m = categories.len();
+    let gold_any: Vec<bool> = gold.iter().map(|r| r.iter().any(|&b| b)).collect();
+    let order = resampling_order(n, any_proba.map(|p| (gold_any.as_slice(), p)));
+    // Counters: the any decision's 2×2 confusion (gold · 2 + predicted), then for each category
+    // its true positives, false positives and false negatives (`4 + 3·category + outcome`).
+    let mut pairs: Vec<(usize, usize)> = Vec::with_capacity(2 * n);
+    for (j, &i) in order.iter().enumerate() {
+        pairs.push((
+            usize::from(gold_any[i]) * 2 + usize::from(predicted_any[i]),
+            j,
+        ));
+        for (c, (&g, &p)) in gold[i].iter().zip(&predicted[i]).enumerate() {
+            match (g, p) {
+                (true, true) => pairs.push((4 + 3 * c, j)),
+                (false, true) => pairs.push((4 + 3 * c + 1, j)),
+                (true, false) => pairs.push((4 + 3 * c + 2, j)),
+                (false, false) => {}
+            }
+        }
+    }
+    let tally = Tally::new(4 + 3 * m, &pairs);
+    let binary = any_proba.map(|p| {
+        let positive: Vec<bool> = order.iter().map(|&i| gold_any[i]).collect();
+        let proba: Vec<f64> = order.iter().map(|&i| p[i]).collect();
+        BinaryData::new(&positive, &proba)
+    });
+
+    let mut counts = vec![0u64; 4 + 3 * m];
+    tally.count(&vec![1; n], &mut counts);
+    let cat_active: Vec<bool> = counts[4..]
+        .chunks(3)
+        .map(|c| c.iter().sum::<u64>() > 0)
+        .collect();
+    let per_category = PerCategory(
+        categories
+            .iter()
+            .zip(counts[4..].chunks(3))
+            .map(|(category, c)| {
+                let (tp, fp, fn_) = (c[0], c[1], c[2]);
+                CategoryFigures {
+                    category: category.clone(),
+                    f1: f1(tp, fp, fn_),
+                    precision: ratio(tp, tp + fp),
+                    recall: ratio(tp, tp + fn_),
+                    support: (tp + fn_) as usize,
+                }
+            })
+            .collect(),
+    );
+    let any_labels = [ANY_NEGATIVE.to_owned(), ANY_POSITIVE.to_owned()];
+    let mut any = ConfusionScratch::new(2);
+    any.cells.copy_from_slice(&counts[..4]);
+    let (per_class, confusion) = any.tables(&any_labels);
+    let any_active = any.active();
+
+    let stats = run_bootstrap(n, bootstrap, |w| {
+        tally.count(w, &mut counts);
+        any.cells.copy_from_slice(&counts[..4]);
+        let (accuracy, any_macro_f1) = any.accuracy_macro_f1(&any_active);
+        let (tp, fp, fn_) = any.counts(1);
+        let (mut sum, mut active) = (0.0, 0usize);
+        let (mut tp_all, mut fp_all, mut fn_all) = (0, 0, 0);
+        for (c, cnt) in counts[4..].chunks(3).enumerate() {
+            if cat_active[c] {
+                sum += f1(cnt[0], cnt[1], cnt[2]);
+                active += 1;
+            }
+            tp_all += cnt[0];
+            fp_all += cnt[1];
+            fn_all += cnt[2];
+        }
+        let macro_f1 = if active == 0 {
+            0.0
+        } else {
+            sum / active as f64
+        };
+        let [auc, brier, ece] = binary.as_ref().map_or([f64::NAN; 3], |b| b.stats(w));
+        [
+            accuracy,
+            macro_f1,
+            f1(tp_all, fp_all, fn_all),
+            any_macro_f1,
+            f1(tp, fp, fn_),
+            ratio(tp, tp + fp),
+            ratio(tp, tp + fn_),
+            auc,
+            brier,
+            ece,
+        ]
+    });
+    let [accuracy, macro_f1, micro_f1, any_macro_f1, any_f1, any_precision, any_recall, roc_auc, brier, ece] =
+        stats;
+    MultiCore {
+        n,
+        accuracy,
+        macro_f1,
+        micro_f1,
+        any: AnyFigures {
+            macro_f1: any_macro_f1,
+            f1: any_f1,
+            precision: any_precision,
+            recall: any_recall,
+        },
+        categories: per_category,
+        per_class,
+        confusion,
+        binary: binary.map(|_| binary_figures(ANY_POSITIVE, [roc_auc, brier, ece])),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bootstrap
+// ---------------------------------------------------------------------------------------------
+
+/// SplitMix64 (Steele, Lea and Flood, 2014): a small, fast, deterministic generator, enough for
+/// drawing bootstrap indices.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (multiply-shift; the bias, below n / 2⁶⁴, is negligible).
+    fn below(&mut self, n: usize) -> usize {
+        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
+    }
+}
+
+/// Computes `K` figures on all `n` examples (every weight 1) and their percentile intervals over
+/// `bootstrap.resamples` resamples, where `w[i]` is how many times example `i` was drawn.
+fn run_bootstrap<const K: usize>(
+    n: usize,
+    bootstrap: &Bootstrap,
+    mut figures: impl FnMut(&[u32]) -> [f64; K],
+) -> [Estimate; K] {
+    let mut weights = vec![1u32; n];
+    let point = figures(&weights);
+    let mut samples: [Vec<f64>; K] =
+        std::array::from_fn(|_| Vec::with_capacity(bootstrap.resamples));
+    let mut rng = SplitMix64(bootstrap.seed);
+    for _ in 0..bootstrap.resamples {
+        weights.fill(0);
+        for _ in 0..n {
+            weights[rng.below(n)] += 1;
+        }
+        for (s, v) in samples.iter_mut().zip(figures(&weights)) {
+            s.push(v);
+        }
+    }
+    std::array::from_fn(|k| {
+        let (low, high) = percentile_interval(&mut samples[k]);
+        Estimate {
+            value: point[k],
+            low,
+            high,
+        }
+    })
+}
+
+/// The 2.5th and 97.5th percentiles of the defined values; NaN when there are none.
+fn percentile_interval(samples: &mut Vec<f64>) -> (f64, f64) {
+    samples.retain(|v| !v.is_nan());
+    if samples.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    samples.sort_unstable_by(f64::total_cmp);
+    (quantile(samples, 0.025), quantile(samples, 0.975))
+}
+
+/// Quantile `q` of sorted, non-empty values, interpolating linearly between order statistics.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let last = sorted.len() - 1;
+    let pos = q * last as f64;
+    let lo = (pos.floor() as usize).min(last);
+    let hi = (lo + 1).min(last);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Serde
+// ---------------------------------------------------------------------------------------------
+
+/// An `f64` that is `null` in JSON when NaN (or infinite), and NaN when read from `null`.
+mod nan_as_null {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if v.is_finite() {
+            s.serialize_some(v)
+        } else {
+            s.serialize_none()
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+    }
+}
+
+/// A row of a table serialized as a JSON object keyed by one of its fields.
+trait KeyedRow: Sized {
+    /// The other fields.
+    type Body: Serialize + DeserializeOwned;
+    const EXPECTING: &'static str;
+    fn key(&self) -> &str;
+    fn body(&self) -> Self::Body;
+    fn from_parts(key: String, body: Self::Body) -> Self;
+}
+
+fn serialize_rows<R: KeyedRow, S: Serializer>(
+    rows: &[R],
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(Some(rows.len()))?;
+    for row in rows {
+        map.serialize_entry(row.key(), &row.body())?;
+    }
+    map.end()
+}
+
+fn deserialize_rows<'de, R: KeyedRow, D: Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Vec<R>, D::Error> {
+    struct RowsVisitor<R>(PhantomData<R>);
+
+    impl<'de, R: KeyedRow> Visitor<'de> for RowsVisitor<R> {
+        type Value = Vec<R>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(R::EXPECTING)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Vec<R>, A::Error> {
+            let mut rows: Vec<R> = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
+            while let Some((key, body)) = map.next_entry::<String, R::Body>()? {
+                if rows.iter().any(|r| r.key() == key) {
+                    return Err(de::Error::custom(format_args!("duplicate key {key:?}")));
+                }
+                rows.push(R::from_parts(key, body));
+            }
+            Ok(rows)
+        }
+    }
+
+    deserializer.deserialize_map(RowsVisitor(PhantomData))
+}
+
+#[derive(Serialize, Deserialize)]
+struct ClassBody {
+    #[serde(with = "nan_as_null")]
+    precision: f64,
+    #[serde(with = "nan_as_null")]
+    recall: f64,
+    #[serde(with = "nan_as_null")]
+    f1: f64,
+    support: usize,
+}
+
+impl KeyedRow for ClassFigures {
+    type Body = ClassBody;
+    const EXPECTING: &'static str = "an object mapping each label to its figures";
+
+    fn key(&self) -> &str {
+        &self.label
+    }
+
+    fn body(&self) -> ClassBody {
+        ClassBody {
+            precision: self.precision,
+            recall: self.recall,
+            f1: self.f1,
+            support: self.support,
+        }
+    }
+
+    fn from_parts(label: String, b: ClassBody) -> ClassFigures {
+        ClassFigures {
+            label,
+            precision: b.precision,
+            recall: b.recall,
+            f1: b.f1,
+            support: b.support,
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct CategoryBody {
+    #[serde(with = "nan_as_null")]
+    f1: f64,
+    #[serde(with = "nan_as_null")]
+    precision: f64,
+    #[serde(with = "nan_as_null")]
+    recall: f64,
+    support: usize,
+}
+
+impl KeyedRow for CategoryFigures {
+    type Body = CategoryBody;
+    const EXPECTING: &'static str = "an object mapping each category to its figures";
+
+    fn key(&self) -> &str {
+        &self.category
+    }
+
+    fn body(&self) -> CategoryBody {
+        CategoryBody {
+            f1: self.f1,
+            precision: self.precision,
+            recall: self.recall,
+            support: self.support,
+        }
+    }
+
+    fn from_parts(category: String, b: CategoryBody) -> CategoryFigures {
+        CategoryFigures {
+            category,
+            f1: b.f1,
+            precision: b.precision,
+            recall: b.recall,
+            support: b.support,
+        }
+    }
+}
+
+impl Serialize for PerClass {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        serialize_rows(&self.0, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for PerClass {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<PerClass, D::Error> {
+        deserialize_rows(d).map(PerClass)
+    }
+}
+
+impl Serialize for PerCategory {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        serialize_rows(&self.0, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for PerCategory {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<PerCategory, D::Error> {
+        deserialize_rows(d).map(PerCategory)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown
+// ---------------------------------------------------------------------------------------------
+
+/// A table cell: `|` escaped, line breaks as spaces.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+fn heading(out: &mut String, task: &str, n: usize) {
+    let _ = writeln!(out, "## {} (n = {n})\n", cell(task));
+}
+
+fn headline_table(out: &mut String, rows: &[(String, Estimate)]) {
+    out.push_str("| figure | value [95% CI] |\n|---|---|\n");
+    for (name, e) in rows {
+        let _ = writeln!(out, "| {name} | {e} |");
+    }
+    out.push('\n');
+}
+
+fn binary_rows(rows: &mut Vec<(String, Estimate)>, b: &BinaryFigures, prefix: &str) {
+    rows.push((
+        format!("{prefix}ROC AUC (positive: {})", cell(&b.positive)),
+        b.roc_auc,
+    ));
+    rows.push((format!("{prefix}Brier score"), b.brier));
+    rows.push((format!("{prefix}ECE (10 bins)"), b.ece));
+}
+
+fn per_class_table(out: &mut String, title: &str, per_class: &PerClass) {
+    let _ = writeln!(out, "### {title}\n");
+    out.push_str("| class | precision | recall | F1 | support |\n|---|---:|---:|---:|---:|\n");
+    for c in &per_class.0 {
+        let _ = writeln!(
+            out,
+            "| {} | {:.3} | {:.3} | {:.3} | {} |",
+            cell(&c.label),
+            c.precision,
+            c.recall,
+            c.f1,
+            c.support
+        );
+    }
+    out.push('\n');
+}
+
+fn confusion_table(out: &mut String, title: &str, confusion: &Confusion) {
+    let _ = writeln!(out, "### {title} (rows: gold, columns: predicted)\n");
+    out.push_str("| gold \\ predicted |");
+    for l in &confusion.labels {
+        let _ = write!(out, " {} |", cell(l));
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---:|".repeat(confusion.labels.len()));
+    out.push('\n');
+    for (label, row) in confusion.labels.iter().zip(&confusion.counts) {
+        let _ = write!(out, "| {} |", cell(label));
+        for v in row {
+            let _ = write!(out, " {v} |");
+        }
+        out.push('\n');
+    }
+    out.push('\n');
+}
+
+/// A table with one row per group: its name, n, then the given figures.
+fn group_table<'a, G>(
+    out: &mut String,
+    groups: &'a [G],
+    columns: &[&str],
+    row: impl Fn(&'a G) -> (&'a str, usize, Vec<Estimate>),
+) {
+    out.push_str("### By group\n\n| group | n |");
+    for c in columns {
+        let _ = write!(out, " {c} |");
+    }
+    out.push_str("\n|---|---:|");
+    out.push_str(&"---|".repeat(columns.len()));
+    out.push('\n');
+    for g in groups {
+        let (name, n, figures) = row(g);
+        let _ = write!(out, "| {} | {n} |", cell(name));
+        for e in figures {
+            let _ = write!(out, " {e} |");
+        }
+        out.push('\n');
+    }
+    out.push('\n');
+}
+
+/// A table of F1 with one row per class (or category) and one column per group.
+fn f1_by_group_table(out: &mut String, title: &str, names: &[&str], groups: &[(&str, Vec<f64>)]) {
+    let _ = writeln!(out, "### {title}\n");
+    out.push_str("| |");
+    for (g, _) in groups {
+        let _ = write!(out, " {} |", cell(g));
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---:|".repeat(groups.len()));
+    out.push('\n');
+    for (i, name) in names.iter().enumerate() {
+        let _ = write!(out, "| {} |", cell(name));
+        for (_, f1s) in groups {
+            match f1s.get(i) {
+                Some(v) => {
+                    let _ = write!(out, " {v:.3} |");
+                }
+                None => out.push_str(" |"),
+            }
+        }
+        out.push('\n');
+    }
+    out.push('\n');
+}
+
+impl SingleLabelReport {
+    /// The report as Markdown: a heading with the task and n, the headline figures with their
+    /// 95% intervals, the per-class figures, the confusion matrix and, when groups were given,
+    /// the headline figures and per-class F1 by group.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        heading(&mut out, &self.task, self.n);
+        let mut rows = vec![
+            ("accuracy".to_owned(), self.accuracy),
+            ("macro-F1".to_owned(), self.macro_f1),
+        ];
+        if let Some(b) = &self.binary {
+            binary_rows(&mut rows, b, "");
+        }
+        headline_table(&mut out, &rows);
+        per_class_table(&mut out, "Per class", &self.per_class);
+        confusion_table(&mut out, "Confusion", &self.confusion);
+        if let Some(groups) = &self.by_group {
+            let binary = groups.iter().any(|g| g.binary.is_some());
+            let mut columns = vec!["accuracy", "macro-F1"];
+            if binary {
+                columns.extend(["ROC AUC", "Brier", "ECE"]);
+            }
+            group_table(&mut out, groups, &columns, |g| {
+                let mut figures = vec![g.accuracy, g.macro_f1];
+                if let Some(b) = &g.binary {
+                    figures.extend([b.roc_auc, b.brier, b.ece]);
+                }
+                (g.group.as_str(), g.n, figures)
+            });
+            let names: Vec<&str> = self.per_class.0.iter().map(|c| c.label.as_str()).collect();
+            let f1s: Vec<(&str, Vec<f64>)> = groups
+                .iter()
+                .map(|g| {
+                    (
+                        g.group.as_str(),
+                        g.per_class.0.iter().map(|c| c.f1).collect(),
+                    )
+                })
+                .collect();
+            f1_by_group_table(&mut out, "F1 by class and group", &names, &f1s);
+        }
+        out
+    }
+}
+
+impl MultiLabelReport {
+    /// The report as Markdown: a heading with the task and n, the headline figures with their
+    /// 95% intervals, the per-category figures, the any-technique decision's per-class figures
+    /// and confusion matrix and, when groups were given, the headline figures and per-category
+    /// F1 by group.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        heading(&mut out, &self.task, self.n);
+        let mut rows = vec![
+            ("macro-F1 (categories)".to_owned(), self.macro_f1),
+            ("micro-F1 (categories)".to_owned(), self.micro_f1),
+            ("any technique: accuracy".to_owned(), self.accuracy),
+            ("any technique: macro-F1".to_owned(), self.any.macro_f1),
+            ("any technique: F1".to_owned(), self.any.f1),
+            ("any technique: precision".to_owned(), self.any.precision),
+            ("any technique: recall".to_owned(), self.any.recall),
+        ];
+        if let Some(b) = &self.binary {
+            binary_rows(&mut rows, b, "any technique: ");
+        }
+        headline_table(&mut out, &rows);
+        out.push_str(
+            "### Per category\n\n| category | precision | recall | F1 | support |\n\
+             |---|---:|---:|---:|---:|\n",
+        );
+        for c in &self.categories.0 {
+            let _ = writeln!(
+                out,
+                "| {} | {:.3} | {:.3} | {:.3} | {} |",
+                cell(&c.category),
+                c.precision,
+                c.recall,
+                c.f1,
+                c.support
+            );
+        }
+        out.push('\n');
+        per_class_table(&mut out, "Any technique, per class", &self.per_class);
+        confusion_table(&mut out, "Any technique, confusion", &self.confusion);
+        if let Some(groups) = &self.by_group {
+            let binary = groups.iter().any(|g| g.binary.is_some());
+            let mut columns = vec!["macro-F1", "micro-F1", "any: accuracy", "any: F1"];
+            if binary {
+                columns.extend(["any: ROC AUC", "any: Brier", "any: ECE"]);
+            }
+            group_table(&mut out, groups, &columns, |g| {
+                let mut figures = vec![g.macro_f1, g.micro_f1, g.accuracy, g.any.f1];
+                if let Some(b) = &g.binary {
+                    figures.extend([b.roc_auc, b.brier, b.ece]);
+                }
+                (g.group.as_str(), g.n, figures)
+            });
+            let names: Vec<&str> = self
+                .categories
+                .0
+                .iter()
+                .map(|c| c.category.as_str())
+                .collect();
+            let f1s: Vec<(&str, Vec<f64>)> = groups
+                .iter()
+                .map(|g| {
+                    (
+                        g.group.as_str(),
+                        g.categories.0.iter().map(|c| c.f1).collect(),
+                    )
+                })
+                .collect();
+            f1_by_group_table(&mut out, "F1 by category and group", &names, &f1s);
+        }
+        out
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------------------------
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EPS: f64 = 1e-9;
+
+    fn strings(xs: &[&str]) -> Vec<String> {
+        xs.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn no_interval() -> Bootstrap {
+        Bootstrap {
+            resamples: 0,
+            seed: 0,
+        }
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < EPS
+    }
+
+    struct SingleCase {
+        name: &'static str,
+        labels: &'static [&'static str],
+        gold: &'static [usize],
+        predicted: &'static [usize],
+        accuracy: f64,
+        macro_f1: f64,
+        /// (precision, recall, f1, support) per label.
+        per_class: &'static [(f64, f64, f64, usize)],
+        confusion: &'static [&'static [usize]],
+    }
+
+    #[test]
+    fn single_label_known_cases() {
+        let cases = [
+            SingleCase {
+                name: "three classes",
+                labels: &["a", "b", "c"],
+                gold: &[0, 0, 0, 1, 1, 2, 2, 2],
+                predicted: &[0, 0, 1, 1, 2, 2, 2, 0],
+                accuracy: 5.0 / 8.0,
+                macro_f1: 11.0 / 18.0,
+                per_class: &[
+                    (2.0 / 3.0, 2.0 / 3.0, 2.0 / 3.0, 3),
+                    (0.5, 0.5, 0.5, 2),
+                    (2.0 / 3.0, 2.0 / 3.0, 2.0 / 3.0, 3),
+                ],
+                confusion: &[&[2, 1, 0], &[0, 1, 1], &[1, 0, 2]],
+            },
+            SingleCase {
+                name: "a label absent everywhere is left out of macro-F1",
+                labels: &["a", "b", "c", "d"],
+                gold: &[0, 0, 0, 1, 1, 2, 2, 2],
+                predicted: &[0, 0, 1, 1, 2, 2, 2, 0],
+                accuracy: 5.0 / 8.0,
+                macro_f1: 11.0 / 18.0,
+                per_class: &[
+                    (2.0 / 3.0, 2.0 / 3.0, 2.0 / 3.0, 3),
+                    (0.5, 0.5, 0.5, 2),
+                    (2.0 / 3.0, 2.0 / 3.0, 2.0 / 3.0, 3),
+                    (0.0, 0.0, 0.0, 0),
+                ],
+                confusion: &[&[2, 1, 0, 0], &[0, 1, 1, 0], &[1, 0, 2, 0], &[0, 0, 0, 0]],
+            },
+            SingleCase {
+                name: "a class only predicted counts with F1 0",
+                labels: &["a", "b"],
+                gold: &[0, 0],
+                predicted: &[0, 1],
+                accuracy: 0.5,
+                macro_f1: 1.0 / 3.0,
+                per_class: &[(1.0, 0.5, 2.0 / 3.0, 2), (0.0, 0.0, 0.0, 0)],
+                confusion: &[&[1, 1], &[0, 0]],
+            },
+            SingleCase {
+                name: "binary",
+                labels: &["neg", "pos"],
+                gold: &[0, 0, 1, 1],
+                predicted: &[0, 1, 1, 1],
+                accuracy: 0.75,
+                macro_f1: (2.0 / 3.0 + 0.8) / 2.0,
+                per_class: &[(1.0, 0.5, 2.0 / 3.0, 2), (2.0 / 3.0, 1.0, 0.8, 2)],
+                confusion: &[&[1, 1], &[0, 2]],
+            },
+            SingleCase {
+                name: "perfect",
+                labels: &["x", "y"],
+                gold: &[1, 0, 1],
+                predicted: &[1, 0, 1],
+                accuracy: 1.0,
+                macro_f1: 1.0,
+                per_class: &[(1.0, 1.0, 1.0, 1), (1.0, 1.0, 1.0, 2)],
+                confusion: &[&[1, 0], &[0, 2]],
+            },
+        ];
+        for case in &cases {
+            let labels = strings(case.labels);
+            let r = evaluate(
+                "t",
+                &labels,
+                case.gold,
+                case.predicted,
+                None,
+                None,
+                &no_interval(),
+            )
+            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+            assert_eq!(r.n, case.gold.len(), "{}", case.name);
+            assert!(
+                close(r.accuracy.value, case.accuracy),
+                "{}: accuracy {:?}",
+                case.name,
+                r.accuracy
+            );
+            assert!(
+                close(r.macro_f1.value, case.macro_f1),
+                "{}: macro-F1 {:?}",
+                case.name,
+                r.macro_f1
+            );
+            assert!(
+                r.accuracy.low.is_nan() && r.accuracy.high.is_nan(),
+                "{}",
+                case.name
+            );
+            assert_eq!(r.per_class.0.len(), labels.len(), "{}", case.name);
+            for (c, &(p, rec, f, s)) in r.per_class.0.iter().zip(case.per_class) {
+                assert!(
+                    close(c.precision, p)
+                        && close(c.recall, rec)
+                        && close(c.f1, f)
+                        && c.support == s,
+                    "{}: {c:?}",
+                    case.name
+                );
+            }
+            let expected: Vec<Vec<usize>> = case.confusion.iter().map(|r| r.to_vec()).collect();
+            assert_eq!(r.confusion.counts, expected, "{}", case.name);
+            assert_eq!(r.confusion.labels, labels, "{}", case.name);
+            assert!(r.binary.is_none() && r.by_group.is_none());
+        }
+    }
+
+    struct BinaryCase {
+        name: &'static str,
+        gold: &'static [usize],
+        proba: &'static [f64],
+        roc_auc: f64,
+        brier: f64,
+        ece: f64,
+    }
+
+    #[test]
+    fn binary_known_cases() {
+        let cases = [
+            BinaryCase {
+                name: "scikit-learn's example",
+                gold: &[0, 0, 1, 1],
+                proba: &[0.1, 0.4, 0.35, 0.8],
+                roc_auc: 0.75,
+                brier: 0.6325 / 4.0,
+                ece: 1.35 / 4.0,
+            },
+            BinaryCase {
+                name: "a tie between a positive and a negative counts one half",
+                gold: &[0, 1, 0, 1],
+                proba: &[0.5, 0.5, 0.2, 0.9],
+                roc_auc: 3.5 / 4.0,
+                brier: (0.25 + 0.25 + 0.04 + 0.01) / 4.0,
+                // Bins 5 (two examples: mean p 0.5, mean y 0.5), 2 and 9.
+                ece: (0.0 + 0.2 + 0.1) / 4.0,
+            },
+            BinaryCase {
+                name: "all tied",
+                gold: &[0, 1, 1, 0],
+                proba: &[0.3, 0.3, 0.3, 0.3],
+                roc_auc: 0.5,
+                brier: (0.09 + 0.49 + 0.49 + 0.09) / 4.0,
+                ece: 0.2,
+            },
+            BinaryCase {
+                name: "shared bins",
+                gold: &[0, 1, 1, 1],
+                proba: &[0.12, 0.18, 0.85, 0.95],
+                roc_auc: 1.0,
+                brier: (0.0144 + 0.6724 + 0.0225 + 0.0025) / 4.0,
+                ece: 0.5 * 0.35 + 0.25 * 0.15 + 0.25 * 0.05,
+            },
+            BinaryCase {
+                name: "inverted, with probabilities 0 and 1",
+                gold: &[1, 0],
+                proba: &[0.0, 1.0],
+                roc_auc: 0.0,
+                brier: 1.0,
+                ece: 1.0,
+            },
+            BinaryCase {
+                name: "one class only: AUC undefined",
+                gold: &[1, 1, 1],
+                proba: &[0.9, 0.6, 0.9],
+                roc_auc: f64::NAN,
+                brier: (0.01 + 0.16 + 0.01) / 3.0,
+                ece: (0.1 + 0.1 + 0.4) / 3.0,
+            },
+        ];
+        let labels = strings(&["neg", "pos"]);
+        for case in &cases {
+            let predicted: Vec<usize> = case.proba.iter().map(|&p| usize::from(p >= 0.5)).collect();
+            let r = evaluate(
+                "t",
+                &labels,
+                case.gold,
+                &predicted,
+                Some(case.proba),
+                None,
+                &Bootstrap::default(),
+            )
+            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+            let b = r
+                .binary
+                .unwrap_or_else(|| panic!("{}: no binary figures", case.name));
+            assert_eq!(b.positive, "pos");
+            if case.roc_auc.is_nan() {
+                assert!(b.roc_auc.value.is_nan(), "{}: {:?}", case.name, b.roc_auc);
+                assert!(
+                    b.roc_auc.low.is_nan() && b.roc_auc.high.is_nan(),
+                    "{}",
+                    case.name
+                );
+            } else {
+                assert!(
+                    close(b.roc_auc.value, case.roc_auc),
+                    "{}: AUC {:?}",
+                    case.name,
+                    b.roc_auc
+                );
+            }
+            assert!(
+                close(b.brier.value, case.brier),
+                "{}: Brier {:?}",
+                case.name,
+                b.brier
+            );
+            assert!(
+                close(b.ece.value, case.ece),
+                "{}: ECE {:?}",
+                case.name,
+                b.ece
+            );
+        }
+    }
+
+    struct MultiCase {
+        name: &'static str,
+        gold: &'static [[bool; 3]],
+        predicted: &'static [[bool; 3]],
+        predicted_any: Option<&'static [bool]>,
+        macro_f1: f64,
+        micro_f1: f64,
+        /// (f1, precision, recall, support) per category.
+        categories: &'static [(f64, f64, f64, usize)],
+        accuracy: f64,
+        /// any: macro-F1, F1, precision, recall.
+        any: [f64; 4],
+        confusion: [[usize; 2]; 2],
+    }
+
+    const T: bool = true;
+    const F: bool = false;
+    const ML_GOLD: &[[bool; 3]] = &[[T, F, F], [F, T, F], [F, F, F], [T, T, F], [F, F, F]];
+    const ML_PRED: &[[bool; 3]] = &[[T, F, F], [F, F, F], [F, F, T], [T, F, F], [F, F, F]];
+
+    #[test]
+    fn multilabel_known_cases() {
+        let categories_fig = &[(1.0, 1.0, 1.0, 2), (0.0, 0.0, 0.0, 2), (0.0, 0.0, 0.0, 0)];
+        let cases = [
+            MultiCase {
+                name: "any derived from the categories",
+                gold: ML_GOLD,
+                predicted: ML_PRED,
+                predicted_any: None,
+                macro_f1: 1.0 / 3.0,
+                micro_f1: 4.0 / 7.0,
+                categories: categories_fig,
+                accuracy: 0.6,
+                any: [7.0 / 12.0, 2.0 / 3.0, 2.0 / 3.0, 2.0 / 3.0],
+                confusion: [[1, 1], [1, 2]],
+            },
+            MultiCase {
+                name: "any given separately",
+                gold: ML_GOLD,
+                predicted: ML_PRED,
+                predicted_any: Some(&[T, T, T, T, F]),
+                macro_f1: 1.0 / 3.0,
+                micro_f1: 4.0 / 7.0,
+                categories: categories_fig,
+                accuracy: 0.8,
+                any: [(6.0 / 7.0 + 2.0 / 3.0) / 2.0, 6.0 / 7.0, 0.75, 1.0],
+                confusion: [[1, 1], [0, 3]],
+            },
+            MultiCase {
+                name: "nothing anywhere",
+                gold: &[[F, F, F], [F, F, F]],
+                predicted: &[[F, F, F], [F, F, F]],
+                predicted_any: None,
+                macro_f1: 0.0,
+                micro_f1: 0.0,
+                categories: &[(0.0, 0.0, 0.0, 0); 3],
+                accuracy: 1.0,
+                any: [1.0, 0.0, 0.0, 0.0],
+                confusion: [[2, 0], [0, 0]],
+            },
+        ];
+        let cats = strings(&["x", "y", "z"]);
+        for case in &cases {
+            let gold: Vec<Vec<bool>> = case.gold.iter().map(|r| r.to_vec()).collect();
+            let predicted: Vec<Vec<bool>> = case.predicted.iter().map(|r| r.to_vec()).collect();
+            let r = evaluate_multilabel(
+                "persuasion",
+                &cats,
+                &gold,
+                &predicted,
+                case.predicted_any,
+                None,
+                None,
+                &Bootstrap::default(),
+            )
+            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+            assert_eq!(r.n, gold.len());
+            assert!(
+                close(r.macro_f1.value, case.macro_f1),
+                "{}: {:?}",
+                case.name,
+                r.macro_f1
+            );
+            assert!(
+                close(r.micro_f1.value, case.micro_f1),
+                "{}: {:?}",
+                case.name,
+                r.micro_f1
+            );
+            assert!(
+                close(r.accuracy.value, case.accuracy),
+                "{}: {:?}",
+                case.name,
+                r.accuracy
+            );
+            let any = [r.any.macro_f1, r.any.f1, r.any.precision, r.any.recall];
+            for (got, want) in any.iter().zip(case.any) {
+                assert!(close(got.value, want), "{}: any {:?}", case.name, r.any);
+                assert!(
+                    got.low <= got.value + EPS && got.value <= got.high + EPS,
+                    "{}",
+                    case.name
+                );
+            }
+            for (c, &(f, p, rec, s)) in r.categories.0.iter().zip(case.categories) {
+                assert!(
+                    close(c.f1, f)
+                        && close(c.precision, p)
+                        && close(c.recall, rec)
+                        && c.support == s,
+                    "{}: {c:?}",
+                    case.name
+                );
+            }
+            assert_eq!(r.confusion.labels, strings(&[ANY_NEGATIVE, ANY_POSITIVE]));
+            let expected: Vec<Vec<usize>> = case.confusion.iter().map(|r| r.to_vec()).collect();
+            assert_eq!(r.confusion.counts, expected, "{}", case.name);
+            let tech = r.per_class.get(ANY_POSITIVE).expect("technique class");
+            assert!(close(tech.f1, case.any[1]), "{}", case.name);
+        }
+    }
+
+    /// `n` examples of `k` classes, about 70% right, with a probability that class 1 is right
+    /// (informative but noisy) and a group per example (fr, en, de in turn).
+    fn synthetic(n: usize, k: usize) -> (Vec<usize>, Vec<usize>, Vec<f64>, Vec<String>) {
+        let mut rng = SplitMix64(42);
+        let mut gold = Vec::new();
+        let mut predicted = Vec::new();
+        let mut proba = Vec::new();
+        let mut groups = Vec::new();
+        for i in 0..n {
+            let g = rng.below(k);
+            let right = rng.below(10) < 7;
+            let p = if right { g } else { rng.below(k) };
+            gold.push(g);
+            predicted.push(p);
+            let noise = rng.below(1000) as f64 / 2000.0;
+            proba.push(if g == 1 { 0.45 + noise } else { 0.05 + noise });
+            groups.push(["fr", "en", "de"][i % 3].to_owned());
+        }
+        (gold, predicted, proba, groups)
+    }
+
+    #[test]
+    fn bootstrap_interval_contains_the_estimate_and_is_deterministic() {
+        let (gold, predicted, proba, groups) = synthetic(300, 2);
+        let labels = strings(&["neg", "pos"]);
+        let run = |seed| {
+            evaluate(
+                "t",
+                &labels,
+                &gold,
+                &predicted,
+                Some(&proba),
+                Some(&groups),
+                &Bootstrap {
+                    resamples: 500,
+                    seed,
+                },
+            )
+        };
+        let a = run(7).expect("valid");
+        let b = run(7).expect("valid");
+        let c = run(8).expect("valid");
+        assert_eq!(a, b);
+        assert_ne!(a, c, "another seed gives other intervals");
+        let bin = a.binary.as_ref().expect("binary");
+        for e in [a.accuracy, a.macro_f1, bin.roc_auc, bin.brier, bin.ece] {
+            assert!(e.low <= e.value && e.value <= e.high, "{e:?}");
+            assert!(e.high - e.low > 0.0 && e.high - e.low < 0.3, "{e:?}");
+        }
+        // Groups: sorted by name, each the same as evaluating its examples alone.
+        let by_group = a.by_group.as_ref().expect("groups");
+        let names: Vec<&str> = by_group.iter().map(|g| g.group.as_str()).collect();
+        assert_eq!(names, ["de", "en", "fr"]);
+        assert_eq!(by_group.iter().map(|g| g.n).sum::<usize>(), 300);
+        let idx: Vec<usize> = (0..300).filter(|i| groups[*i] == "en").collect();
+        let sub = |v: &[usize]| idx.iter().map(|&i| v[i]).collect::<Vec<_>>();
+        let sub_proba: Vec<f64> = idx.iter().map(|&i| proba[i]).collect();
+        let en = evaluate(
+            "t",
+            &labels,
+            &sub(&gold),
+            &sub(&predicted),
+            Some(&sub_proba),
+            None,
+            &Bootstrap {
+                resamples: 500,
+                seed: 7,
+            },
+        )
+        .expect("valid");
+        assert_eq!(by_group[1].accuracy, en.accuracy);
+        assert_eq!(by_group[1].binary, en.binary);
+        assert_eq!(by_group[1].per_class, en.per_class);
+    }
+
+    #[test]
+    fn multilabel_bootstrap_contains_the_estimate() {
+        let mut rng = SplitMix64(3);
+        let (mut gold, mut predicted, mut proba, mut groups) = (vec![], vec![], vec![], vec![]);
+        for i in 0..400 {
+            let g: Vec<bool> = (0..6).map(|_| rng.below(5) == 0).collect();
+            let p: Vec<bool> = g
+                .iter()
+                .map(|&x| if rng.below(5) == 0 { !x } else { x })
+                .collect();
+            proba.push(
+                if g.iter().any(|&x| x) { 0.7 } else { 0.2 } + rng.below(100) as f64 / 1000.0,
+            );
+            gold.push(g);
+            predicted.push(p);
+            groups.push(if i % 4 == 0 { "en" } else { "fr" }.to_owned());
+        }
+        let cats = strings(&["a", "b", "c", "d", "e", "f"]);
+        let run = || {
+            evaluate_multilabel(
+                "persuasion",
+                &cats,
+                &gold,
+                &predicted,
+                None,
+                Some(&proba),
+                Some(&groups),
+                &Bootstrap::default(),
+            )
+            .expect("valid")
+        };
+        let r = run();
+        assert_eq!(r, run());
+        let b = r.binary.as_ref().expect("binary");
+        for e in [
+            r.accuracy,
+            r.macro_f1,
+            r.micro_f1,
+            r.any.macro_f1,
+            r.any.f1,
+            r.any.precision,
+            r.any.recall,
+            b.roc_auc,
+            b.brier,
+            b.ece,
+        ] {
+            assert!(e.low <= e.value && e.value <= e.high, "{e:?}");
+        }
+        let by_group = r.by_group.as_ref().expect("groups");
+        assert_eq!(by_group.len(), 2);
+        assert_eq!((by_group[0].group.as_str(), by_group[0].n), ("en", 100));
+    }
+
+    #[test]
+    fn invalid_input_is_a_config_error() {
+        let l2 = strings(&["a", "b"]);
+        let l3 = strings(&["a", "b", "c"]);
+        let b = no_interval();
+        let cases: Vec<(&str, Result<SingleLabelReport>)> = vec![
+            (
+                "predicted has 1 entries but gold has 2",
+                evaluate("t", &l2, &[0, 1], &[0], None, None, &b),
+            ),
+            (
+                "positive_proba has 1",
+                evaluate("t", &l2, &[0, 1], &[0, 1], Some(&[0.5]), None, &b),
+            ),
+            (
+                "groups has 1",
+                evaluate("t", &l2, &[0, 1], &[0, 1], None, Some(&strings(&["x"])), &b),
+            ),
+            (
+                "gold[1] = 2 is out of range",
+                evaluate("t", &l2, &[0, 2], &[0, 1], None, None, &b),
+            ),
+            (
+                "predicted[0] = 5 is out of range",
+                evaluate("t", &l2, &[0, 1], &[5, 1], None, None, &b),
+            ),
+            ("no examples", evaluate("t", &l2, &[], &[], None, None, &b)),
+            (
+                "labels is empty",
+                evaluate("t", &[], &[0], &[0], None, None, &b),
+            ),
+            (
+                "\"a\" is given twice",
+                evaluate("t", &strings(&["a", "a"]), &[0], &[0], None, None, &b),
+            ),
+            (
+                "binary tasks",
+                evaluate("t", &l3, &[0, 1], &[0, 1], Some(&[0.1, 0.2]), None, &b),
+            ),
+            (
+                "positive_proba[1] = 1.5",
+                evaluate("t", &l2, &[0, 1], &[0, 1], Some(&[0.1, 1.5]), None, &b),
+            ),
+            (
+                "positive_proba[0] = NaN",
+                evaluate("t", &l2, &[0, 1], &[0, 1], Some(&[f64::NAN, 0.5]), None, &b),
+            ),
+        ];
+        for (want, got) in cases {
+            match got {
+                Err(Error::Config(msg)) => assert!(msg.contains(want), "{msg:?} lacks {want:?}"),
+                other => panic!("{want}: expected Error::Config, got {other:?}"),
+            }
+        }
+        let cats = strings(&["x", "y"]);
+        let row = |a: bool, b: bool| vec![a, b];
+        let gold = vec![row(true, false), row(false, false)];
+        let ml = |g: &[Vec<bool>], p: &[Vec<bool>], any: Option<&[bool]>, proba: Option<&[f64]>| {
+            evaluate_multilabel("p", &cats, g, p, any, proba, None, &b)
+        };
+        let cases: Vec<(&str, Result<MultiLabelReport>)> = vec![
+            ("predicted has 1 entries", ml(&gold, &gold[..1], None, None)),
+            (
+                "predicted[1] has 3 values but there are 2 categories",
+                ml(&gold, &[row(true, true), vec![true; 3]], None, None),
+            ),
+            (
+                "gold[0] has 1 values",
+                ml(&[vec![true], row(true, true)], &gold, None, None),
+            ),
+            (
+                "predicted_any has 3",
+                ml(&gold, &gold, Some(&[true, true, false]), None),
+            ),
+            ("any_proba has 1", ml(&gold, &gold, None, Some(&[0.5]))),
+            (
+                "any_proba[0] = -0.1",
+                ml(&gold, &gold, None, Some(&[-0.1, 0.5])),
+            ),
+            ("no examples", ml(&[], &[], None, None)),
+            (
+                "categories is empty",
+                evaluate_multilabel("p", &[], &gold, &gold, None, None, None, &b),
+            ),
+        ];
+        for (want, got) in cases {
+            match got {
+                Err(Error::Config(msg)) => assert!(msg.contains(want), "{msg:?} lacks {want:?}"),
+                other => panic!("{want}: expected Error::Config, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_class_absent_everywhere_does_not_panic() {
+        let labels = strings(&["a", "b", "never"]);
+        let gold = [0, 1, 1, 0, 1];
+        let predicted = [0, 1, 0, 0, 1];
+        let groups = strings(&["x", "y", "y", "x", "y"]);
+        let r = evaluate(
+            "t",
+            &labels,
+            &gold,
+            &predicted,
+            None,
+            Some(&groups),
+            &Bootstrap::default(),
+        )
+        .expect("valid");
+        let never = r.per_class.get("never").expect("listed");
+        assert_eq!((never.f1, never.support), (0.0, 0));
+        assert!(r.macro_f1.value > 0.7, "{:?}", r.macro_f1);
+        // Group "x" has a single class in gold and predictions: macro-F1 over that one class.
+        let x = &r.by_group.as_ref().expect("groups")[0];
+        assert_eq!(x.n, 2);
+        assert!(close(x.macro_f1.value, 1.0));
+        // A single example.
+        let one =
+            evaluate("t", &labels, &[2], &[0], None, None, &Bootstrap::default()).expect("valid");
+        assert_eq!(one.accuracy.value, 0.0);
+        assert_eq!((one.accuracy.low, one.accuracy.high), (0.0, 0.0));
+    }
+
+    /// The same JSON, numbers equal to 1e-12 (serde_json's float parsing may change the last
+    /// digit) and object keys in the same order.
+    fn assert_json_close(a: &serde_json::Value, b: &serde_json::Value) {
+        use serde_json::Value;
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => {
+                let (x, y) = (
+                    x.as_f64().unwrap_or(f64::NAN),
+                    y.as_f64().unwrap_or(f64::NAN),
+                );
+                assert!((x - y).abs() <= 1e-12, "{x} != {y}");
+            }
+            (Value::Array(x), Value::Array(y)) => {
+                assert_eq!(x.len(), y.len());
+                x.iter().zip(y).for_each(|(x, y)| assert_json_close(x, y));
+            }
+            (Value::Object(x), Value::Object(y)) => {
+                assert_eq!(x.keys().collect::<Vec<_>>(), y.keys().collect::<Vec<_>>());
+                x.values()
+                    .zip(y.values())
+                    .for_each(|(x, y)| assert_json_close(x, y));
+            }
+            _ => assert_eq!(a, b),
+        }
+    }
+
+    #[test]
+    fn json_keeps_per_class_keyed_by_label_and_round_trips() {
+        let (gold, predicted, proba, groups) = synthetic(60, 2);
+        let labels = strings(&["against", "for"]);
+        let r = evaluate(
+            "stance",
+            &labels,
+            &gold,
+            &predicted,
+            Some(&proba),
+            Some(&groups),
+            &Bootstrap {
+                resamples: 50,
+                seed: 1,
+            },
+        )
+        .expect("valid");
+        let json = serde_json::to_string(&r).expect("serializes");
+        let v: serde_json::Value = serde_json::from_str(&json).expect("parses");
+        for key in [
+            "task",
+            "n",
+            "accuracy",
+            "macro_f1",
+            "per_class",
+            "confusion",
+            "binary",
+            "by_group",
+        ] {
+            assert!(v.get(key).is_some(), "missing {key} in {json}");
+        }
+        let per_class = v["per_class"].as_object().expect("per_class is an object");
+        assert_eq!(per_class.keys().collect::<Vec<_>>(), ["against", "for"]);
+        for field in ["precision", "recall", "f1", "support"] {
+            assert!(per_class["for"].get(field).is_some(), "missing {field}");
+        }
+        assert!(v["accuracy"]["value"].is_f64() && v["accuracy"]["low"].is_f64());
+        assert!(v["binary"]["roc_auc"]["high"].is_f64());
+        assert!(v["by_group"][0]["per_class"].is_object());
+        let back: SingleLabelReport = serde_json::from_str(&json).expect("deserializes");
+        assert_eq!(back.per_class.0.len(), 2);
+        assert_eq!(back.confusion, r.confusion);
+        assert_json_close(&serde_json::to_value(&back).expect("serializes"), &v);
+
+        // Undefined figures are null and read back as NaN; absent parts are left out.
+        let one_class = evaluate(
+            "t",
+            &labels,
+            &[1, 1],
+            &[1, 0],
+            Some(&[0.9, 0.2]),
+            None,
+            &no_interval(),
+        )
+        .expect("valid");
+        let json = serde_json::to_string(&one_class).expect("serializes");
+        let v: serde_json::Value = serde_json::from_str(&json).expect("parses");
+        assert!(v["binary"]["roc_auc"]["value"].is_null());
+        assert!(v["accuracy"]["low"].is_null());
+        assert!(v.get("by_group").is_none());
+        let back: SingleLabelReport = serde_json::from_str(&json).expect("deserializes");
+        assert!(back.binary.as_ref().expect("binary").roc_auc.value.is_nan());
+        assert_eq!(serde_json::to_string(&back).expect("serializes"), json);
+
+        // Multi-label: categories keyed by category, the any figures, micro-F1.
+        let cats = strings(&["loaded", "fear", "authority"]);
+        let gold: Vec<Vec<bool>> = ML_GOLD.iter().map(|r| r.to_vec()).collect();
+        let predicted: Vec<Vec<bool>> = ML_PRED.iter().map(|r| r.to_vec()).collect();
+        let m = evaluate_multilabel(
+            "persuasion",
+            &cats,
+            &gold,
+            &predicted,
+            None,
+            Some(&[0.9, 0.4, 0.6, 0.8, 0.1]),
+            Some(&strings(&["fr", "fr", "en", "en", "fr"])),
+            &Bootstrap::default(),
+        )
+        .expect("valid");
+        let json = serde_json::to_string(&m).expect("serializes");
+        let v: serde_json::Value = serde_json::from_str(&json).expect("parses");
+        for key in [
+            "task",
+            "n",
+            "accuracy",
+            "macro_f1",
+            "micro_f1",
+            "any",
+            "categories",
+            "per_class",
+            "confusion",
+            "binary",
+        ] {
+            assert!(v.get(key).is_some(), "missing {key} in {json}");
+        }
+        assert_eq!(v["categories"].as_object().expect("object").len(), 3);
+        assert!(v["categories"]["loaded"]["f1"].is_f64());
+        // In category order in the text, and read back in that order.
+        let at = |k: &str| {
+            json.find(&format!("\"{k}\":{{\"f1\""))
+                .unwrap_or(usize::MAX)
+        };
+        assert!(
+            at("loaded") < at("fear") && at("fear") < at("authority"),
+            "{json}"
+        );
+        assert!(v["per_class"]["technique"]["recall"].is_f64());
+        for field in ["macro_f1", "f1", "precision", "recall"] {
+            assert!(v["any"][field]["value"].is_f64(), "any.{field}");
+        }
+        let back: MultiLabelReport = serde_json::from_str(&json).expect("deserializes");
+        assert_eq!(back.categories, m.categories);
+        assert_json_close(&serde_json::to_value(&back).expect("serializes"), &v);
+
+        // A duplicate key is refused.
+        let dup = r#"{"a": {"precision": 1, "recall": 1, "f1": 1, "support": 1},
+                      "a": {"precision": 1, "recall": 1, "f1": 1, "support": 1}}"#;
+        assert!(serde_json::from_str::<PerClass>(dup).is_err());
+    }
+
+    #[test]
+    fn markdown_has_heading_figures_and_tables() {
+        let labels = strings(&["neg", "p|s"]);
+        let r = evaluate(
+            "stance",
+            &labels,
+            &[0, 0, 1, 1],
+            &[0, 1, 1, 1],
+            Some(&[0.1, 0.4, 0.35, 0.8]),
+            Some(&strings(&["fr", "en", "fr", "en"])),
+            &Bootstrap::default(),
+        )
+        .expect("valid");
+        let md = r.to_markdown();
+        assert!(md.starts_with("## stance (n = 4)\n"), "{md}");
+        assert!(
+            md.contains(&format!("| accuracy | {} |", r.accuracy)),
+            "{md}"
+        );
+        assert!(md.contains("| accuracy | 0.750 ["), "{md}");
+        assert!(md.contains("ROC AUC (positive: p\\|s) | 0.750 ["), "{md}");
+        assert!(md.contains("| neg | 1.000 | 0.500 | 0.667 | 2 |"), "{md}");
+        assert!(md.contains("| gold \\ predicted | neg | p\\|s |\n|---|---:|---:|\n| neg | 1 | 1 |\n| p\\|s | 0 | 2 |"), "{md}");
+        assert!(md.contains("### By group"), "{md}");
+        assert!(md.contains("| en | 2 |"), "{md}");
+
+        let no_ci =
+            evaluate("t", &labels, &[0, 1], &[0, 1], None, None, &no_interval()).expect("valid");
+        assert!(no_ci.to_markdown().contains("| accuracy | 1.000 |"));
+
+        let cats = strings(&["x", "y", "z"]);
+        let gold: Vec<Vec<bool>> = ML_GOLD.iter().map(|r| r.to_vec()).collect();
+        let predicted: Vec<Vec<bool>> = ML_PRED.iter().map(|r| r.to_vec()).collect();
+        let m = evaluate_multilabel(
+            "persuasion",
+            &cats,
+            &gold,
+            &predicted,
+            None,
+            None,
+            Some(&strings(&["fr", "fr", "en", "en", "fr"])),
+            &Bootstrap::default(),
+        )
+        .expect("valid")
+        .to_markdown();
+        assert!(m.starts_with("## persuasion (n = 5)\n"), "{m}");
+        assert!(m.contains("| micro-F1 (categories) | 0.571 ["), "{m}");
+        assert!(m.contains("| x | 1.000 | 1.000 | 1.000 | 2 |"), "{m}");
+        assert!(
+            m.contains("| technique | 0.667 | 0.667 | 0.667 | 3 |"),
+            "{m}"
+        );
+        assert!(m.contains("F1 by category and group"), "{m}");
+    }
+
+    #[test]
+    fn estimate_display() {
+        let e = Estimate {
+            value: 0.7123,
+            low: 0.69,
+            high: 0.7341,
+        };
+        assert_eq!(e.to_string(), "0.712 [0.690, 0.734]");
+        assert_eq!(format!("{e:.1}"), "0.7 [0.7, 0.7]");
+        let nan = Estimate {
+            value: f64::NAN,
+            low: f64::NAN,
+            high: f64::NAN,
+        };
+        assert_eq!(nan.to_string(), "n/a");
+    }
+
+    #[test]
+    fn splitmix64_matches_the_reference() {
+        let mut rng = SplitMix64(0);
+        assert_eq!(rng.next_u64(), 0xE220_A839_7B1D_CDAF);
+        assert_eq!(rng.next_u64(), 0x6E78_9E6A_A1B9_65F4);
+    }
+
+    #[test]
+    fn quantiles_interpolate() {
+        let mut v: Vec<f64> = (0..=40).rev().map(f64::from).collect();
+        v.push(f64::NAN);
+        let (low, high) = percentile_interval(&mut v);
+        assert!(close(low, 1.0) && close(high, 39.0), "{low} {high}");
+        assert!(percentile_interval(&mut vec![f64::NAN]).0.is_nan());
+    }
+}

@@ -1,0 +1,285 @@
+//! Linear classification heads: training with linfa's multinomial logistic regression on dense
+//! matrices, prediction with a sparse-aware dot product, Platt calibration.
+
+use linfa::traits::Fit;
+use linfa::Dataset;
+use linfa_logistic::MultiLogisticRegression;
+use ndarray::{Array1, Array2};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// A trained linear head: `classes.len()` scores from `n_features` inputs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Head {
+    /// What the head predicts (a task label set, or one persuasion category).
+    pub name: String,
+    /// Its classes; for binary heads the positive class is the second.
+    pub classes: Vec<String>,
+    /// Weights, row-major: `n_features` rows of `classes.len()` values.
+    pub weights: Vec<f32>,
+    /// One intercept per class.
+    pub intercept: Vec<f32>,
+    /// Platt scaling of the positive-class log-odds (binary heads).
+    #[serde(default)]
+    pub platt: Option<Platt>,
+    /// Decision threshold on the calibrated positive probability (binary heads).
+    #[serde(default)]
+    pub threshold: Option<f32>,
+    /// The L2 strength it was trained with.
+    pub alpha: f32,
+}
+
+/// `p = 1 / (1 + exp(-(a * logit + b)))`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Platt {
+    /// Slope.
+    pub a: f32,
+    /// Offset.
+    pub b: f32,
+}
+
+impl Platt {
+    /// Calibrated probability of a log-odds value.
+    pub fn apply(&self, logit: f32) -> f32 {
+        sigmoid(self.a * logit + self.b)
+    }
+
+    /// Fits Platt scaling to held-out (log-odds, is positive) pairs: Newton's method with a
+    /// backtracking line search on the log-loss, Platt's smoothed targets and initialization
+    /// (Lin, Lin and Weng, 2007).
+    pub fn fit(scores: &[f32], positive: &[bool]) -> Platt {
+        let n_pos = positive.iter().filter(|&&p| p).count() as f64;
+        let n_neg = positive.len() as f64 - n_pos;
+        let hi = (n_pos + 1.0) / (n_pos + 2.0);
+        let lo = 1.0 / (n_neg + 2.0);
+        let data: Vec<(f64, f64)> = scores
+            .iter()
+            .zip(positive)
+            .map(|(&s, &p)| (f64::from(s), if p { hi } else { lo }))
+            .collect();
+        // Log-loss of p = sigmoid(a s + b), computed stably.
+        let loss = |a: f64, b: f64| -> f64 {
+            data.iter()
+                .map(|&(s, t)| {
+                    let z = a * s + b;
+                    // -[t log σ(z) + (1 - t) log(1 - σ(z))] = log(1 + e^z) - t z
+                    let softplus = if z > 0.0 {
+                        z + (-z).exp().ln_1p()
+                    } else {
+                        z.exp().ln_1p()
+                    };
+                    softplus - t * z
+                })
+                .sum()
+        };
+        let (mut a, mut b) = (0.0f64, ((n_pos + 1.0) / (n_neg + 1.0)).ln());
+        let mut f = loss(a, b);
+        for _ in 0..100 {
+            let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 1e-12, 0.0, 1e-12);
+            for &(s, t) in &data {
+                let q = 1.0 / (1.0 + (-(a * s + b)).exp());
+                let d = q - t;
+                ga += d * s;
+                gb += d;
+                let w = q * (1.0 - q);
+                haa += w * s * s;
+                hab += w * s;
+                hbb += w;
+            }
+            if ga.abs() < 1e-7 && gb.abs() < 1e-7 {
+                break;
+            }
+            let det = haa * hbb - hab * hab;
+            let (da, db) = if det.abs() > 1e-18 {
+                ((hbb * ga - hab * gb) / det, (haa * gb - hab * ga) / det)
+            } else {
+                (ga, gb)
+            };
+            let mut step = 1.0;
+            let mut improved = false;
+            while step > 1e-10 {
+                let (na, nb) = (a - step * da, b - step * db);
+                let nf = loss(na, nb);
+                if nf < f {
+                    (a, b, f) = (na, nb, nf);
+                    improved = true;
+                    break;
+                }
+                step /= 2.0;
+            }
+            if !improved {
+                break;
+            }
+        }
+        if !(a.is_finite() && b.is_finite()) {
+            return Platt { a: 1.0, b: 0.0 };
+        }
+        Platt {
+            a: a as f32,
+            b: b as f32,
+        }
+    }
+}
+
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+impl Head {
+    /// Number of input features.
+    pub fn n_features(&self) -> usize {
+        self.weights.len() / self.classes.len().max(1)
+    }
+
+    /// Raw class scores of an input given as sparse (index, value) pairs.
+    pub fn scores(&self, input: &[(u32, f32)]) -> Vec<f32> {
+        let k = self.classes.len();
+        let mut out = self.intercept.clone();
+        for &(i, v) in input {
+            let row = &self.weights[i as usize * k..(i as usize + 1) * k];
+            for (o, w) in out.iter_mut().zip(row) {
+                *o += v * w;
+            }
+        }
+        out
+    }
+
+    /// Class probabilities (softmax of the scores; calibrated for binary heads).
+    pub fn probabilities(&self, input: &[(u32, f32)]) -> Vec<f32> {
+        let s = self.scores(input);
+        if s.len() == 2 {
+            let logit = s[1] - s[0];
+            let p = match &self.platt {
+                Some(platt) => platt.apply(logit),
+                None => sigmoid(logit),
+            };
+            return vec![1.0 - p, p];
+        }
+        softmax(&s)
+    }
+
+    /// The predicted class index.
+    pub fn predict(&self, input: &[(u32, f32)]) -> usize {
+        let p = self.probabilities(input);
+        if p.len() == 2 {
+            let t = self.threshold.unwrap_or(0.5);
+            return usize::from(p[1] >= t);
+        }
+        argmax(&p)
+    }
+}
+
+/// Softmax.
+pub fn softmax(s: &[f32]) -> Vec<f32> {
+    let m = s.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let e: Vec<f32> = s.iter().map(|x| (x - m).exp()).collect();
+    let z: f32 = e.iter().sum();
+    e.iter().map(|x| x / z).collect()
+}
+
+/// Index of the largest value (the first on ties).
+pub fn argmax(v: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, x) in v.iter().enumerate() {
+        if *x > v[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// Fits a head on a dense matrix (`x`: one row per example) with linfa's multinomial logistic
+/// regression. Classes absent from `y` get no weights of their own: their scores stay at a
+/// large negative intercept. Solver failures (such as linfa's line-search errors on badly
+/// scaled data) are reported as errors, never panics.
+pub fn fit(
+    name: &str,
+    classes: &[String],
+    x: &Array2<f32>,
+    y: &[usize],
+    alpha: f32,
+    max_iterations: u64,
+) -> Result<Head> {
+    if x.nrows() != y.len() || x.nrows() == 0 {
+        return Err(Error::Config(format!(
+            "head {name}: {} rows for {} labels",
+            x.nrows(),
+            y.len()
+        )));
+    }
+    let k = classes.len();
+    let targets = Array1::from_iter(y.iter().copied());
+    let dataset = Dataset::new(x.clone(), targets);
+    let fitted = MultiLogisticRegression::<f32>::default()
+        .alpha(alpha)
+        .max_iterations(max_iterations)
+        .fit(&dataset)
+        .map_err(|e| Error::Config(format!("head {name}: training failed: {e}")))?;
+    let present = fitted.classes();
+    let params = fitted.params();
+    let intercept = fitted.intercept();
+    let n = x.ncols();
+    let mut weights = vec![0f32; n * k];
+    let mut bias = vec![-30f32; k];
+    for (j, &class) in present.iter().enumerate() {
+        if class >= k {
+            continue;
+        }
+        bias[class] = intercept[j];
+        for i in 0..n {
+            weights[i * k + class] = params[(i, j)];
+        }
+    }
+    if weights.iter().chain(&bias).any(|w| !w.is_finite()) {
+        return Err(Error::Config(format!(
+            "head {name}: training diverged (non-finite weights)"
+        )));
+    }
+    Ok(Head {
+        name: name.to_string(),
+        classes: classes.to_vec(),
+        weights,
+        intercept: bias,
+        platt: None,
+        threshold: None,
+        alpha,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fits_a_separable_problem() {
+        let x = Array2::from_shape_fn((40, 2), |(i, j)| {
+            let c = (i % 2) as f32;
+            if j == 0 {
+                c * 2.0 - 1.0 + (i as f32 * 0.01)
+            } else {
+                0.5
+            }
+        });
+        let y: Vec<usize> = (0..40).map(|i| i % 2).collect();
+        let classes = vec!["a".to_string(), "b".to_string()];
+        let head = match fit("t", &classes, &x, &y, 0.1, 100) {
+            Ok(h) => h,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(head.predict(&[(0, 1.0), (1, 0.5)]), 1);
+        assert_eq!(head.predict(&[(0, -1.0), (1, 0.5)]), 0);
+    }
+
+    #[test]
+    fn platt_calibrates_overconfident_scores() {
+        let scores: Vec<f32> = (0..200)
+            .map(|i| if i % 2 == 0 { 8.0 } else { -8.0 })
+            .collect();
+        // Half of the high scores are wrong: the calibrated probability must drop near 0.5.
+        let positive: Vec<bool> = (0..200).map(|i| i % 4 == 0).collect();
+        let p = Platt::fit(&scores, &positive);
+        let high = p.apply(8.0);
+        assert!((high - 0.5).abs() < 0.05, "{high}");
+    }
+}

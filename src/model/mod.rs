@@ -1,0 +1,424 @@
+//! Trained classifiers: the versioned model file, loading with integrity checks, and
+//! prediction. Training lives in [`train`].
+//!
+//! A model file is one JSON document. Its `format_version` comes first and a file of an unknown
+//! version is refused; it records the feature spec and lexicon hashes it was trained with (a
+//! model is refused by an analyzer whose features differ), a summary of its training data, its
+//! validation figures, and a SHA-256 checksum of everything else, so that a truncated or edited
+//! file is refused with the reason.
+
+mod linear;
+mod ngrams;
+pub mod train;
+
+pub use linear::{Head, Platt};
+pub use ngrams::Ngram;
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::features::FeatureSpec;
+use crate::lexicon::Lexicon;
+use crate::report::ArticleReport;
+use crate::task::Task;
+use crate::tokenize::Token;
+
+use ngrams::Vocabulary;
+
+/// The model file format version this build reads and writes.
+pub const MODEL_FORMAT_VERSION: u32 = 1;
+
+/// A lexicon a model was trained with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LexiconRef {
+    /// Its name.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+    /// SHA-256 of its file.
+    pub sha256: String,
+}
+
+/// Standardization of the dense features: `(x - mean) / scale`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scaler {
+    /// Means on the training data.
+    pub mean: Vec<f32>,
+    /// Standard deviations on the training data (1 where a feature is constant).
+    pub scale: Vec<f32>,
+}
+
+/// What a model was trained on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingSummary {
+    /// Data files, as given to `partipris train`.
+    pub data: Vec<String>,
+    /// Training examples.
+    pub n_train: usize,
+    /// Validation examples.
+    pub n_validation: usize,
+    /// Training examples per class (for `persuasion`, positive examples per category).
+    pub class_counts: Vec<usize>,
+    /// Training examples per language.
+    pub languages: Vec<(String, usize)>,
+    /// Random seed.
+    pub seed: u64,
+}
+
+/// Headline validation figures of one head, measured when the model was trained.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValidationSummary {
+    /// The head.
+    pub head: String,
+    /// Examples.
+    pub n: usize,
+    /// Macro-F1.
+    pub macro_f1: f64,
+    /// Accuracy.
+    pub accuracy: f64,
+    /// F1 of the positive class (binary heads).
+    pub f1: Option<f64>,
+}
+
+/// The contents of a model file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelFile {
+    /// Format version: [`MODEL_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// The task.
+    pub task: Task,
+    /// The crate version that trained it.
+    pub trained_by: String,
+    /// Version and fingerprint of the feature spec of the dense features.
+    pub feature_spec_version: u32,
+    /// [`FeatureSpec::fingerprint`] at training.
+    pub feature_spec_fingerprint: String,
+    /// Lexicons the dense features were computed with.
+    pub lexicons: Vec<LexiconRef>,
+    /// The selected n-grams (the first features).
+    pub ngrams: Vec<Ngram>,
+    /// Standardization of the dense features (after the n-grams).
+    pub scaler: Scaler,
+    /// The heads: one for single-label tasks; for `persuasion`, one per category then "any".
+    pub heads: Vec<Head>,
+    /// Training data summary.
+    pub training: TrainingSummary,
+    /// Validation figures.
+    pub validation: Vec<ValidationSummary>,
+    /// SHA-256 (hex) of the file's JSON with this field empty.
+    #[serde(default)]
+    pub checksum: String,
+}
+
+#[derive(Deserialize)]
+struct VersionOnly {
+    format_version: Option<u32>,
+}
+
+impl ModelFile {
+    /// The checksum of the file's contents (with `checksum` itself empty).
+    pub fn compute_checksum(&self) -> Result<String> {
+        let mut copy = self.clone();
+        copy.checksum = String::new();
+        let json = serde_json::to_vec(&copy)
+            .map_err(|e| Error::Config(format!("cannot serialize the model: {e}")))?;
+        Ok(Sha256::digest(&json)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect())
+    }
+
+    /// Serializes the model, with its checksum, as JSON.
+    pub fn to_json(&self) -> Result<String> {
+        let mut copy = self.clone();
+        copy.checksum = self.compute_checksum()?;
+        serde_json::to_string(&copy)
+            .map_err(|e| Error::Config(format!("cannot serialize the model: {e}")))
+    }
+
+    /// Writes the model to a file.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let json = self.to_json()?;
+        std::fs::write(path, json).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    /// Parses a model file's JSON; `source` names it in errors. Refuses unknown format
+    /// versions, malformed JSON and files whose checksum does not match.
+    pub fn from_json(json: &str, source: &str) -> Result<ModelFile> {
+        let bad = |reason: String| Error::Model {
+            file: source.to_string(),
+            reason,
+        };
+        let version: VersionOnly =
+            serde_json::from_str(json).map_err(|e| bad(format!("not a model file: {e}")))?;
+        match version.format_version {
+            Some(MODEL_FORMAT_VERSION) => {}
+            Some(v) => {
+                return Err(bad(format!(
+                    "unknown format_version {v} (this build reads {MODEL_FORMAT_VERSION})"
+                )))
+            }
+            None => return Err(bad("missing format_version".into())),
+        }
+        let model: ModelFile =
+            serde_json::from_str(json).map_err(|e| bad(format!("malformed model: {e}")))?;
+        let expected = model.compute_checksum()?;
+        if model.checksum != expected {
+            return Err(bad(format!(
+                "checksum mismatch (file says {:?}, contents hash to {expected}): the file was \
+                 edited or damaged",
+                model.checksum
+            )));
+        }
+        let n_features = model.ngrams.len() + model.scaler.mean.len();
+        if model.scaler.mean.len() != model.scaler.scale.len() {
+            return Err(bad("scaler mean and scale differ in length".into()));
+        }
+        for h in &model.heads {
+            if h.classes.is_empty()
+                || h.weights.len() != n_features * h.classes.len()
+                || h.intercept.len() != h.classes.len()
+            {
+                return Err(bad(format!(
+                    "head {:?} has weights for {} values, expected {} features × {} classes",
+                    h.name,
+                    h.weights.len(),
+                    n_features,
+                    h.classes.len()
+                )));
+            }
+        }
+        Ok(model)
+    }
+
+    /// Loads a model file.
+    pub fn load(path: &Path) -> Result<ModelFile> {
+        let json = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        ModelFile::from_json(&json, &path.display().to_string())
+    }
+
+    /// Checks that the model was trained with this feature spec and these lexicons.
+    pub fn check_compatible(
+        &self,
+        spec: &FeatureSpec,
+        lexicons: &[Lexicon],
+        source: &str,
+    ) -> Result<()> {
+        let bad = |reason: String| Error::Model {
+            file: source.to_string(),
+            reason,
+        };
+        if self.feature_spec_fingerprint != spec.fingerprint()
+            || self.scaler.mean.len() != spec.len()
+        {
+            return Err(bad(format!(
+                "trained with feature spec version {} ({}), the analyzer has version {} ({})",
+                self.feature_spec_version,
+                self.feature_spec_fingerprint,
+                spec.version(),
+                spec.fingerprint()
+            )));
+        }
+        for l in &self.lexicons {
+            match lexicons.iter().find(|x| x.name() == l.name) {
+                Some(x) if x.sha256() == l.sha256 => {}
+                Some(x) => {
+                    return Err(bad(format!(
+                        "trained with lexicon {} {} (sha256 {}), the analyzer has {} (sha256 {})",
+                        l.name,
+                        l.version,
+                        l.sha256,
+                        x.version(),
+                        x.sha256()
+                    )))
+                }
+                None => {
+                    return Err(bad(format!(
+                        "trained with lexicon {} {}, which the analyzer does not load",
+                        l.name, l.version
+                    )))
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A model ready to predict.
+#[derive(Debug, Clone)]
+pub struct Classifier {
+    file: ModelFile,
+    vocabulary: Vocabulary,
+}
+
+impl Classifier {
+    /// A classifier from a checked model file.
+    pub fn new(file: ModelFile) -> Classifier {
+        let vocabulary = Vocabulary::new(file.ngrams.clone());
+        Classifier { file, vocabulary }
+    }
+
+    /// The model file.
+    pub fn file(&self) -> &ModelFile {
+        &self.file
+    }
+
+    /// The task.
+    pub fn task(&self) -> Task {
+        self.file.task
+    }
+
+    /// The sparse input vector of a tokenized text (see [`crate::tokenize`]): its n-gram
+    /// TF-IDF values, then its standardized dense features (`dense`: the
+    /// [`FeatureSpec::vector`] of its report).
+    pub fn input(&self, normalized: &str, tokens: &[Token], dense: &[f32]) -> Vec<(u32, f32)> {
+        let mut v = self.vocabulary.vector(normalized, tokens);
+        self.append_dense(&mut v, dense);
+        v
+    }
+
+    /// The input vector from n-gram counts (training).
+    pub(crate) fn input_from_counts(
+        &self,
+        counts: &[(u64, u32)],
+        dense: &[f32],
+    ) -> Vec<(u32, f32)> {
+        let mut v = self.vocabulary.vector_from_counts(counts);
+        self.append_dense(&mut v, dense);
+        v
+    }
+
+    fn append_dense(&self, v: &mut Vec<(u32, f32)>, dense: &[f32]) {
+        let offset = self.vocabulary.len() as u32;
+        let s = &self.file.scaler;
+        for (j, x) in dense.iter().enumerate() {
+            let (Some(m), Some(sd)) = (s.mean.get(j), s.scale.get(j)) else {
+                break;
+            };
+            let z = (x - m) / sd;
+            if z != 0.0 && z.is_finite() {
+                v.push((offset + j as u32, z.clamp(-10.0, 10.0)));
+            }
+        }
+    }
+
+    /// Probabilities of each head's classes for an input vector.
+    pub fn probabilities(&self, input: &[(u32, f32)]) -> Vec<Vec<f32>> {
+        self.file
+            .heads
+            .iter()
+            .map(|h| h.probabilities(input))
+            .collect()
+    }
+
+    /// Convenience for callers holding a report: the dense features of a report.
+    pub fn dense_features(spec: &FeatureSpec, report: &ArticleReport) -> Vec<f32> {
+        spec.vector(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::train::{train, Prepared, TrainParams};
+    use super::*;
+    use crate::analyzer::Analyzer;
+    use crate::corpus::Record;
+
+    fn records() -> Vec<Record> {
+        let sat = [
+            "Le président annonce qu'il va interdire les lundis, une mesure totalement absurde !",
+            "Un chat élu maire promet des croquettes gratuites pour tous, quelle surprise !",
+            "Scandale : le ministre se téléporte par erreur dans une réunion de chiens.",
+        ];
+        let reg = [
+            "Le gouvernement a présenté mardi un projet de loi sur l'énergie, selon un communiqué.",
+            "La Banque centrale a maintenu ses taux inchangés, a indiqué son porte-parole.",
+            "Le conseil municipal a voté le budget 2024, a précisé la mairie dans un communiqué.",
+        ];
+        (0..60)
+            .map(|i| {
+                let satire = i % 2 == 0;
+                let base = if satire { sat[i % 3] } else { reg[i % 3] };
+                Record {
+                    id: format!("doc-{i}"),
+                    text: format!("{base} Numéro {i}."),
+                    lang: Some("fr".into()),
+                    label: Some(if satire { "satire" } else { "regular" }.into()),
+                    ..serde_json::from_str(r#"{"id":"","text":""}"#)
+                        .unwrap_or_else(|e| panic!("{e}"))
+                }
+            })
+            .collect()
+    }
+
+    fn model() -> ModelFile {
+        let analyzer = Analyzer::default();
+        let prepared =
+            Prepared::new(Task::Satire, &records(), &analyzer).unwrap_or_else(|e| panic!("{e}"));
+        let params = TrainParams {
+            ngrams_per_language: 50,
+            min_df: 2,
+            alphas: vec![1.0],
+            max_iterations: 30,
+            ..TrainParams::default()
+        };
+        train(&prepared, &analyzer, &params).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn training_is_deterministic_and_learns() {
+        let (a, b) = (model(), model());
+        assert_eq!(a.to_json().ok(), b.to_json().ok());
+        let v = &a.validation[0];
+        assert!(v.macro_f1 > 0.9, "{v:?}");
+    }
+
+    #[test]
+    fn damaged_files_are_refused_with_the_reason() {
+        let json = model().to_json().unwrap_or_default();
+        assert!(ModelFile::from_json(&json, "m.json").is_ok());
+        let cases: Vec<(String, &str)> = vec![
+            (json[..json.len() / 2].to_string(), "not a model file"),
+            (
+                json.replacen("\"format_version\":1", "\"format_version\":9", 1),
+                "unknown format_version",
+            ),
+            (
+                json.replacen("\"alpha\":1.0", "\"alpha\":2.0", 1),
+                "checksum mismatch",
+            ),
+            ("{}".to_string(), "missing format_version"),
+        ];
+        for (text, reason) in cases {
+            match ModelFile::from_json(&text, "m.json") {
+                Err(Error::Model { file, reason: r }) => {
+                    assert_eq!(file, "m.json");
+                    assert!(r.contains(reason), "{r} should say {reason}");
+                }
+                other => panic!("expected {reason}, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_model_for_other_features_is_refused() {
+        let mut m = model();
+        m.feature_spec_fingerprint = "0".repeat(64);
+        let analyzer = Analyzer::default();
+        let err = m.check_compatible(analyzer.feature_spec(), analyzer.lexicons(), "m.json");
+        assert!(matches!(err, Err(Error::Model { .. })));
+        let m = model();
+        assert!(m
+            .check_compatible(analyzer.feature_spec(), analyzer.lexicons(), "m.json")
+            .is_ok());
+    }
+}

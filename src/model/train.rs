@@ -1,0 +1,563 @@
+//! Training: from corpus records to a [`ModelFile`], deterministically for a given seed.
+//!
+//! 1. Every example of the task is analysed (the dense [`FeatureSpec`] features) and its word
+//!    n-grams counted.
+//! 2. N-grams are selected per language on the training folds by chi-squared
+//!    ([`TrainParams::ngrams_per_language`]); dense features are standardized on the training
+//!    folds.
+//! 3. For each head, the L2 strength is chosen among [`TrainParams::alphas`] on an inner
+//!    validation fold of the training data (never on the validation partition); binary heads
+//!    are then Platt-calibrated and their decision threshold set on that inner fold. Classes
+//!    rarer than a third of the largest are oversampled (linfa has no class weights).
+//! 4. The head is refitted on all training folds with the chosen strength.
+//! 5. The validation partition is scored and its figures stored in the model file.
+
+use ndarray::Array2;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use super::linear::{self, Head, Platt};
+use super::ngrams::{self, SelectionDoc};
+use super::{
+    Classifier, LexiconRef, ModelFile, Scaler, TrainingSummary, ValidationSummary,
+    MODEL_FORMAT_VERSION,
+};
+use crate::analyzer::{Analyzer, Article};
+use crate::corpus::Record;
+use crate::error::{Error, Result};
+use crate::language::Language;
+use crate::task::{fnv1a, Example, Gold, Partition, Task, PERSUASION_CATEGORIES};
+
+/// Training parameters, checked when training starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainParams {
+    /// Seed (recorded in the model; the procedure has no other randomness).
+    pub seed: u64,
+    /// N-grams kept per language.
+    pub ngrams_per_language: usize,
+    /// Minimum document frequency of an n-gram within its language.
+    pub min_df: u32,
+    /// L2 strengths tried.
+    pub alphas: Vec<f32>,
+    /// L-BFGS iterations.
+    pub max_iterations: u64,
+    /// Names of the data files (recorded in the model).
+    pub data: Vec<String>,
+}
+
+impl Default for TrainParams {
+    fn default() -> Self {
+        TrainParams {
+            seed: 42,
+            ngrams_per_language: 2000,
+            min_df: 3,
+            alphas: vec![0.3, 3.0, 30.0],
+            max_iterations: 100,
+            data: Vec::new(),
+        }
+    }
+}
+
+impl TrainParams {
+    fn check(&self) -> Result<()> {
+        if self.ngrams_per_language == 0 && self.alphas.is_empty() {
+            return Err(Error::Config("no features and no alphas".into()));
+        }
+        if self.alphas.is_empty() || self.alphas.iter().any(|a| !(*a > 0.0 && a.is_finite())) {
+            return Err(Error::Config(format!(
+                "alphas must be positive and finite, got {:?}",
+                self.alphas
+            )));
+        }
+        if self.max_iterations == 0 {
+            return Err(Error::Config("max_iterations must be positive".into()));
+        }
+        Ok(())
+    }
+}
+
+/// Examples of a task, analysed once, ready for training or evaluation.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The task.
+    pub task: Task,
+    /// The examples.
+    pub examples: Vec<Example>,
+    /// The partition of each example.
+    pub partitions: Vec<Partition>,
+    dense: Vec<Vec<f32>>,
+    grams: Vec<Vec<(u64, u32)>>,
+    texts: FxHashMap<u64, String>,
+}
+
+/// One analysed example: dense features, n-gram counts, and (training) n-gram texts.
+type Analysed = (Vec<f32>, Vec<(u64, u32)>, Vec<(u64, String)>);
+
+impl Prepared {
+    /// Collects and analyses the task's examples from records (in parallel, results in input
+    /// order).
+    pub fn new(task: Task, records: &[Record], analyzer: &Analyzer) -> Result<Prepared> {
+        let mut examples = Vec::new();
+        let mut partitions = Vec::new();
+        for r in records {
+            let Some(p) = task.partition(r) else {
+                continue;
+            };
+            for e in task.examples(r)? {
+                examples.push(e);
+                partitions.push(p);
+            }
+        }
+        let analysed: Vec<Result<Analysed>> = examples
+            .par_iter()
+            .zip(partitions.par_iter())
+            .map(|(e, p)| analyse(analyzer, e, *p == Partition::Train))
+            .collect();
+        let mut dense = Vec::with_capacity(examples.len());
+        let mut grams = Vec::with_capacity(examples.len());
+        let mut texts = FxHashMap::default();
+        for a in analysed {
+            let (d, g, t) = a?;
+            dense.push(d);
+            grams.push(g);
+            for (h, s) in t {
+                texts.entry(h).or_insert(s);
+            }
+        }
+        Ok(Prepared {
+            task,
+            examples,
+            partitions,
+            dense,
+            grams,
+            texts,
+        })
+    }
+
+    /// The classifier's input vectors of the examples at `indices`.
+    pub fn inputs(&self, classifier: &Classifier, indices: &[usize]) -> Vec<Vec<(u32, f32)>> {
+        indices
+            .par_iter()
+            .map(|&i| classifier.input_from_counts(&self.grams[i], &self.dense[i]))
+            .collect()
+    }
+
+    /// Indices of the examples in a partition.
+    pub fn indices(&self, partition: Partition) -> Vec<usize> {
+        (0..self.examples.len())
+            .filter(|&i| self.partitions[i] == partition)
+            .collect()
+    }
+}
+
+fn analyse(analyzer: &Analyzer, e: &Example, with_text: bool) -> Result<Analysed> {
+    let mut article = Article::new(e.id.as_str(), e.text.as_str());
+    if let Some(l) = e.lang.as_deref().and_then(|l| Language::new(l).ok()) {
+        article = article.with_language(l);
+    }
+    let parts = match analyzer.analyze_parts(&article) {
+        Ok(p) => p,
+        Err(Error::EmptyText { .. }) => {
+            return Ok((
+                vec![0.0; analyzer.feature_spec().len()],
+                Vec::new(),
+                Vec::new(),
+            ))
+        }
+        Err(err) => return Err(err),
+    };
+    let dense = analyzer.feature_spec().vector(&parts.report);
+    let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut texts = Vec::new();
+    ngrams::for_each_ngram(
+        parts.normalized.as_str(),
+        &parts.tokens.tokens,
+        with_text,
+        |h, t| {
+            let c = counts.entry(h).or_insert(0);
+            if *c == 0 {
+                if let Some(t) = t {
+                    texts.push((h, t));
+                }
+            }
+            *c += 1;
+        },
+    );
+    let mut counts: Vec<(u64, u32)> = counts.into_iter().collect();
+    counts.sort_unstable();
+    Ok((dense, counts, texts))
+}
+
+/// A head to train: its name, classes, and the class of every example.
+struct HeadSpec {
+    name: String,
+    classes: Vec<String>,
+    targets: Vec<usize>,
+}
+
+fn head_specs(task: Task, examples: &[Example]) -> Vec<HeadSpec> {
+    let single = |e: &Example| match &e.gold {
+        Gold::Class(c) => *c,
+        Gold::Categories(v) => usize::from(v.iter().any(|&x| x)),
+    };
+    if !task.is_multilabel() {
+        return vec![HeadSpec {
+            name: task.name().to_string(),
+            classes: task.labels().iter().map(|s| s.to_string()).collect(),
+            targets: examples.iter().map(single).collect(),
+        }];
+    }
+    let mut specs: Vec<HeadSpec> = PERSUASION_CATEGORIES
+        .iter()
+        .enumerate()
+        .map(|(c, name)| HeadSpec {
+            name: (*name).to_string(),
+            classes: vec!["none".into(), (*name).to_string()],
+            targets: examples
+                .iter()
+                .map(|e| match &e.gold {
+                    Gold::Categories(v) => usize::from(v.get(c).copied().unwrap_or(false)),
+                    Gold::Class(_) => 0,
+                })
+                .collect(),
+        })
+        .collect();
+    specs.push(HeadSpec {
+        name: "any".into(),
+        classes: vec!["none".into(), "technique".into()],
+        targets: examples.iter().map(single).collect(),
+    });
+    specs
+}
+
+/// Whether a training record falls in the inner validation fold (model selection).
+fn inner_validation(record_id: &str) -> bool {
+    (fnv1a(record_id) / 5).is_multiple_of(5)
+}
+
+/// Trains a model on the training partition of prepared examples.
+pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> Result<ModelFile> {
+    params.check()?;
+    let task = prepared.task;
+    let train_idx = prepared.indices(Partition::Train);
+    if train_idx.is_empty() {
+        return Err(Error::Config(format!(
+            "task {task}: the data holds no training examples"
+        )));
+    }
+    let specs = head_specs(task, &prepared.examples);
+
+    // N-gram selection on the training folds.
+    let selection: Vec<SelectionDoc> = train_idx
+        .iter()
+        .map(|&i| {
+            let e = &prepared.examples[i];
+            let classes = match &e.gold {
+                Gold::Class(c) => vec![*c],
+                Gold::Categories(v) => (0..v.len()).filter(|&c| v[c]).collect(),
+            };
+            SelectionDoc {
+                lang: e.lang.clone().unwrap_or_default(),
+                classes,
+                grams: prepared.grams[i].iter().map(|(h, _)| *h).collect(),
+            }
+        })
+        .collect();
+    let n_select_classes = if task.is_multilabel() {
+        PERSUASION_CATEGORIES.len()
+    } else {
+        task.labels().len()
+    };
+    let chosen = ngrams::select(
+        &selection,
+        &prepared.texts,
+        n_select_classes,
+        params.ngrams_per_language,
+        params.min_df,
+    );
+
+    // Standardization of the dense features on the training folds.
+    let d = analyzer.feature_spec().len();
+    let mut mean = vec![0f64; d];
+    let mut sq = vec![0f64; d];
+    for &i in &train_idx {
+        for (j, x) in prepared.dense[i].iter().enumerate().take(d) {
+            mean[j] += f64::from(*x);
+            sq[j] += f64::from(*x) * f64::from(*x);
+        }
+    }
+    let n = train_idx.len() as f64;
+    let scaler = Scaler {
+        mean: mean.iter().map(|m| (m / n) as f32).collect(),
+        scale: mean
+            .iter()
+            .zip(&sq)
+            .map(|(m, s)| {
+                let var = s / n - (m / n) * (m / n);
+                if var > 1e-12 {
+                    var.sqrt() as f32
+                } else {
+                    1.0
+                }
+            })
+            .collect(),
+    };
+
+    let mut file = ModelFile {
+        format_version: MODEL_FORMAT_VERSION,
+        task,
+        trained_by: format!("partipris {}", env!("CARGO_PKG_VERSION")),
+        feature_spec_version: analyzer.feature_spec().version(),
+        feature_spec_fingerprint: analyzer.feature_spec().fingerprint(),
+        lexicons: analyzer
+            .lexicons()
+            .iter()
+            .map(|l| LexiconRef {
+                name: l.name().to_string(),
+                version: l.version().to_string(),
+                sha256: l.sha256().to_string(),
+            })
+            .collect(),
+        ngrams: chosen,
+        scaler,
+        heads: Vec::new(),
+        training: summary(prepared, &train_idx, &specs, params),
+        validation: Vec::new(),
+        checksum: String::new(),
+    };
+    let classifier = Classifier::new(file.clone());
+    let inputs: Vec<Vec<(u32, f32)>> = (0..prepared.examples.len())
+        .into_par_iter()
+        .map(|i| classifier.input_from_counts(&prepared.grams[i], &prepared.dense[i]))
+        .collect();
+    let n_features = file.ngrams.len() + d;
+
+    let (inner_train, inner_valid): (Vec<usize>, Vec<usize>) = train_idx
+        .iter()
+        .partition(|&&i| !inner_validation(&prepared.examples[i].record_id));
+    let valid_idx = prepared.indices(Partition::Validation);
+    for spec in &specs {
+        let head = fit_head(
+            spec,
+            &inputs,
+            n_features,
+            &train_idx,
+            &inner_train,
+            &inner_valid,
+            params,
+        )?;
+        if !valid_idx.is_empty() {
+            let gold: Vec<usize> = valid_idx.iter().map(|&i| spec.targets[i]).collect();
+            let pred: Vec<usize> = valid_idx
+                .iter()
+                .map(|&i| head.predict(&inputs[i]))
+                .collect();
+            let k = spec.classes.len();
+            file.validation.push(ValidationSummary {
+                head: spec.name.clone(),
+                n: gold.len(),
+                macro_f1: macro_f1(&gold, &pred, k),
+                accuracy: accuracy(&gold, &pred),
+                f1: (k == 2).then(|| f1_of(&gold, &pred, 1)),
+            });
+        }
+        file.heads.push(head);
+    }
+    file.checksum = file.compute_checksum()?;
+    Ok(file)
+}
+
+fn summary(
+    prepared: &Prepared,
+    train_idx: &[usize],
+    specs: &[HeadSpec],
+    params: &TrainParams,
+) -> TrainingSummary {
+    let class_counts = if prepared.task.is_multilabel() {
+        specs
+            .iter()
+            .map(|s| train_idx.iter().filter(|&&i| s.targets[i] == 1).count())
+            .collect()
+    } else {
+        let k = specs[0].classes.len();
+        (0..k)
+            .map(|c| {
+                train_idx
+                    .iter()
+                    .filter(|&&i| specs[0].targets[i] == c)
+                    .count()
+            })
+            .collect()
+    };
+    let mut languages: FxHashMap<String, usize> = FxHashMap::default();
+    for &i in train_idx {
+        let lang = prepared.examples[i].lang.clone().unwrap_or_default();
+        *languages.entry(lang).or_insert(0) += 1;
+    }
+    let mut languages: Vec<(String, usize)> = languages.into_iter().collect();
+    languages.sort();
+    TrainingSummary {
+        data: params.data.clone(),
+        n_train: train_idx.len(),
+        n_validation: prepared.examples.len() - train_idx.len(),
+        class_counts,
+        languages,
+        seed: params.seed,
+    }
+}
+
+/// Rows (with oversampling of rare classes) as a dense matrix.
+fn matrix(
+    inputs: &[Vec<(u32, f32)>],
+    rows: &[usize],
+    targets: &[usize],
+    k: usize,
+    n_features: usize,
+) -> (Array2<f32>, Vec<usize>) {
+    let mut per_class: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for &r in rows {
+        if let Some(v) = per_class.get_mut(targets[r]) {
+            v.push(r);
+        }
+    }
+    let largest = per_class.iter().map(Vec::len).max().unwrap_or(0);
+    let mut order: Vec<usize> = rows.to_vec();
+    for members in &per_class {
+        if members.is_empty() {
+            continue;
+        }
+        let mut extra = (largest / 3).saturating_sub(members.len());
+        let mut j = 0;
+        while extra > 0 {
+            order.push(members[j % members.len()]);
+            j += 1;
+            extra -= 1;
+        }
+    }
+    let mut x = Array2::<f32>::zeros((order.len(), n_features));
+    for (row, &r) in order.iter().enumerate() {
+        for &(i, v) in &inputs[r] {
+            if (i as usize) < n_features {
+                x[(row, i as usize)] = v;
+            }
+        }
+    }
+    let y = order.iter().map(|&r| targets[r]).collect();
+    (x, y)
+}
+
+fn fit_head(
+    spec: &HeadSpec,
+    inputs: &[Vec<(u32, f32)>],
+    n_features: usize,
+    train_idx: &[usize],
+    inner_train: &[usize],
+    inner_valid: &[usize],
+    params: &TrainParams,
+) -> Result<Head> {
+    let k = spec.classes.len();
+    // Model selection on the inner fold.
+    let (x, y) = matrix(inputs, inner_train, &spec.targets, k, n_features);
+    let candidates: Vec<Result<(f64, Head)>> = params
+        .alphas
+        .par_iter()
+        .map(|&alpha| {
+            let mut head = linear::fit(
+                &spec.name,
+                &spec.classes,
+                &x,
+                &y,
+                alpha,
+                params.max_iterations,
+            )?;
+            let score = tune(&mut head, inputs, inner_valid, &spec.targets);
+            Ok((score, head))
+        })
+        .collect();
+    drop(x);
+    let mut best: Option<(f64, Head)> = None;
+    let mut last_error = None;
+    for c in candidates {
+        match c {
+            Ok((score, head)) => {
+                if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                    best = Some((score, head));
+                }
+            }
+            Err(e) => last_error = Some(e),
+        }
+    }
+    let Some((_, selected)) = best else {
+        return Err(last_error.unwrap_or_else(|| Error::Config("no candidate head".into())));
+    };
+    // Refit on all training folds.
+    let (x, y) = matrix(inputs, train_idx, &spec.targets, k, n_features);
+    let mut head = linear::fit(
+        &spec.name,
+        &spec.classes,
+        &x,
+        &y,
+        selected.alpha,
+        params.max_iterations,
+    )?;
+    head.platt = selected.platt;
+    head.threshold = selected.threshold;
+    Ok(head)
+}
+
+/// Calibrates a binary head and sets its threshold on held-out rows; returns its macro-F1
+/// there.
+fn tune(head: &mut Head, inputs: &[Vec<(u32, f32)>], rows: &[usize], targets: &[usize]) -> f64 {
+    let gold: Vec<usize> = rows.iter().map(|&r| targets[r]).collect();
+    let k = head.classes.len();
+    if k != 2 || rows.is_empty() {
+        let pred: Vec<usize> = rows.iter().map(|&r| head.predict(&inputs[r])).collect();
+        return macro_f1(&gold, &pred, k);
+    }
+    let logits: Vec<f32> = rows
+        .iter()
+        .map(|&r| {
+            let s = head.scores(&inputs[r]);
+            s[1] - s[0]
+        })
+        .collect();
+    let positive: Vec<bool> = gold.iter().map(|&g| g == 1).collect();
+    let platt = Platt::fit(&logits, &positive);
+    let probs: Vec<f32> = logits.iter().map(|&l| platt.apply(l)).collect();
+    let mut best = (f64::NEG_INFINITY, 0.5f32);
+    for step in 1..20 {
+        let t = step as f32 * 0.05;
+        let pred: Vec<usize> = probs.iter().map(|&p| usize::from(p >= t)).collect();
+        let f = macro_f1(&gold, &pred, 2);
+        if f > best.0 {
+            best = (f, t);
+        }
+    }
+    head.platt = Some(platt);
+    head.threshold = Some(best.1);
+    best.0
+}
+
+fn f1_of(gold: &[usize], pred: &[usize], class: usize) -> f64 {
+    let tp = gold
+        .iter()
+        .zip(pred)
+        .filter(|(g, p)| **g == class && **p == class)
+        .count() as f64;
+    let fp = pred.iter().filter(|&&p| p == class).count() as f64 - tp;
+    let fn_ = gold.iter().filter(|&&g| g == class).count() as f64 - tp;
+    if tp == 0.0 {
+        0.0
+    } else {
+        2.0 * tp / (2.0 * tp + fp + fn_)
+    }
+}
+
+fn macro_f1(gold: &[usize], pred: &[usize], k: usize) -> f64 {
+    (0..k).map(|c| f1_of(gold, pred, c)).sum::<f64>() / k.max(1) as f64
+}
+
+fn accuracy(gold: &[usize], pred: &[usize]) -> f64 {
+    let ok = gold.iter().zip(pred).filter(|(g, p)| g == p).count();
+    ok as f64 / gold.len().max(1) as f64
+}
