@@ -6,10 +6,14 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 use partipris::eval;
+use partipris::lexicon::{
+    self,
+    learn::{self, Evidence, LearnParams},
+};
 use partipris::model::train::{self, Prepared, TrainParams};
 use partipris::model::{Classifier, ModelFile};
 use partipris::task::{Gold, Partition, Task};
-use partipris::{corpus, Analyzer, Article, Error, Language, Result};
+use partipris::{corpus, Analyzer, Article, Category, Error, Language, Lexicon, Result};
 
 /// Scores how loaded and one-sided news articles are, with the evidence for every score.
 #[derive(Debug, Parser)]
@@ -39,6 +43,9 @@ enum Command {
         /// Print compact JSON even for one article.
         #[arg(long)]
         compact: bool,
+        /// Also score with the shipped classifiers (see models/MODEL_CARD.md).
+        #[arg(long)]
+        models: bool,
     },
     /// Evaluates a task's model on labelled data and prints the figures (JSON or Markdown).
     Eval {
@@ -63,6 +70,19 @@ enum Command {
         /// Bootstrap resamples for the 95% intervals.
         #[arg(long, default_value_t = 1000)]
         resamples: usize,
+    },
+    /// Induces learned lexicons (one per language) from annotated spans: SemEval-2023
+    /// Loaded_Language and Name_Calling spans and BABE biased words, training folds only.
+    LearnLexicon {
+        /// SemEval-2023 Task 3 file.
+        #[arg(long)]
+        semeval: PathBuf,
+        /// BABE sentences file.
+        #[arg(long)]
+        babe: PathBuf,
+        /// Directory to write `learned-<lang>.toml` into.
+        #[arg(long)]
+        out_dir: PathBuf,
     },
     /// Trains the model of a task on labelled data and writes the model file.
     Train {
@@ -90,6 +110,76 @@ enum Command {
 /// Runs the command line; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
+        Command::LearnLexicon {
+            semeval,
+            babe,
+            out_dir,
+        } => {
+            let mut evidence = Vec::new();
+            for r in corpus::read_all(&semeval)? {
+                if Task::Persuasion.partition(&r) != Some(Partition::Train) {
+                    continue;
+                }
+                let spans: Vec<(usize, usize, Category)> = r
+                    .spans
+                    .iter()
+                    .filter_map(|s| match s.technique.as_str() {
+                        "Loaded_Language" => Some((s.start, s.end, Category::LoadedEvaluative)),
+                        "Name_Calling-Labeling" => {
+                            Some((s.start, s.end, Category::PejorativeLabel))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                evidence.push(Evidence {
+                    lang: r.lang.clone().unwrap_or_default(),
+                    text: r.text,
+                    spans,
+                });
+            }
+            for r in corpus::read_all(&babe)? {
+                if Task::SentenceBias.partition(&r) != Some(Partition::Train) {
+                    continue;
+                }
+                let mut spans = Vec::new();
+                for w in &r.biased_words {
+                    for (at, m) in r.text.match_indices(w.as_str()) {
+                        spans.push((at, at + m.len(), Category::LoadedEvaluative));
+                    }
+                }
+                evidence.push(Evidence {
+                    lang: r.lang.clone().unwrap_or_default(),
+                    text: r.text,
+                    spans,
+                });
+            }
+            let curated: Vec<Lexicon> = Lexicon::embedded()?
+                .into_iter()
+                .filter(|l| lexicon::CURATED.contains(&l.name()))
+                .collect();
+            let learned = learn::learn(&evidence, &curated, &LearnParams::default())?;
+            let sources = format!(
+                "{} and {}, training folds",
+                semeval
+                    .file_name()
+                    .map(|f| f.to_string_lossy())
+                    .unwrap_or_default(),
+                babe.file_name()
+                    .map(|f| f.to_string_lossy())
+                    .unwrap_or_default()
+            );
+            for (lang, terms) in learned {
+                let path = out_dir.join(format!("learned-{lang}.toml"));
+                std::fs::write(&path, learn::to_toml(&lang, &terms, &sources)).map_err(
+                    |source| Error::Io {
+                        path: path.clone(),
+                        source,
+                    },
+                )?;
+                eprintln!("partipris: {}: {} terms", path.display(), terms.len());
+            }
+            Ok(0)
+        }
         Command::Eval {
             task,
             data,
@@ -104,7 +194,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             for path in &data {
                 records.extend(corpus::read_all(path)?);
             }
-            let analyzer = Analyzer::try_default()?;
+            let analyzer = Analyzer::builder().default_models(false).build()?;
             let file = ModelFile::load(&model)?;
             let source = model.display().to_string();
             file.check_compatible(analyzer.feature_spec(), analyzer.lexicons(), &source)?;
@@ -115,12 +205,13 @@ pub fn run(cli: Cli) -> Result<i32> {
                 });
             }
             let classifier = Classifier::new(file);
-            let prepared = Prepared::new(task, &records, &analyzer)?;
-            let indices: Vec<usize> = match partition.as_deref() {
-                Some("train") => prepared.indices(Partition::Train),
-                Some(_) => prepared.indices(Partition::Validation),
-                None => (0..prepared.examples.len()).collect(),
+            let only = match partition.as_deref() {
+                Some("train") => Some(Partition::Train),
+                Some(_) => Some(Partition::Validation),
+                None => None,
             };
+            let prepared = Prepared::of_partition(task, &records, &analyzer, only)?;
+            let indices: Vec<usize> = (0..prepared.examples.len()).collect();
             if indices.is_empty() {
                 return Err(Error::Config(format!(
                     "the data holds no labelled {task} examples{}",
@@ -222,7 +313,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             for path in &data {
                 records.extend(corpus::read_all(path)?);
             }
-            let analyzer = Analyzer::try_default()?;
+            let analyzer = Analyzer::builder().default_models(false).build()?;
             let prepared = Prepared::new(task, &records, &analyzer)?;
             eprintln!(
                 "partipris: {task}: {} examples analysed in {:.1} s",
@@ -261,8 +352,18 @@ pub fn run(cli: Cli) -> Result<i32> {
             lexicons,
             no_default_lexicons,
             compact,
+            models,
         } => {
-            let mut builder = Analyzer::builder().default_lexicons(!no_default_lexicons);
+            let custom = no_default_lexicons || !lexicons.is_empty();
+            if custom && models {
+                eprintln!(
+                    "partipris: custom lexicons: scoring without the shipped models (they were \
+                     trained on the shipped lexicons' features)"
+                );
+            }
+            let mut builder = Analyzer::builder()
+                .default_lexicons(!no_default_lexicons)
+                .default_models(models && !custom);
             for l in lexicons {
                 builder = builder.lexicon_file(l);
             }

@@ -40,7 +40,9 @@
 //! `categories` are objects keyed by label (in label order), for instance
 //! `"per_class": {"pro": {"precision": 0.8, "recall": 0.75, "f1": 0.77, "support": 40}}`;
 //! in Rust they are typed vectors ([`PerClass`], [`PerCategory`]). `binary` and `by_group` are
-//! left out when absent.
+//! left out when absent. The figures ([`SingleLabelFigures`], [`MultiLabelFigures`]), a field
+//! `figures` of a report and of each of its groups in Rust, stand in JSON at the level of that
+//! report or group, beside `task` or `group` and `n`.
 
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
@@ -215,33 +217,11 @@ pub struct BinaryFigures {
     pub ece: Estimate,
 }
 
-/// The figures of a single-label task on one group of examples (such as one language).
+/// The figures of a single-label task on one set of examples: the whole data in
+/// [`SingleLabelReport`], one group in [`GroupReport`]. Its fields stand in JSON at the level of
+/// the report that holds it (`accuracy`, `macro_f1`, `per_class`, `confusion`, `binary`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GroupReport {
-    /// The group's name.
-    pub group: String,
-    /// Number of examples in the group.
-    pub n: usize,
-    /// Share of examples predicted correctly.
-    pub accuracy: Estimate,
-    /// Mean F1 over the classes present in the group (see the module's conventions).
-    pub macro_f1: Estimate,
-    /// Figures per class, keyed by label in JSON.
-    pub per_class: PerClass,
-    /// The group's confusion matrix.
-    pub confusion: Confusion,
-    /// ROC AUC, Brier score and ECE, when probabilities were given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub binary: Option<BinaryFigures>,
-}
-
-/// The evaluation of a single-label task, as returned by [`evaluate`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SingleLabelReport {
-    /// The task's name, as given.
-    pub task: String,
-    /// Number of examples.
-    pub n: usize,
+pub struct SingleLabelFigures {
     /// Share of examples predicted correctly.
     pub accuracy: Estimate,
     /// Mean F1 over the classes present in gold or predictions (see the module's conventions).
@@ -253,6 +233,30 @@ pub struct SingleLabelReport {
     /// ROC AUC, Brier score and ECE of the positive class, when probabilities were given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub binary: Option<BinaryFigures>,
+}
+
+/// The figures of a single-label task on one group of examples (such as one language).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupReport {
+    /// The group's name.
+    pub group: String,
+    /// Number of examples in the group.
+    pub n: usize,
+    /// The group's figures (flattened into this object in JSON).
+    #[serde(flatten)]
+    pub figures: SingleLabelFigures,
+}
+
+/// The evaluation of a single-label task, as returned by [`evaluate`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SingleLabelReport {
+    /// The task's name, as given.
+    pub task: String,
+    /// Number of examples.
+    pub n: usize,
+    /// The figures on all the examples (flattened into this object in JSON).
+    #[serde(flatten)]
+    pub figures: SingleLabelFigures,
     /// The same figures per group, sorted by group name, when groups were given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_group: Option<Vec<GroupReport>>,
@@ -272,44 +276,15 @@ pub struct AnyFigures {
     pub recall: Estimate,
 }
 
-/// The figures of a multi-label task on one group of examples (such as one language).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MultiLabelGroupReport {
-    /// The group's name.
-    pub group: String,
-    /// Number of examples in the group.
-    pub n: usize,
-    /// Accuracy of the any-technique decision.
-    pub accuracy: Estimate,
-    /// Mean F1 over the categories present in the group.
-    pub macro_f1: Estimate,
-    /// F1 over all (example, category) decisions pooled.
-    pub micro_f1: Estimate,
-    /// The any-technique decision's figures.
-    pub any: AnyFigures,
-    /// Figures per category, keyed by category in JSON.
-    pub categories: PerCategory,
-    /// Figures of the two classes of the any-technique decision, keyed by label in JSON.
-    pub per_class: PerClass,
-    /// Confusion matrix of the any-technique decision.
-    pub confusion: Confusion,
-    /// ROC AUC, Brier score and ECE of the any-technique decision, when probabilities were
-    /// given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub binary: Option<BinaryFigures>,
-}
-
-/// The evaluation of a multi-label task, as returned by [`evaluate_multilabel`].
+/// The figures of a multi-label task on one set of examples: the whole data in
+/// [`MultiLabelReport`], one group in [`MultiLabelGroupReport`]. Its fields stand in JSON at the
+/// level of the report that holds it.
 ///
 /// `accuracy`, `per_class`, `confusion`, `any` and `binary` are about the any-technique decision
 /// (classes [`ANY_NEGATIVE`] and [`ANY_POSITIVE`]); `macro_f1`, `micro_f1` and `categories` are
 /// about the categories.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MultiLabelReport {
-    /// The task's name, as given.
-    pub task: String,
-    /// Number of examples.
-    pub n: usize,
+pub struct MultiLabelFigures {
     /// Accuracy of the any-technique decision.
     pub accuracy: Estimate,
     /// Mean F1 over the categories present in gold or predictions.
@@ -328,6 +303,30 @@ pub struct MultiLabelReport {
     /// given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub binary: Option<BinaryFigures>,
+}
+
+/// The figures of a multi-label task on one group of examples (such as one language).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MultiLabelGroupReport {
+    /// The group's name.
+    pub group: String,
+    /// Number of examples in the group.
+    pub n: usize,
+    /// The group's figures (flattened into this object in JSON).
+    #[serde(flatten)]
+    pub figures: MultiLabelFigures,
+}
+
+/// The evaluation of a multi-label task, as returned by [`evaluate_multilabel`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MultiLabelReport {
+    /// The task's name, as given.
+    pub task: String,
+    /// Number of examples.
+    pub n: usize,
+    /// The figures on all the examples (flattened into this object in JSON).
+    #[serde(flatten)]
+    pub figures: MultiLabelFigures,
     /// The same figures per group, sorted by group name, when groups were given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_group: Option<Vec<MultiLabelGroupReport>>,
@@ -360,16 +359,14 @@ pub fn evaluate(
 ) -> Result<SingleLabelReport> {
     check_names("labels", labels)?;
     let n = gold.len();
-    check_len("predicted", predicted.len(), n)?;
-    if let Some(p) = positive_proba {
-        check_len("positive_proba", p.len(), n)?;
-    }
-    if let Some(g) = groups {
-        check_len("groups", g.len(), n)?;
-    }
-    if n == 0 {
-        return Err(config("no examples to evaluate (gold is empty)".to_owned()));
-    }
+    check_columns(
+        n,
+        &[
+            ("predicted", Some(predicted.len())),
+            ("positive_proba", positive_proba.map(<[f64]>::len)),
+            ("groups", groups.map(<[String]>::len)),
+        ],
+    )?;
     check_indices("gold", gold, labels.len())?;
     check_indices("predicted", predicted, labels.len())?;
     if let Some(p) = positive_proba {
@@ -382,37 +379,21 @@ pub fn evaluate(
         check_proba("positive_proba", p)?;
     }
 
-    let all = single_core(labels, gold, predicted, positive_proba, bootstrap);
-    let by_group = groups.map(|g| {
-        group_indices(g)
-            .into_iter()
-            .map(|(group, idx)| {
-                let gold: Vec<usize> = idx.iter().map(|&i| gold[i]).collect();
-                let predicted: Vec<usize> = idx.iter().map(|&i| predicted[i]).collect();
-                let proba: Option<Vec<f64>> =
-                    positive_proba.map(|p| idx.iter().map(|&i| p[i]).collect());
-                let core = single_core(labels, &gold, &predicted, proba.as_deref(), bootstrap);
-                GroupReport {
-                    group: group.to_owned(),
-                    n: core.n,
-                    accuracy: core.accuracy,
-                    macro_f1: core.macro_f1,
-                    per_class: core.per_class,
-                    confusion: core.confusion,
-                    binary: core.binary,
-                }
-            })
-            .collect()
-    });
+    let data = SingleLabelData {
+        labels,
+        gold,
+        predicted,
+        positive_proba,
+    };
     Ok(SingleLabelReport {
         task: task.to_owned(),
-        n: all.n,
-        accuracy: all.accuracy,
-        macro_f1: all.macro_f1,
-        per_class: all.per_class,
-        confusion: all.confusion,
-        binary: all.binary,
-        by_group,
+        n,
+        figures: data.figures(&all_rows(n), bootstrap),
+        by_group: by_group(groups, |group, rows| GroupReport {
+            group: group.to_owned(),
+            n: rows.len(),
+            figures: data.figures(rows, bootstrap),
+        }),
     })
 }
 
@@ -443,19 +424,15 @@ pub fn evaluate_multilabel(
 ) -> Result<MultiLabelReport> {
     check_names("categories", categories)?;
     let n = gold.len();
-    check_len("predicted", predicted.len(), n)?;
-    if let Some(a) = predicted_any {
-        check_len("predicted_any", a.len(), n)?;
-    }
-    if let Some(p) = any_proba {
-        check_len("any_proba", p.len(), n)?;
-    }
-    if let Some(g) = groups {
-        check_len("groups", g.len(), n)?;
-    }
-    if n == 0 {
-        return Err(config("no examples to evaluate (gold is empty)".to_owned()));
-    }
+    check_columns(
+        n,
+        &[
+            ("predicted", Some(predicted.len())),
+            ("predicted_any", predicted_any.map(<[bool]>::len)),
+            ("any_proba", any_proba.map(<[f64]>::len)),
+            ("groups", groups.map(<[String]>::len)),
+        ],
+    )?;
     for (what, rows) in [("gold", gold), ("predicted", predicted)] {
         if let Some((i, row)) = rows
             .iter()
@@ -472,63 +449,26 @@ pub fn evaluate_multilabel(
     if let Some(p) = any_proba {
         check_proba("any_proba", p)?;
     }
-    let predicted_any: Vec<bool> = match predicted_any {
-        Some(a) => a.to_vec(),
-        None => predicted.iter().map(|r| r.iter().any(|&b| b)).collect(),
-    };
 
-    let all = multi_core(
+    let any_of =
+        |rows: &[Vec<bool>]| -> Vec<bool> { rows.iter().map(|r| r.contains(&true)).collect() };
+    let data = MultiLabelData {
         categories,
         gold,
         predicted,
-        &predicted_any,
+        gold_any: any_of(gold),
+        predicted_any: predicted_any.map_or_else(|| any_of(predicted), <[bool]>::to_vec),
         any_proba,
-        bootstrap,
-    );
-    let by_group = groups.map(|g| {
-        group_indices(g)
-            .into_iter()
-            .map(|(group, idx)| {
-                let gold: Vec<Vec<bool>> = idx.iter().map(|&i| gold[i].clone()).collect();
-                let predicted: Vec<Vec<bool>> = idx.iter().map(|&i| predicted[i].clone()).collect();
-                let any: Vec<bool> = idx.iter().map(|&i| predicted_any[i]).collect();
-                let proba: Option<Vec<f64>> =
-                    any_proba.map(|p| idx.iter().map(|&i| p[i]).collect());
-                let core = multi_core(
-                    categories,
-                    &gold,
-                    &predicted,
-                    &any,
-                    proba.as_deref(),
-                    bootstrap,
-                );
-                MultiLabelGroupReport {
-                    group: group.to_owned(),
-                    n: core.n,
-                    accuracy: core.accuracy,
-                    macro_f1: core.macro_f1,
-                    micro_f1: core.micro_f1,
-                    any: core.any,
-                    categories: core.categories,
-                    per_class: core.per_class,
-                    confusion: core.confusion,
-                    binary: core.binary,
-                }
-            })
-            .collect()
-    });
+    };
     Ok(MultiLabelReport {
         task: task.to_owned(),
-        n: all.n,
-        accuracy: all.accuracy,
-        macro_f1: all.macro_f1,
-        micro_f1: all.micro_f1,
-        any: all.any,
-        categories: all.categories,
-        per_class: all.per_class,
-        confusion: all.confusion,
-        binary: all.binary,
-        by_group,
+        n,
+        figures: data.figures(&all_rows(n), bootstrap),
+        by_group: by_group(groups, |group, rows| MultiLabelGroupReport {
+            group: group.to_owned(),
+            n: rows.len(),
+            figures: data.figures(rows, bootstrap),
+        }),
     })
 }
 
@@ -540,12 +480,19 @@ fn config(message: String) -> Error {
     Error::Config(format!("eval: {message}"))
 }
 
-fn check_len(what: &str, len: usize, n: usize) -> Result<()> {
-    if len == n {
-        Ok(())
-    } else {
-        Err(config(format!("{what} has {len} entries but gold has {n}")))
+/// Checks that each given column (name, length) has one entry per example, then that there are
+/// examples.
+fn check_columns(n: usize, columns: &[(&str, Option<usize>)]) -> Result<()> {
+    if let Some((what, len)) = columns
+        .iter()
+        .find_map(|&(what, len)| Some((what, len.filter(|&len| len != n)?)))
+    {
+        return Err(config(format!("{what} has {len} entries but gold has {n}")));
     }
+    if n == 0 {
+        return Err(config("no examples to evaluate (gold is empty)".to_owned()));
+    }
+    Ok(())
 }
 
 fn check_names(what: &str, names: &[String]) -> Result<()> {
@@ -583,13 +530,19 @@ fn check_proba(what: &str, proba: &[f64]) -> Result<()> {
     }
 }
 
-/// Example indices per group, groups sorted by name.
-fn group_indices(groups: &[String]) -> Vec<(&str, Vec<usize>)> {
+/// The indices of all `n` examples.
+fn all_rows(n: usize) -> Vec<usize> {
+    (0..n).collect()
+}
+
+/// `report(group, rows)` for each group, sorted by name, `rows` being the indices of the
+/// group's examples; `None` when no groups are given.
+fn by_group<T>(groups: Option<&[String]>, report: impl Fn(&str, &[usize]) -> T) -> Option<Vec<T>> {
     let mut map: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, g) in groups.iter().enumerate() {
+    for (i, g) in groups?.iter().enumerate() {
         map.entry(g.as_str()).or_default().push(i);
     }
-    map.into_iter().collect()
+    Some(map.into_iter().map(|(g, rows)| report(g, &rows)).collect())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -606,6 +559,31 @@ fn ratio(num: u64, den: u64) -> f64 {
 
 fn f1(tp: u64, fp: u64, fn_: u64) -> f64 {
     ratio(2 * tp, 2 * tp + fp + fn_)
+}
+
+/// Precision, recall, F1 and support from (TP, FP, FN).
+fn prf((tp, fp, fn_): (u64, u64, u64)) -> (f64, f64, f64, usize) {
+    (
+        ratio(tp, tp + fp),
+        ratio(tp, tp + fn_),
+        f1(tp, fp, fn_),
+        (tp + fn_) as usize,
+    )
+}
+
+/// Mean F1 of the `active` classes, given the (TP, FP, FN) of every class; 0 when none is
+/// active.
+fn mean_f1(counts: impl Iterator<Item = (u64, u64, u64)>, active: &[bool]) -> f64 {
+    let (mut sum, mut count) = (0.0, 0usize);
+    for ((tp, fp, fn_), _) in counts.zip(active).filter(|(_, &a)| a) {
+        sum += f1(tp, fp, fn_);
+        count += 1;
+    }
+    if count == 0 {
+        0.0
+    } else {
+        sum / count as f64
+    }
 }
 
 /// A weighted k×k confusion with the buffers to derive accuracy and macro-F1, reused across
@@ -656,14 +634,10 @@ impl ConfusionScratch {
         } else {
             correct as f64 / total as f64
         };
-        let (mut sum, mut count) = (0.0, 0usize);
-        for c in (0..self.k).filter(|&c| active[c]) {
-            let (tp, fp, fn_) = self.counts(c);
-            sum += f1(tp, fp, fn_);
-            count += 1;
-        }
-        let macro_f1 = if count == 0 { 0.0 } else { sum / count as f64 };
-        (accuracy, macro_f1)
+        (
+            accuracy,
+            mean_f1((0..self.k).map(|c| self.counts(c)), active),
+        )
     }
 
     /// Per-class figures and the confusion matrix (unweighted counts).
@@ -674,13 +648,13 @@ impl ConfusionScratch {
                 .iter()
                 .enumerate()
                 .map(|(c, label)| {
-                    let (tp, fp, fn_) = self.counts(c);
+                    let (precision, recall, f1, support) = prf(self.counts(c));
                     ClassFigures {
                         label: label.clone(),
-                        precision: ratio(tp, tp + fp),
-                        recall: ratio(tp, tp + fn_),
-                        f1: f1(tp, fp, fn_),
-                        support: (tp + fn_) as usize,
+                        precision,
+                        recall,
+                        f1,
+                        support,
                     }
                 })
                 .collect(),
@@ -752,19 +726,21 @@ impl Tally {
     }
 }
 
-/// The order in which examples are resampled: by probability when there are probabilities (see
-/// [`BinaryData`]), else as given. `order[j]` is the index of the `j`th example.
-fn resampling_order(n: usize, binary: Option<(&[bool], &[f64])>) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..n).collect();
-    if let Some((positive, proba)) = binary {
-        // Increasing probability; among equal probabilities, positives first.
-        order.sort_by(|&a, &b| {
-            proba[a]
-                .total_cmp(&proba[b])
-                .then(positive[b].cmp(&positive[a]))
-        });
-    }
-    order
+/// The examples `rows` in the order in which they are resampled and, when there are
+/// probabilities, their [`BinaryData`]. With probabilities the order is by increasing
+/// probability, positives (`positive(i)`) first among equal probabilities and then as given;
+/// without, as given.
+fn resampling_order(
+    rows: &[usize],
+    positive: impl Fn(usize) -> bool,
+    proba: Option<&[f64]>,
+) -> (Vec<usize>, Option<BinaryData>) {
+    let mut order = rows.to_vec();
+    let binary = proba.map(|p| {
+        order.sort_by(|&a, &b| p[a].total_cmp(&p[b]).then(positive(b).cmp(&positive(a))));
+        BinaryData::new(&order, &positive, p)
+    });
+    (order, binary)
 }
 
 /// A run of examples with the same probability: positives in `start..mid`, negatives in
@@ -784,10 +760,12 @@ struct BinaryData {
 }
 
 impl BinaryData {
-    /// `positive` and `proba` in resampling order.
-    fn new(positive: &[bool], proba: &[f64]) -> BinaryData {
+    /// The examples `order` (in resampling order), `positive(i)` telling whether example `i` is
+    /// of the positive class and `proba[i]` its probability.
+    fn new(order: &[usize], positive: impl Fn(usize) -> bool, proba: &[f64]) -> BinaryData {
         let mut runs: Vec<Run> = Vec::new();
-        for (j, (&y, &p)) in positive.iter().zip(proba).enumerate() {
+        for (j, &i) in order.iter().enumerate() {
+            let (y, p) = (positive(i), proba[i]);
             match runs.last_mut() {
                 Some(run) if run.proba == p => {
                     if y {
@@ -842,198 +820,177 @@ impl BinaryData {
     }
 }
 
-fn binary_figures(positive: &str, [roc_auc, brier, ece]: [Estimate; 3]) -> BinaryFigures {
-    BinaryFigures {
+/// The [`BinaryFigures`] of the positive class `positive` from the estimates of ROC AUC, Brier
+/// score and ECE, when there is [`BinaryData`].
+fn binary_figures(
+    binary: Option<&BinaryData>,
+    positive: &str,
+    [roc_auc, brier, ece]: [Estimate; 3],
+) -> Option<BinaryFigures> {
+    binary.map(|_| BinaryFigures {
         positive: positive.to_owned(),
         roc_auc,
         brier,
         ece,
-    }
+    })
 }
 
-/// Figures of a single-label task on one set of examples (validated input).
-struct SingleCore {
-    n: usize,
-    accuracy: Estimate,
-    macro_f1: Estimate,
-    per_class: PerClass,
-    confusion: Confusion,
-    binary: Option<BinaryFigures>,
+/// ROC AUC, Brier score and ECE with weights `w`; NaN without [`BinaryData`].
+fn binary_stats(binary: Option<&BinaryData>, w: &[u32]) -> [f64; 3] {
+    binary.map_or([f64::NAN; 3], |b| b.stats(w))
 }
 
-fn single_core(
-    labels: &[String],
-    gold: &[usize],
-    predicted: &[usize],
-    positive_proba: Option<&[f64]>,
-    bootstrap: &Bootstrap,
-) -> SingleCore {
-    let k = labels.len();
-    let n = gold.len();
-    let positive: Vec<bool> = gold.iter().map(|&g| g == 1).collect();
-    let order = resampling_order(n, positive_proba.map(|p| (positive.as_slice(), p)));
-    let pairs: Vec<(usize, usize)> = order
-        .iter()
-        .enumerate()
-        .map(|(j, &i)| (gold[i] * k + predicted[i], j))
-        .collect();
-    let tally = Tally::new(k * k, &pairs);
-    let binary = positive_proba.map(|p| {
-        let positive: Vec<bool> = order.iter().map(|&i| positive[i]).collect();
-        let proba: Vec<f64> = order.iter().map(|&i| p[i]).collect();
-        BinaryData::new(&positive, &proba)
-    });
-
-    let mut scratch = ConfusionScratch::new(k);
-    tally.count(&vec![1; n], &mut scratch.cells);
-    let (per_class, confusion) = scratch.tables(labels);
-    let active = scratch.active();
-    let [accuracy, macro_f1, roc_auc, brier, ece] = run_bootstrap(n, bootstrap, |w| {
-        tally.count(w, &mut scratch.cells);
-        let (accuracy, macro_f1) = scratch.accuracy_macro_f1(&active);
-        let [auc, brier, ece] = binary.as_ref().map_or([f64::NAN; 3], |b| b.stats(w));
-        [accuracy, macro_f1, auc, brier, ece]
-    });
-    let positive = labels.get(1).map_or("", String::as_str);
-    SingleCore {
-        n,
-        accuracy,
-        macro_f1,
-        per_class,
-        confusion,
-        binary: binary.map(|_| binary_figures(positive, [roc_auc, brier, ece])),
-    }
+/// A validated single-label task's examples.
+struct SingleLabelData<'a> {
+    labels: &'a [String],
+    gold: &'a [usize],
+    predicted: &'a [usize],
+    positive_proba: Option<&'a [f64]>,
 }
 
-/// Figures of a multi-label task on one set of examples (validated input).
-struct MultiCore {
-    n: usize,
-    accuracy: Estimate,
-    macro_f1: Estimate,
-    micro_f1: Estimate,
-    any: AnyFigures,
-    categories: PerCategory,
-    per_class: PerClass,
-    confusion: Confusion,
-    binary: Option<BinaryFigures>,
-}
-
-fn multi_core(
-    categories: &[String],
-    gold: &[Vec<bool>],
-    predicted: &[Vec<bool>],
-    predicted_any: &[bool],
-    any_proba: Option<&[f64]>,
-    bootstrap: &Bootstrap,
-) -> MultiCore {
-    let n = gold.len();
-    let m = categories.len();
-    let gold_any: Vec<bool> = gold.iter().map(|r| r.iter().any(|&b| b)).collect();
-    let order = resampling_order(n, any_proba.map(|p| (gold_any.as_slice(), p)));
-    // Counters: the any decision's 2×2 confusion (gold · 2 + predicted), then for each category
-    // its true positives, false positives and false negatives (`4 + 3·category + outcome`).
-    let mut pairs: Vec<(usize, usize)> = Vec::with_capacity(2 * n);
-    for (j, &i) in order.iter().enumerate() {
-        pairs.push((
-            usize::from(gold_any[i]) * 2 + usize::from(predicted_any[i]),
-            j,
-        ));
-        for (c, (&g, &p)) in gold[i].iter().zip(&predicted[i]).enumerate() {
-            match (g, p) {
-                (true, true) => pairs.push((4 + 3 * c, j)),
-                (false, true) => pairs.push((4 + 3 * c + 1, j)),
-                (true, false) => pairs.push((4 + 3 * c + 2, j)),
-                (false, false) => {}
-            }
-        }
-    }
-    let tally = Tally::new(4 + 3 * m, &pairs);
-    let binary = any_proba.map(|p| {
-        let positive: Vec<bool> = order.iter().map(|&i| gold_any[i]).collect();
-        let proba: Vec<f64> = order.iter().map(|&i| p[i]).collect();
-        BinaryData::new(&positive, &proba)
-    });
-
-    let mut counts = vec![0u64; 4 + 3 * m];
-    tally.count(&vec![1; n], &mut counts);
-    let cat_active: Vec<bool> = counts[4..]
-        .chunks(3)
-        .map(|c| c.iter().sum::<u64>() > 0)
-        .collect();
-    let per_category = PerCategory(
-        categories
+impl SingleLabelData<'_> {
+    /// The figures of the examples `rows` (indices, increasing).
+    fn figures(&self, rows: &[usize], bootstrap: &Bootstrap) -> SingleLabelFigures {
+        let (labels, gold, predicted) = (self.labels, self.gold, self.predicted);
+        let k = labels.len();
+        let (order, binary) = resampling_order(rows, |i| gold[i] == 1, self.positive_proba);
+        let pairs: Vec<(usize, usize)> = order
             .iter()
-            .zip(counts[4..].chunks(3))
-            .map(|(category, c)| {
-                let (tp, fp, fn_) = (c[0], c[1], c[2]);
-                CategoryFigures {
-                    category: category.clone(),
-                    f1: f1(tp, fp, fn_),
-                    precision: ratio(tp, tp + fp),
-                    recall: ratio(tp, tp + fn_),
-                    support: (tp + fn_) as usize,
-                }
-            })
-            .collect(),
-    );
-    let any_labels = [ANY_NEGATIVE.to_owned(), ANY_POSITIVE.to_owned()];
-    let mut any = ConfusionScratch::new(2);
-    any.cells.copy_from_slice(&counts[..4]);
-    let (per_class, confusion) = any.tables(&any_labels);
-    let any_active = any.active();
+            .enumerate()
+            .map(|(j, &i)| (gold[i] * k + predicted[i], j))
+            .collect();
+        let tally = Tally::new(k * k, &pairs);
 
-    let stats = run_bootstrap(n, bootstrap, |w| {
-        tally.count(w, &mut counts);
-        any.cells.copy_from_slice(&counts[..4]);
-        let (accuracy, any_macro_f1) = any.accuracy_macro_f1(&any_active);
-        let (tp, fp, fn_) = any.counts(1);
-        let (mut sum, mut active) = (0.0, 0usize);
-        let (mut tp_all, mut fp_all, mut fn_all) = (0, 0, 0);
-        for (c, cnt) in counts[4..].chunks(3).enumerate() {
-            if cat_active[c] {
-                sum += f1(cnt[0], cnt[1], cnt[2]);
-                active += 1;
-            }
-            tp_all += cnt[0];
-            fp_all += cnt[1];
-            fn_all += cnt[2];
-        }
-        let macro_f1 = if active == 0 {
-            0.0
-        } else {
-            sum / active as f64
-        };
-        let [auc, brier, ece] = binary.as_ref().map_or([f64::NAN; 3], |b| b.stats(w));
-        [
+        let mut scratch = ConfusionScratch::new(k);
+        tally.count(&vec![1; rows.len()], &mut scratch.cells);
+        let (per_class, confusion) = scratch.tables(labels);
+        let active = scratch.active();
+        let [accuracy, macro_f1, roc_auc, brier, ece] = run_bootstrap(rows.len(), bootstrap, |w| {
+            tally.count(w, &mut scratch.cells);
+            let (accuracy, macro_f1) = scratch.accuracy_macro_f1(&active);
+            let [auc, brier, ece] = binary_stats(binary.as_ref(), w);
+            [accuracy, macro_f1, auc, brier, ece]
+        });
+        let positive = labels.get(1).map_or("", String::as_str);
+        SingleLabelFigures {
             accuracy,
             macro_f1,
-            f1(tp_all, fp_all, fn_all),
-            any_macro_f1,
-            f1(tp, fp, fn_),
-            ratio(tp, tp + fp),
-            ratio(tp, tp + fn_),
-            auc,
-            brier,
-            ece,
-        ]
-    });
-    let [accuracy, macro_f1, micro_f1, any_macro_f1, any_f1, any_precision, any_recall, roc_auc, brier, ece] =
-        stats;
-    MultiCore {
-        n,
-        accuracy,
-        macro_f1,
-        micro_f1,
-        any: AnyFigures {
-            macro_f1: any_macro_f1,
-            f1: any_f1,
-            precision: any_precision,
-            recall: any_recall,
-        },
-        categories: per_category,
-        per_class,
-        confusion,
-        binary: binary.map(|_| binary_figures(ANY_POSITIVE, [roc_auc, brier, ece])),
+            per_class,
+            confusion,
+            binary: binary_figures(binary.as_ref(), positive, [roc_auc, brier, ece]),
+        }
+    }
+}
+
+/// (TP, FP, FN) of each category, from the counters of [`MultiLabelData::figures`].
+fn category_counts(counts: &[u64]) -> impl Iterator<Item = (u64, u64, u64)> + '_ {
+    counts[4..].chunks(3).map(|c| (c[0], c[1], c[2]))
+}
+
+/// A validated multi-label task's examples, with the gold and predicted any-technique decisions
+/// of every example.
+struct MultiLabelData<'a> {
+    categories: &'a [String],
+    gold: &'a [Vec<bool>],
+    predicted: &'a [Vec<bool>],
+    gold_any: Vec<bool>,
+    predicted_any: Vec<bool>,
+    any_proba: Option<&'a [f64]>,
+}
+
+impl MultiLabelData<'_> {
+    /// The figures of the examples `rows` (indices, increasing).
+    fn figures(&self, rows: &[usize], bootstrap: &Bootstrap) -> MultiLabelFigures {
+        let n = rows.len();
+        let m = self.categories.len();
+        let gold_any = &self.gold_any;
+        let (order, binary) = resampling_order(rows, |i| gold_any[i], self.any_proba);
+        // Counters: the any decision's 2×2 confusion (gold · 2 + predicted), then for each
+        // category its true positives, false positives and false negatives
+        // (`4 + 3·category + outcome`).
+        let mut pairs: Vec<(usize, usize)> = Vec::with_capacity(2 * n);
+        for (j, &i) in order.iter().enumerate() {
+            pairs.push((
+                usize::from(gold_any[i]) * 2 + usize::from(self.predicted_any[i]),
+                j,
+            ));
+            for (c, (&g, &p)) in self.gold[i].iter().zip(&self.predicted[i]).enumerate() {
+                match (g, p) {
+                    (true, true) => pairs.push((4 + 3 * c, j)),
+                    (false, true) => pairs.push((4 + 3 * c + 1, j)),
+                    (true, false) => pairs.push((4 + 3 * c + 2, j)),
+                    (false, false) => {}
+                }
+            }
+        }
+        let tally = Tally::new(4 + 3 * m, &pairs);
+
+        let mut counts = vec![0u64; 4 + 3 * m];
+        tally.count(&vec![1; n], &mut counts);
+        let cat_active: Vec<bool> = category_counts(&counts)
+            .map(|(tp, fp, fn_)| tp + fp + fn_ > 0)
+            .collect();
+        let categories = PerCategory(
+            self.categories
+                .iter()
+                .zip(category_counts(&counts))
+                .map(|(category, c)| {
+                    let (precision, recall, f1, support) = prf(c);
+                    CategoryFigures {
+                        category: category.clone(),
+                        f1,
+                        precision,
+                        recall,
+                        support,
+                    }
+                })
+                .collect(),
+        );
+        let mut any = ConfusionScratch::new(2);
+        any.cells.copy_from_slice(&counts[..4]);
+        let (per_class, confusion) =
+            any.tables(&[ANY_NEGATIVE.to_owned(), ANY_POSITIVE.to_owned()]);
+        let any_active = any.active();
+
+        let stats = run_bootstrap(n, bootstrap, |w| {
+            tally.count(w, &mut counts);
+            any.cells.copy_from_slice(&counts[..4]);
+            let (accuracy, any_macro_f1) = any.accuracy_macro_f1(&any_active);
+            let (any_precision, any_recall, any_f1, _) = prf(any.counts(1));
+            let (tp, fp, fn_) = category_counts(&counts).fold((0, 0, 0), |(tp, fp, fn_), c| {
+                (tp + c.0, fp + c.1, fn_ + c.2)
+            });
+            let [auc, brier, ece] = binary_stats(binary.as_ref(), w);
+            [
+                accuracy,
+                mean_f1(category_counts(&counts), &cat_active),
+                f1(tp, fp, fn_),
+                any_macro_f1,
+                any_f1,
+                any_precision,
+                any_recall,
+                auc,
+                brier,
+                ece,
+            ]
+        });
+        let [accuracy, macro_f1, micro_f1, any_macro_f1, any_f1, any_precision, any_recall, roc_auc, brier, ece] =
+            stats;
+        MultiLabelFigures {
+            accuracy,
+            macro_f1,
+            micro_f1,
+            any: AnyFigures {
+                macro_f1: any_macro_f1,
+                f1: any_f1,
+                precision: any_precision,
+                recall: any_recall,
+            },
+            categories,
+            per_class,
+            confusion,
+            binary: binary_figures(binary.as_ref(), ANY_POSITIVE, [roc_auc, brier, ece]),
+        }
     }
 }
 
@@ -1290,42 +1247,168 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
-fn heading(out: &mut String, task: &str, n: usize) {
-    let _ = writeln!(out, "## {} (n = {n})\n", cell(task));
+/// What the Markdown of a report shows of a set of figures; [`markdown`] lays it out.
+trait MarkdownFigures {
+    /// Prefix of the binary figures' names in the headline table.
+    const BINARY_PREFIX: &'static str;
+    /// Prefix of the binary figures' columns in the by-group table.
+    const BINARY_COLUMN_PREFIX: &'static str;
+    /// Title of the table of F1 by group.
+    const F1_TITLE: &'static str;
+
+    /// The headline figures, named, but the binary ones.
+    fn headline(&self) -> Vec<(&'static str, Estimate)>;
+    /// The figures of the by-group table, named, but the binary ones.
+    fn group_row(&self) -> Vec<(&'static str, Estimate)>;
+    /// The probability figures, if any.
+    fn binary(&self) -> Option<&BinaryFigures>;
+    /// The tables after the headline table.
+    fn tables(&self, out: &mut String);
+    /// The rows of the table of F1 by group: (class or category, F1).
+    fn f1s(&self) -> Vec<(&str, f64)>;
 }
 
-fn headline_table(out: &mut String, rows: &[(String, Estimate)]) {
+impl MarkdownFigures for SingleLabelFigures {
+    const BINARY_PREFIX: &'static str = "";
+    const BINARY_COLUMN_PREFIX: &'static str = "";
+    const F1_TITLE: &'static str = "F1 by class and group";
+
+    fn headline(&self) -> Vec<(&'static str, Estimate)> {
+        vec![("accuracy", self.accuracy), ("macro-F1", self.macro_f1)]
+    }
+
+    fn group_row(&self) -> Vec<(&'static str, Estimate)> {
+        self.headline()
+    }
+
+    fn binary(&self) -> Option<&BinaryFigures> {
+        self.binary.as_ref()
+    }
+
+    fn tables(&self, out: &mut String) {
+        per_class_table(out, "Per class", &self.per_class);
+        confusion_table(out, "Confusion", &self.confusion);
+    }
+
+    fn f1s(&self) -> Vec<(&str, f64)> {
+        self.per_class
+            .0
+            .iter()
+            .map(|c| (c.label.as_str(), c.f1))
+            .collect()
+    }
+}
+
+impl MarkdownFigures for MultiLabelFigures {
+    const BINARY_PREFIX: &'static str = "any technique: ";
+    const BINARY_COLUMN_PREFIX: &'static str = "any: ";
+    const F1_TITLE: &'static str = "F1 by category and group";
+
+    fn headline(&self) -> Vec<(&'static str, Estimate)> {
+        vec![
+            ("macro-F1 (categories)", self.macro_f1),
+            ("micro-F1 (categories)", self.micro_f1),
+            ("any technique: accuracy", self.accuracy),
+            ("any technique: macro-F1", self.any.macro_f1),
+            ("any technique: F1", self.any.f1),
+            ("any technique: precision", self.any.precision),
+            ("any technique: recall", self.any.recall),
+        ]
+    }
+
+    fn group_row(&self) -> Vec<(&'static str, Estimate)> {
+        vec![
+            ("macro-F1", self.macro_f1),
+            ("micro-F1", self.micro_f1),
+            ("any: accuracy", self.accuracy),
+            ("any: F1", self.any.f1),
+        ]
+    }
+
+    fn binary(&self) -> Option<&BinaryFigures> {
+        self.binary.as_ref()
+    }
+
+    fn tables(&self, out: &mut String) {
+        figures_table(
+            out,
+            "Per category",
+            "category",
+            self.categories
+                .0
+                .iter()
+                .map(|c| (c.category.as_str(), c.precision, c.recall, c.f1, c.support)),
+        );
+        per_class_table(out, "Any technique, per class", &self.per_class);
+        confusion_table(out, "Any technique, confusion", &self.confusion);
+    }
+
+    fn f1s(&self) -> Vec<(&str, f64)> {
+        self.categories
+            .0
+            .iter()
+            .map(|c| (c.category.as_str(), c.f1))
+            .collect()
+    }
+}
+
+/// A report as Markdown: a heading with the task and n, the headline figures with their 95%
+/// intervals, the figures' tables and, when there are `groups` (name, n, figures), the
+/// group figures and the F1 of each class or category by group.
+fn markdown<F: MarkdownFigures>(
+    task: &str,
+    n: usize,
+    figures: &F,
+    groups: Option<Vec<(&str, usize, &F)>>,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "## {} (n = {n})\n", cell(task));
     out.push_str("| figure | value [95% CI] |\n|---|---|\n");
-    for (name, e) in rows {
+    for (name, e) in figures.headline() {
         let _ = writeln!(out, "| {name} | {e} |");
     }
+    if let Some(b) = figures.binary() {
+        let p = F::BINARY_PREFIX;
+        let positive = cell(&b.positive);
+        let _ = writeln!(out, "| {p}ROC AUC (positive: {positive}) | {} |", b.roc_auc);
+        let _ = writeln!(out, "| {p}Brier score | {} |", b.brier);
+        let _ = writeln!(out, "| {p}ECE (10 bins) | {} |", b.ece);
+    }
     out.push('\n');
+    figures.tables(&mut out);
+    if let Some(groups) = groups {
+        group_table(&mut out, figures, &groups);
+        f1_by_group_table(&mut out, figures, &groups);
+    }
+    out
 }
 
-fn binary_rows(rows: &mut Vec<(String, Estimate)>, b: &BinaryFigures, prefix: &str) {
-    rows.push((
-        format!("{prefix}ROC AUC (positive: {})", cell(&b.positive)),
-        b.roc_auc,
-    ));
-    rows.push((format!("{prefix}Brier score"), b.brier));
-    rows.push((format!("{prefix}ECE (10 bins)"), b.ece));
-}
-
-fn per_class_table(out: &mut String, title: &str, per_class: &PerClass) {
+/// A table of precision, recall, F1 and support, one row per class or category.
+fn figures_table<'a>(
+    out: &mut String,
+    title: &str,
+    what: &str,
+    rows: impl Iterator<Item = (&'a str, f64, f64, f64, usize)>,
+) {
     let _ = writeln!(out, "### {title}\n");
-    out.push_str("| class | precision | recall | F1 | support |\n|---|---:|---:|---:|---:|\n");
-    for c in &per_class.0 {
+    let _ = writeln!(out, "| {what} | precision | recall | F1 | support |");
+    out.push_str("|---|---:|---:|---:|---:|\n");
+    for (name, precision, recall, f1, support) in rows {
         let _ = writeln!(
             out,
-            "| {} | {:.3} | {:.3} | {:.3} | {} |",
-            cell(&c.label),
-            c.precision,
-            c.recall,
-            c.f1,
-            c.support
+            "| {} | {precision:.3} | {recall:.3} | {f1:.3} | {support} |",
+            cell(name)
         );
     }
     out.push('\n');
+}
+
+fn per_class_table(out: &mut String, title: &str, per_class: &PerClass) {
+    let rows = per_class
+        .0
+        .iter()
+        .map(|c| (c.label.as_str(), c.precision, c.recall, c.f1, c.support));
+    figures_table(out, title, "class", rows);
 }
 
 fn confusion_table(out: &mut String, title: &str, confusion: &Confusion) {
@@ -1347,24 +1430,32 @@ fn confusion_table(out: &mut String, title: &str, confusion: &Confusion) {
     out.push('\n');
 }
 
-/// A table with one row per group: its name, n, then the given figures.
-fn group_table<'a, G>(
-    out: &mut String,
-    groups: &'a [G],
-    columns: &[&str],
-    row: impl Fn(&'a G) -> (&'a str, usize, Vec<Estimate>),
-) {
+/// A table with one row per group: its name, n, then its figures (the binary ones when some
+/// group has them), in the columns of `all`'s figures.
+fn group_table<F: MarkdownFigures>(out: &mut String, all: &F, groups: &[(&str, usize, &F)]) {
+    let mut columns: Vec<String> = all.group_row().iter().map(|(c, _)| c.to_string()).collect();
+    if groups.iter().any(|(_, _, f)| f.binary().is_some()) {
+        let p = F::BINARY_COLUMN_PREFIX;
+        columns.extend([
+            format!("{p}ROC AUC"),
+            format!("{p}Brier"),
+            format!("{p}ECE"),
+        ]);
+    }
     out.push_str("### By group\n\n| group | n |");
-    for c in columns {
+    for c in &columns {
         let _ = write!(out, " {c} |");
     }
     out.push_str("\n|---|---:|");
     out.push_str(&"---|".repeat(columns.len()));
     out.push('\n');
-    for g in groups {
-        let (name, n, figures) = row(g);
+    for (name, n, figures) in groups {
         let _ = write!(out, "| {} | {n} |", cell(name));
-        for e in figures {
+        let mut values: Vec<Estimate> = figures.group_row().iter().map(|&(_, e)| e).collect();
+        if let Some(b) = figures.binary() {
+            values.extend([b.roc_auc, b.brier, b.ece]);
+        }
+        for e in values {
             let _ = write!(out, " {e} |");
         }
         out.push('\n');
@@ -1372,21 +1463,22 @@ fn group_table<'a, G>(
     out.push('\n');
 }
 
-/// A table of F1 with one row per class (or category) and one column per group.
-fn f1_by_group_table(out: &mut String, title: &str, names: &[&str], groups: &[(&str, Vec<f64>)]) {
-    let _ = writeln!(out, "### {title}\n");
+/// A table of F1 with one row per class (or category) of `all` and one column per group.
+fn f1_by_group_table<F: MarkdownFigures>(out: &mut String, all: &F, groups: &[(&str, usize, &F)]) {
+    let _ = writeln!(out, "### {}\n", F::F1_TITLE);
     out.push_str("| |");
-    for (g, _) in groups {
+    for (g, _, _) in groups {
         let _ = write!(out, " {} |", cell(g));
     }
     out.push_str("\n|---|");
     out.push_str(&"---:|".repeat(groups.len()));
     out.push('\n');
-    for (i, name) in names.iter().enumerate() {
+    let f1s: Vec<Vec<(&str, f64)>> = groups.iter().map(|(_, _, f)| f.f1s()).collect();
+    for (i, (name, _)) in all.f1s().into_iter().enumerate() {
         let _ = write!(out, "| {} |", cell(name));
-        for (_, f1s) in groups {
-            match f1s.get(i) {
-                Some(v) => {
+        for group in &f1s {
+            match group.get(i) {
+                Some((_, v)) => {
                     let _ = write!(out, " {v:.3} |");
                 }
                 None => out.push_str(" |"),
@@ -1402,44 +1494,13 @@ impl SingleLabelReport {
     /// 95% intervals, the per-class figures, the confusion matrix and, when groups were given,
     /// the headline figures and per-class F1 by group.
     pub fn to_markdown(&self) -> String {
-        let mut out = String::new();
-        heading(&mut out, &self.task, self.n);
-        let mut rows = vec![
-            ("accuracy".to_owned(), self.accuracy),
-            ("macro-F1".to_owned(), self.macro_f1),
-        ];
-        if let Some(b) = &self.binary {
-            binary_rows(&mut rows, b, "");
-        }
-        headline_table(&mut out, &rows);
-        per_class_table(&mut out, "Per class", &self.per_class);
-        confusion_table(&mut out, "Confusion", &self.confusion);
-        if let Some(groups) = &self.by_group {
-            let binary = groups.iter().any(|g| g.binary.is_some());
-            let mut columns = vec!["accuracy", "macro-F1"];
-            if binary {
-                columns.extend(["ROC AUC", "Brier", "ECE"]);
-            }
-            group_table(&mut out, groups, &columns, |g| {
-                let mut figures = vec![g.accuracy, g.macro_f1];
-                if let Some(b) = &g.binary {
-                    figures.extend([b.roc_auc, b.brier, b.ece]);
-                }
-                (g.group.as_str(), g.n, figures)
-            });
-            let names: Vec<&str> = self.per_class.0.iter().map(|c| c.label.as_str()).collect();
-            let f1s: Vec<(&str, Vec<f64>)> = groups
+        let groups = self.by_group.as_ref().map(|groups| {
+            groups
                 .iter()
-                .map(|g| {
-                    (
-                        g.group.as_str(),
-                        g.per_class.0.iter().map(|c| c.f1).collect(),
-                    )
-                })
-                .collect();
-            f1_by_group_table(&mut out, "F1 by class and group", &names, &f1s);
-        }
-        out
+                .map(|g| (g.group.as_str(), g.n, &g.figures))
+                .collect()
+        });
+        markdown(&self.task, self.n, &self.figures, groups)
     }
 }
 
@@ -1449,70 +1510,13 @@ impl MultiLabelReport {
     /// and confusion matrix and, when groups were given, the headline figures and per-category
     /// F1 by group.
     pub fn to_markdown(&self) -> String {
-        let mut out = String::new();
-        heading(&mut out, &self.task, self.n);
-        let mut rows = vec![
-            ("macro-F1 (categories)".to_owned(), self.macro_f1),
-            ("micro-F1 (categories)".to_owned(), self.micro_f1),
-            ("any technique: accuracy".to_owned(), self.accuracy),
-            ("any technique: macro-F1".to_owned(), self.any.macro_f1),
-            ("any technique: F1".to_owned(), self.any.f1),
-            ("any technique: precision".to_owned(), self.any.precision),
-            ("any technique: recall".to_owned(), self.any.recall),
-        ];
-        if let Some(b) = &self.binary {
-            binary_rows(&mut rows, b, "any technique: ");
-        }
-        headline_table(&mut out, &rows);
-        out.push_str(
-            "### Per category\n\n| category | precision | recall | F1 | support |\n\
-             |---|---:|---:|---:|---:|\n",
-        );
-        for c in &self.categories.0 {
-            let _ = writeln!(
-                out,
-                "| {} | {:.3} | {:.3} | {:.3} | {} |",
-                cell(&c.category),
-                c.precision,
-                c.recall,
-                c.f1,
-                c.support
-            );
-        }
-        out.push('\n');
-        per_class_table(&mut out, "Any technique, per class", &self.per_class);
-        confusion_table(&mut out, "Any technique, confusion", &self.confusion);
-        if let Some(groups) = &self.by_group {
-            let binary = groups.iter().any(|g| g.binary.is_some());
-            let mut columns = vec!["macro-F1", "micro-F1", "any: accuracy", "any: F1"];
-            if binary {
-                columns.extend(["any: ROC AUC", "any: Brier", "any: ECE"]);
-            }
-            group_table(&mut out, groups, &columns, |g| {
-                let mut figures = vec![g.macro_f1, g.micro_f1, g.accuracy, g.any.f1];
-                if let Some(b) = &g.binary {
-                    figures.extend([b.roc_auc, b.brier, b.ece]);
-                }
-                (g.group.as_str(), g.n, figures)
-            });
-            let names: Vec<&str> = self
-                .categories
-                .0
+        let groups = self.by_group.as_ref().map(|groups| {
+            groups
                 .iter()
-                .map(|c| c.category.as_str())
-                .collect();
-            let f1s: Vec<(&str, Vec<f64>)> = groups
-                .iter()
-                .map(|g| {
-                    (
-                        g.group.as_str(),
-                        g.categories.0.iter().map(|c| c.f1).collect(),
-                    )
-                })
-                .collect();
-            f1_by_group_table(&mut out, "F1 by category and group", &names, &f1s);
-        }
-        out
+                .map(|g| (g.group.as_str(), g.n, &g.figures))
+                .collect()
+        });
+        markdown(&self.task, self.n, &self.figures, groups)
     }
 }
 
@@ -1630,24 +1634,24 @@ mod tests {
             .unwrap_or_else(|e| panic!("{}: {e}", case.name));
             assert_eq!(r.n, case.gold.len(), "{}", case.name);
             assert!(
-                close(r.accuracy.value, case.accuracy),
+                close(r.figures.accuracy.value, case.accuracy),
                 "{}: accuracy {:?}",
                 case.name,
-                r.accuracy
+                r.figures.accuracy
             );
             assert!(
-                close(r.macro_f1.value, case.macro_f1),
+                close(r.figures.macro_f1.value, case.macro_f1),
                 "{}: macro-F1 {:?}",
                 case.name,
-                r.macro_f1
+                r.figures.macro_f1
             );
             assert!(
-                r.accuracy.low.is_nan() && r.accuracy.high.is_nan(),
+                r.figures.accuracy.low.is_nan() && r.figures.accuracy.high.is_nan(),
                 "{}",
                 case.name
             );
-            assert_eq!(r.per_class.0.len(), labels.len(), "{}", case.name);
-            for (c, &(p, rec, f, s)) in r.per_class.0.iter().zip(case.per_class) {
+            assert_eq!(r.figures.per_class.0.len(), labels.len(), "{}", case.name);
+            for (c, &(p, rec, f, s)) in r.figures.per_class.0.iter().zip(case.per_class) {
                 assert!(
                     close(c.precision, p)
                         && close(c.recall, rec)
@@ -1658,9 +1662,9 @@ mod tests {
                 );
             }
             let expected: Vec<Vec<usize>> = case.confusion.iter().map(|r| r.to_vec()).collect();
-            assert_eq!(r.confusion.counts, expected, "{}", case.name);
-            assert_eq!(r.confusion.labels, labels, "{}", case.name);
-            assert!(r.binary.is_none() && r.by_group.is_none());
+            assert_eq!(r.figures.confusion.counts, expected, "{}", case.name);
+            assert_eq!(r.figures.confusion.labels, labels, "{}", case.name);
+            assert!(r.figures.binary.is_none() && r.by_group.is_none());
         }
     }
 
@@ -1740,6 +1744,7 @@ mod tests {
             )
             .unwrap_or_else(|e| panic!("{}: {e}", case.name));
             let b = r
+                .figures
                 .binary
                 .unwrap_or_else(|| panic!("{}: no binary figures", case.name));
             assert_eq!(b.positive, "pos");
@@ -1851,33 +1856,43 @@ mod tests {
             .unwrap_or_else(|e| panic!("{}: {e}", case.name));
             assert_eq!(r.n, gold.len());
             assert!(
-                close(r.macro_f1.value, case.macro_f1),
+                close(r.figures.macro_f1.value, case.macro_f1),
                 "{}: {:?}",
                 case.name,
-                r.macro_f1
+                r.figures.macro_f1
             );
             assert!(
-                close(r.micro_f1.value, case.micro_f1),
+                close(r.figures.micro_f1.value, case.micro_f1),
                 "{}: {:?}",
                 case.name,
-                r.micro_f1
+                r.figures.micro_f1
             );
             assert!(
-                close(r.accuracy.value, case.accuracy),
+                close(r.figures.accuracy.value, case.accuracy),
                 "{}: {:?}",
                 case.name,
-                r.accuracy
+                r.figures.accuracy
             );
-            let any = [r.any.macro_f1, r.any.f1, r.any.precision, r.any.recall];
+            let any = [
+                r.figures.any.macro_f1,
+                r.figures.any.f1,
+                r.figures.any.precision,
+                r.figures.any.recall,
+            ];
             for (got, want) in any.iter().zip(case.any) {
-                assert!(close(got.value, want), "{}: any {:?}", case.name, r.any);
+                assert!(
+                    close(got.value, want),
+                    "{}: any {:?}",
+                    case.name,
+                    r.figures.any
+                );
                 assert!(
                     got.low <= got.value + EPS && got.value <= got.high + EPS,
                     "{}",
                     case.name
                 );
             }
-            for (c, &(f, p, rec, s)) in r.categories.0.iter().zip(case.categories) {
+            for (c, &(f, p, rec, s)) in r.figures.categories.0.iter().zip(case.categories) {
                 assert!(
                     close(c.f1, f)
                         && close(c.precision, p)
@@ -1887,10 +1902,17 @@ mod tests {
                     case.name
                 );
             }
-            assert_eq!(r.confusion.labels, strings(&[ANY_NEGATIVE, ANY_POSITIVE]));
+            assert_eq!(
+                r.figures.confusion.labels,
+                strings(&[ANY_NEGATIVE, ANY_POSITIVE])
+            );
             let expected: Vec<Vec<usize>> = case.confusion.iter().map(|r| r.to_vec()).collect();
-            assert_eq!(r.confusion.counts, expected, "{}", case.name);
-            let tech = r.per_class.get(ANY_POSITIVE).expect("technique class");
+            assert_eq!(r.figures.confusion.counts, expected, "{}", case.name);
+            let tech = r
+                .figures
+                .per_class
+                .get(ANY_POSITIVE)
+                .expect("technique class");
             assert!(close(tech.f1, case.any[1]), "{}", case.name);
         }
     }
@@ -1939,8 +1961,14 @@ mod tests {
         let c = run(8).expect("valid");
         assert_eq!(a, b);
         assert_ne!(a, c, "another seed gives other intervals");
-        let bin = a.binary.as_ref().expect("binary");
-        for e in [a.accuracy, a.macro_f1, bin.roc_auc, bin.brier, bin.ece] {
+        let bin = a.figures.binary.as_ref().expect("binary");
+        for e in [
+            a.figures.accuracy,
+            a.figures.macro_f1,
+            bin.roc_auc,
+            bin.brier,
+            bin.ece,
+        ] {
             assert!(e.low <= e.value && e.value <= e.high, "{e:?}");
             assert!(e.high - e.low > 0.0 && e.high - e.low < 0.3, "{e:?}");
         }
@@ -1965,9 +1993,9 @@ mod tests {
             },
         )
         .expect("valid");
-        assert_eq!(by_group[1].accuracy, en.accuracy);
-        assert_eq!(by_group[1].binary, en.binary);
-        assert_eq!(by_group[1].per_class, en.per_class);
+        assert_eq!(by_group[1].figures.accuracy, en.figures.accuracy);
+        assert_eq!(by_group[1].figures.binary, en.figures.binary);
+        assert_eq!(by_group[1].figures.per_class, en.figures.per_class);
     }
 
     #[test]
@@ -2003,15 +2031,15 @@ mod tests {
         };
         let r = run();
         assert_eq!(r, run());
-        let b = r.binary.as_ref().expect("binary");
+        let b = r.figures.binary.as_ref().expect("binary");
         for e in [
-            r.accuracy,
-            r.macro_f1,
-            r.micro_f1,
-            r.any.macro_f1,
-            r.any.f1,
-            r.any.precision,
-            r.any.recall,
+            r.figures.accuracy,
+            r.figures.macro_f1,
+            r.figures.micro_f1,
+            r.figures.any.macro_f1,
+            r.figures.any.f1,
+            r.figures.any.precision,
+            r.figures.any.recall,
             b.roc_auc,
             b.brier,
             b.ece,
@@ -2132,18 +2160,21 @@ mod tests {
             &Bootstrap::default(),
         )
         .expect("valid");
-        let never = r.per_class.get("never").expect("listed");
+        let never = r.figures.per_class.get("never").expect("listed");
         assert_eq!((never.f1, never.support), (0.0, 0));
-        assert!(r.macro_f1.value > 0.7, "{:?}", r.macro_f1);
+        assert!(r.figures.macro_f1.value > 0.7, "{:?}", r.figures.macro_f1);
         // Group "x" has a single class in gold and predictions: macro-F1 over that one class.
         let x = &r.by_group.as_ref().expect("groups")[0];
         assert_eq!(x.n, 2);
-        assert!(close(x.macro_f1.value, 1.0));
+        assert!(close(x.figures.macro_f1.value, 1.0));
         // A single example.
         let one =
             evaluate("t", &labels, &[2], &[0], None, None, &Bootstrap::default()).expect("valid");
-        assert_eq!(one.accuracy.value, 0.0);
-        assert_eq!((one.accuracy.low, one.accuracy.high), (0.0, 0.0));
+        assert_eq!(one.figures.accuracy.value, 0.0);
+        assert_eq!(
+            (one.figures.accuracy.low, one.figures.accuracy.high),
+            (0.0, 0.0)
+        );
     }
 
     /// The same JSON, numbers equal to 1e-12 (serde_json's float parsing may change the last
@@ -2212,8 +2243,8 @@ mod tests {
         assert!(v["binary"]["roc_auc"]["high"].is_f64());
         assert!(v["by_group"][0]["per_class"].is_object());
         let back: SingleLabelReport = serde_json::from_str(&json).expect("deserializes");
-        assert_eq!(back.per_class.0.len(), 2);
-        assert_eq!(back.confusion, r.confusion);
+        assert_eq!(back.figures.per_class.0.len(), 2);
+        assert_eq!(back.figures.confusion, r.figures.confusion);
         assert_json_close(&serde_json::to_value(&back).expect("serializes"), &v);
 
         // Undefined figures are null and read back as NaN; absent parts are left out.
@@ -2233,7 +2264,14 @@ mod tests {
         assert!(v["accuracy"]["low"].is_null());
         assert!(v.get("by_group").is_none());
         let back: SingleLabelReport = serde_json::from_str(&json).expect("deserializes");
-        assert!(back.binary.as_ref().expect("binary").roc_auc.value.is_nan());
+        assert!(back
+            .figures
+            .binary
+            .as_ref()
+            .expect("binary")
+            .roc_auc
+            .value
+            .is_nan());
         assert_eq!(serde_json::to_string(&back).expect("serializes"), json);
 
         // Multi-label: categories keyed by category, the any figures, micro-F1.
@@ -2283,7 +2321,7 @@ mod tests {
             assert!(v["any"][field]["value"].is_f64(), "any.{field}");
         }
         let back: MultiLabelReport = serde_json::from_str(&json).expect("deserializes");
-        assert_eq!(back.categories, m.categories);
+        assert_eq!(back.figures.categories, m.figures.categories);
         assert_json_close(&serde_json::to_value(&back).expect("serializes"), &v);
 
         // A duplicate key is refused.
@@ -2308,7 +2346,7 @@ mod tests {
         let md = r.to_markdown();
         assert!(md.starts_with("## stance (n = 4)\n"), "{md}");
         assert!(
-            md.contains(&format!("| accuracy | {} |", r.accuracy)),
+            md.contains(&format!("| accuracy | {} |", r.figures.accuracy)),
             "{md}"
         );
         assert!(md.contains("| accuracy | 0.750 ["), "{md}");

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use crate::language::Profile;
 use crate::lexicon::Category;
 use crate::report::{ArticleReport, Marker, StyleKind, StyleMarker};
-use crate::tokenize::{word_hash, Token, TokenKind, Tokens};
+use crate::tokenize::{word_hash, Sentence, Token, TokenKind};
 
 /// Counts and density of one lexicon category in an article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -154,16 +154,20 @@ pub(crate) fn category_figures(markers: &[Marker], words: usize) -> (Vec<Categor
     (figures, per_1k(loaded))
 }
 
-/// Style figures and style markers from the tokens.
+/// Style figures and style markers of a stretch of tokens (a whole article, or one of its
+/// paragraphs or sentences: the figures of a stretch are those of the same text analysed on its
+/// own). `sentences` are the sentences inside the stretch; their token indices are offset by
+/// `offset` from `toks`.
 pub(crate) fn style(
     original: &str,
     normalized: &str,
-    tokens: &Tokens,
+    toks: &[Token],
+    sentences: &[Sentence],
+    offset: usize,
     classes: Option<&WordClasses>,
 ) -> (StyleFigures, Vec<StyleMarker>, usize) {
     let mut s = StyleFigures::default();
     let mut markers = Vec::new();
-    let toks = &tokens.tokens;
     let mut words = 0usize;
     let mut quoted_words = 0usize;
     let mut segment = SegmentSet::default();
@@ -237,8 +241,11 @@ pub(crate) fn style(
         }
     }
     // Rhetorical questions: sentences ending with '?' in the author's voice.
-    for sentence in &tokens.sentences {
-        let st = &toks[sentence.tokens.clone()];
+    for sentence in sentences {
+        let Some(st) = toks.get(sentence.tokens.start - offset..sentence.tokens.end - offset)
+        else {
+            continue;
+        };
         let ends_with_question = st
             .iter()
             .rev()
@@ -266,10 +273,10 @@ pub(crate) fn style(
     } else {
         quoted_words as f64 / words as f64
     };
-    s.avg_sentence_words = if tokens.sentences.is_empty() {
+    s.avg_sentence_words = if sentences.is_empty() {
         0.0
     } else {
-        words as f64 / tokens.sentences.len() as f64
+        words as f64 / sentences.len() as f64
     };
     (s, markers, words)
 }
@@ -475,12 +482,27 @@ impl FeatureSpec {
 
     /// The feature vector of a report, in [`FeatureSpec::names`] order.
     pub fn vector(&self, report: &ArticleReport) -> Vec<f32> {
-        let words = report.word_count().max(1) as f64;
-        let per_1k = |x: u32| f64::from(x) * 1000.0 / words;
-        let s = report.style();
-        let mut v: Vec<f64> = report.categories().iter().map(|c| c.per_1k_words).collect();
-        v.extend([
+        self.vector_of(
+            report.word_count(),
+            report.categories(),
             report.loaded_language_density(),
+            report.style(),
+        )
+    }
+
+    /// The feature vector from the figures of a stretch of text.
+    pub(crate) fn vector_of(
+        &self,
+        word_count: usize,
+        categories: &[CategoryFigure],
+        loaded: f64,
+        s: &StyleFigures,
+    ) -> Vec<f32> {
+        let words = word_count.max(1) as f64;
+        let per_1k = |x: u32| f64::from(x) * 1000.0 / words;
+        let mut v: Vec<f64> = categories.iter().map(|c| c.per_1k_words).collect();
+        v.extend([
+            loaded,
             per_1k(s.exclamations),
             per_1k(s.questions),
             per_1k(s.rhetorical_questions),
@@ -492,7 +514,7 @@ impl FeatureSpec {
             per_1k(s.superlatives),
             s.avg_sentence_words,
             s.type_token_ratio,
-            (report.word_count() as f64).ln_1p(),
+            (word_count as f64).ln_1p(),
         ]);
         v.into_iter().map(|x| x as f32).collect()
     }

@@ -2,8 +2,10 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-// The pipeline, in order: text → normalized text → tokens → lexicon markers and style
-// features → report.
+// The pipeline (DESIGN.md): `normalize` (text → normalized text with alignment) →
+// `tokenize` (tokens, sentences, paragraphs) → `language` → `lexicon` (markers) → `features`
+// (figures, feature vector) → `model` (classifiers) → `report`; `analyzer` runs it.
+// Around it: `corpus` (labelled data), `task` (what to learn from it), `eval` (metrics).
 mod analyzer;
 pub mod corpus;
 mod error;

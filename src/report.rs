@@ -156,6 +156,8 @@ pub struct ArticleReport {
     pub(crate) style: StyleFigures,
     pub(crate) markers: Vec<Marker>,
     pub(crate) style_markers: Vec<StyleMarker>,
+    #[serde(default)]
+    pub(crate) scores: Scores,
 }
 
 impl ArticleReport {
@@ -208,4 +210,110 @@ impl ArticleReport {
     pub fn style_markers(&self) -> &[StyleMarker] {
         &self.style_markers
     }
+    /// Scores of the trained classifiers.
+    pub fn scores(&self) -> &Scores {
+        &self.scores
+    }
+}
+
+/// The probability of one label.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Probability {
+    /// The label.
+    pub label: String,
+    /// Its calibrated probability.
+    pub probability: f32,
+}
+
+/// A feature's contribution to a score: its value in the input times its weight for the
+/// predicted class against the others.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contribution {
+    /// The feature's name (an n-gram, or a name from [`crate::FeatureSpec::names`]).
+    pub feature: String,
+    /// Its contribution to the predicted class's log-odds.
+    pub contribution: f32,
+}
+
+/// The scores of an article-level classifier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassScores {
+    /// The predicted label.
+    pub label: String,
+    /// The probability of every label.
+    pub probabilities: Vec<Probability>,
+    /// The features that pushed the prediction most.
+    pub contributions: Vec<Contribution>,
+}
+
+/// Persuasion scores of one paragraph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParagraphScores {
+    /// Byte span of the paragraph in the original text.
+    pub start: usize,
+    /// End byte offset (exclusive).
+    pub end: usize,
+    /// Probability that the paragraph uses any persuasion technique.
+    pub any: f32,
+    /// Probability of each technique category.
+    pub categories: Vec<Probability>,
+}
+
+/// Persuasion-technique scores of an article. Article figures aggregate the paragraphs: a
+/// category's probability is its highest probability over the paragraphs (the article uses a
+/// technique if one of its paragraphs does); `share` is the share of paragraphs whose
+/// any-technique probability passes the model's decision threshold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersuasionScores {
+    /// Probability that the article uses any persuasion technique.
+    pub any: f32,
+    /// Probability of each technique category.
+    pub categories: Vec<Probability>,
+    /// Share of paragraphs using a technique.
+    pub share: f32,
+    /// The paragraphs.
+    pub paragraphs: Vec<ParagraphScores>,
+}
+
+/// A sentence judged biased.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BiasedSentence {
+    /// Byte span of the sentence in the original text.
+    pub start: usize,
+    /// End byte offset (exclusive).
+    pub end: usize,
+    /// Probability that the sentence is biased.
+    pub probability: f32,
+}
+
+/// Sentence-level bias of an article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentenceBiasScores {
+    /// Share of sentences judged biased.
+    pub biased_share: f32,
+    /// Sentences scored.
+    pub sentences: usize,
+    /// The sentences judged biased.
+    pub biased: Vec<BiasedSentence>,
+}
+
+/// Scores of the trained classifiers; a classifier whose training languages do not include the
+/// article's language leaves its field out.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Scores {
+    /// Persuasion techniques (paragraph level, aggregated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub persuasion: Option<PersuasionScores>,
+    /// Genre: opinion / reporting / satire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub genre: Option<ClassScores>,
+    /// Satire: regular / satire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub satire: Option<ClassScores>,
+    /// Political leaning: left / center / right.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaning: Option<ClassScores>,
+    /// Share of biased sentences.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentence_bias: Option<SentenceBiasScores>,
 }

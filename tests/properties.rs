@@ -47,7 +47,11 @@ proptest! {
 
     #[test]
     fn analyze_never_panics_and_spans_are_boundaries(text in tricky_string()) {
-        let analyzer = Analyzer::default();
+        // With the shipped classifiers, so that scoring is exercised too.
+        static WITH_MODELS: std::sync::OnceLock<Analyzer> = std::sync::OnceLock::new();
+        let analyzer = WITH_MODELS.get_or_init(|| {
+            Analyzer::builder().default_models(true).build().unwrap_or_else(|e| panic!("{e}"))
+        });
         match analyzer.analyze(&Article::new("p", text.as_str())) {
             Ok(report) => {
                 for m in report.markers() {

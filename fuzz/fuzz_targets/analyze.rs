@@ -9,7 +9,14 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let analyzer = Analyzer::default();
+    // With the shipped classifiers, so that scoring is fuzzed too.
+    static ANALYZER: std::sync::OnceLock<Analyzer> = std::sync::OnceLock::new();
+    let analyzer = ANALYZER.get_or_init(|| {
+        Analyzer::builder()
+            .default_models(true)
+            .build()
+            .unwrap_or_else(|e| panic!("shipped analyzer: {e}"))
+    });
     if let Ok(report) = analyzer.analyze(&Article::new("fuzz", text)) {
         for m in report.markers() {
             assert!(text.is_char_boundary(m.start()) && text.is_char_boundary(m.end()));

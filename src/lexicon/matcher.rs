@@ -252,6 +252,21 @@ impl Matcher {
         Ok(pattern)
     }
 
+    /// The ids of a phrase's words (adding unknown words to this matcher's vocabulary; the
+    /// automaton is not rebuilt).
+    pub fn pattern_ids(&mut self, phrase: &str) -> Result<Vec<u32>> {
+        self.phrase_pattern(phrase)
+    }
+
+    /// Whether any of this matcher's phrases occurs inside `text`.
+    pub fn matches_inside(&self, text: &str) -> bool {
+        let normalized = normalize(text);
+        let tokens = tokenize(text, &normalized);
+        let mut found = Vec::new();
+        self.find(normalized.as_str(), &tokens.tokens, &mut found);
+        !found.is_empty()
+    }
+
     /// A normalized word's folded form and stem.
     fn fold_and_stem(&self, word: &str) -> (String, String) {
         let folded = fold_word(word, self.fold);

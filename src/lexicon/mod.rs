@@ -6,6 +6,7 @@
 //! time ([`Lexicon::from_path`]). A malformed file is refused with an [`Error::Lexicon`] naming
 //! the file, the line and the entry.
 
+pub mod learn;
 mod matcher;
 
 pub(crate) use matcher::{Matcher, RawMatch};
@@ -233,7 +234,35 @@ const EMBEDDED: &[(&str, &str)] = &[
         "models/lexicons/en.toml",
         include_str!("../../models/lexicons/en.toml"),
     ),
+    (
+        "models/lexicons/learned-fr.toml",
+        include_str!("../../models/lexicons/learned-fr.toml"),
+    ),
+    (
+        "models/lexicons/learned-en.toml",
+        include_str!("../../models/lexicons/learned-en.toml"),
+    ),
+    (
+        "models/lexicons/learned-de.toml",
+        include_str!("../../models/lexicons/learned-de.toml"),
+    ),
+    (
+        "models/lexicons/learned-it.toml",
+        include_str!("../../models/lexicons/learned-it.toml"),
+    ),
+    (
+        "models/lexicons/learned-pl.toml",
+        include_str!("../../models/lexicons/learned-pl.toml"),
+    ),
+    (
+        "models/lexicons/learned-ru.toml",
+        include_str!("../../models/lexicons/learned-ru.toml"),
+    ),
 ];
+
+/// Names of the curated lexicons among the embedded ones: learned lexicons are induced with
+/// these as the reference.
+pub const CURATED: [&str; 2] = ["curated-fr", "curated-en"];
 
 #[derive(Deserialize)]
 struct Header {
@@ -265,7 +294,8 @@ struct RawEntry {
 }
 
 impl Lexicon {
-    /// The lexicons shipped with the crate (curated French and English).
+    /// The lexicons shipped with the crate: curated French and English, and the learned
+    /// lexicons (`learned-<lang>`) induced from annotated corpora.
     pub fn embedded() -> Result<Vec<Lexicon>> {
         EMBEDDED
             .iter()
@@ -516,8 +546,8 @@ entries = [
             Ok(l) => l,
             Err(e) => panic!("{e}"),
         };
-        assert_eq!(lexicons.len(), 2);
-        for lex in &lexicons {
+        assert_eq!(lexicons.len(), 8);
+        for lex in lexicons.iter().filter(|l| CURATED.contains(&l.name())) {
             assert!(
                 lex.entries().len() >= 800,
                 "{} has {}",

@@ -9,10 +9,13 @@
 
 mod linear;
 mod ngrams;
+mod score;
 pub mod train;
 
 pub use linear::{Head, Platt};
 pub use ngrams::Ngram;
+pub(crate) use score::Context;
+pub use score::Models;
 
 use std::path::Path;
 
@@ -98,6 +101,8 @@ pub struct ModelFile {
     pub feature_spec_fingerprint: String,
     /// Lexicons the dense features were computed with.
     pub lexicons: Vec<LexiconRef>,
+    /// Names of the dense features ([`FeatureSpec::names`]).
+    pub dense_features: Vec<String>,
     /// The selected n-grams (the first features).
     pub ngrams: Vec<Ngram>,
     /// Standardization of the dense features (after the n-grams).
@@ -177,8 +182,12 @@ impl ModelFile {
             )));
         }
         let n_features = model.ngrams.len() + model.scaler.mean.len();
-        if model.scaler.mean.len() != model.scaler.scale.len() {
-            return Err(bad("scaler mean and scale differ in length".into()));
+        if model.scaler.mean.len() != model.scaler.scale.len()
+            || model.scaler.mean.len() != model.dense_features.len()
+        {
+            return Err(bad(
+                "scaler mean, scale and dense feature names differ in length".into(),
+            ));
         }
         for h in &model.heads {
             if h.classes.is_empty()
@@ -226,6 +235,14 @@ impl ModelFile {
                 self.feature_spec_fingerprint,
                 spec.version(),
                 spec.fingerprint()
+            )));
+        }
+        if lexicons.len() != self.lexicons.len() {
+            let names: Vec<&str> = lexicons.iter().map(|l| l.name()).collect();
+            let trained: Vec<&str> = self.lexicons.iter().map(|l| l.name.as_str()).collect();
+            return Err(bad(format!(
+                "trained with lexicons {trained:?}, the analyzer loads {names:?}: markers, and so \
+                 the features, would differ"
             )));
         }
         for l in &self.lexicons {
@@ -308,6 +325,19 @@ impl Classifier {
             if z != 0.0 && z.is_finite() {
                 v.push((offset + j as u32, z.clamp(-10.0, 10.0)));
             }
+        }
+    }
+
+    /// The name of input feature `i`: an n-gram, or a dense feature name.
+    pub fn feature_name(&self, i: usize) -> String {
+        match self.file.ngrams.get(i) {
+            Some(g) => g.text.clone(),
+            None => self
+                .file
+                .dense_features
+                .get(i - self.file.ngrams.len())
+                .cloned()
+                .unwrap_or_default(),
         }
     }
 

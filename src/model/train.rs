@@ -97,11 +97,26 @@ impl Prepared {
     /// Collects and analyses the task's examples from records (in parallel, results in input
     /// order).
     pub fn new(task: Task, records: &[Record], analyzer: &Analyzer) -> Result<Prepared> {
+        Prepared::of_partition(task, records, analyzer, None)
+    }
+
+    /// [`Prepared::new`] for the records of one partition only (all when `None`); records no
+    /// partition holds are kept as training examples when `only` is `None` and the task has no
+    /// fold for them (a user's own labelled file).
+    pub fn of_partition(
+        task: Task,
+        records: &[Record],
+        analyzer: &Analyzer,
+        only: Option<Partition>,
+    ) -> Result<Prepared> {
         let mut examples = Vec::new();
         let mut partitions = Vec::new();
         for r in records {
-            let Some(p) = task.partition(r) else {
-                continue;
+            let p = match (task.partition(r), only) {
+                (Some(p), Some(o)) if p != o => continue,
+                (Some(p), _) => p,
+                (None, None) => Partition::Train,
+                (None, Some(_)) => continue,
             };
             for e in task.examples(r)? {
                 examples.push(e);
@@ -318,6 +333,7 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
                 sha256: l.sha256().to_string(),
             })
             .collect(),
+        dense_features: analyzer.feature_spec().names().to_vec(),
         ngrams: chosen,
         scaler,
         heads: Vec::new(),
@@ -336,16 +352,35 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
         .iter()
         .partition(|&&i| !inner_validation(&prepared.examples[i].record_id));
     let valid_idx = prepared.indices(Partition::Validation);
-    for spec in &specs {
-        let head = fit_head(
+    // Multi-label tasks choose the L2 strength on their last head ("any") and reuse it for the
+    // categories; heads are trained in parallel.
+    let (tuned, rest) = match specs.split_last() {
+        Some((last, rest)) if task.is_multilabel() => (Some(last), rest),
+        _ => (None, &specs[..]),
+    };
+    let fit = |spec: &HeadSpec, alphas: &[f32]| {
+        fit_head(
             spec,
             &inputs,
             n_features,
             &train_idx,
             &inner_train,
             &inner_valid,
+            alphas,
             params,
-        )?;
+        )
+    };
+    let mut heads: Vec<Head> = Vec::new();
+    let mut alphas = params.alphas.clone();
+    if let Some(spec) = tuned {
+        let head = fit(spec, &alphas)?;
+        alphas = vec![head.alpha];
+        heads.push(head);
+    }
+    let fitted: Vec<Result<Head>> = rest.par_iter().map(|spec| fit(spec, &alphas)).collect();
+    let mut fitted = fitted.into_iter().collect::<Result<Vec<Head>>>()?;
+    fitted.extend(heads);
+    for (spec, head) in specs.iter().zip(&fitted) {
         if !valid_idx.is_empty() {
             let gold: Vec<usize> = valid_idx.iter().map(|&i| spec.targets[i]).collect();
             let pred: Vec<usize> = valid_idx
@@ -361,8 +396,8 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
                 f1: (k == 2).then(|| f1_of(&gold, &pred, 1)),
             });
         }
-        file.heads.push(head);
     }
+    file.heads = fitted;
     file.checksum = file.compute_checksum()?;
     Ok(file)
 }
@@ -446,6 +481,7 @@ fn matrix(
     (x, y)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn fit_head(
     spec: &HeadSpec,
     inputs: &[Vec<(u32, f32)>],
@@ -453,13 +489,13 @@ fn fit_head(
     train_idx: &[usize],
     inner_train: &[usize],
     inner_valid: &[usize],
+    alphas: &[f32],
     params: &TrainParams,
 ) -> Result<Head> {
     let k = spec.classes.len();
     // Model selection on the inner fold.
     let (x, y) = matrix(inputs, inner_train, &spec.targets, k, n_features);
-    let candidates: Vec<Result<(f64, Head)>> = params
-        .alphas
+    let candidates: Vec<Result<(f64, Head)>> = alphas
         .par_iter()
         .map(|&alpha| {
             let mut head = linear::fit(

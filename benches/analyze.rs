@@ -1,0 +1,58 @@
+//! Full analysis throughput with every shipped model loaded (lexicon markers, features,
+//! persuasion per paragraph, genre, satire, leaning, sentence bias), and the cost of loading the
+//! shipped models. Corpus: see `benches/common`. Run: `cargo bench --bench analyze`.
+
+mod common;
+
+use common::corpus;
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use partipris::model::Models;
+use partipris::{Analyzer, Article, Language};
+
+fn bench(c: &mut Criterion) {
+    let (source, texts) = corpus();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    eprintln!(
+        "corpus: {source}: {} articles, {:.1} MB",
+        texts.len(),
+        bytes as f64 / 1e6
+    );
+    let analyzer = Analyzer::builder()
+        .default_models(true)
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let articles: Vec<Article<'_>> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Article::new(i.to_string(), t.as_str()).with_language(Language::FRENCH))
+        .collect();
+    let mut g = c.benchmark_group("french_news_all_models");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.sample_size(10);
+    g.bench_function("analyze", |b| {
+        b.iter(|| {
+            articles
+                .iter()
+                .map(|a| analyzer.analyze(a).map_or(0, |r| r.markers().len()))
+                .sum::<usize>()
+        })
+    });
+    g.finish();
+    let mut g = c.benchmark_group("loading");
+    g.sample_size(10);
+    g.bench_function("shipped models", |b| {
+        b.iter(|| Models::embedded().map_or(0, |m| m.classifiers().count()))
+    });
+    g.bench_function("analyzer with lexicons and models", |b| {
+        b.iter(|| {
+            Analyzer::builder()
+                .default_models(true)
+                .build()
+                .map_or(0, |a| a.lexicons().len())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Rebuilds every shipped model from the shared corpora, deterministically (seed 42): first the
+# learned lexicons (models/lexicons/learned-*.toml), then the five classifiers (models/*.json).
+# Usage: bash scripts/train-models.sh [DATASETS_DIR]   (default: ../shared/datasets)
+# The binary is built without the embedded models, so this works even when models/ is empty;
+# it is built again after the lexicons are learned, since lexicons are embedded.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data="${1:-../shared/datasets}"
+bin=target/release/partipris
+start=$(date +%s)
+cargo build --release --no-default-features --quiet
+"$bin" learn-lexicon --semeval "$data/semeval2023_task3.jsonl.gz" \
+  --babe "$data/babe_sentences.jsonl.gz" --out-dir models/lexicons
+cargo build --release --no-default-features --quiet
+"$bin" train --task persuasion --data "$data/semeval2023_task3.jsonl.gz" --ngrams 800 --out models/persuasion.json
+"$bin" train --task genre --data "$data/semeval2023_task3.jsonl.gz" --ngrams 800 --out models/genre.json
+"$bin" train --task satire --data "$data/fresada_train.jsonl.gz" --out models/satire.json
+"$bin" train --task leaning --data "$data/allsides_leaning.jsonl.gz" --out models/leaning.json
+"$bin" train --task sentence_bias --data "$data/babe_sentences.jsonl.gz" --out models/sentence_bias.json
+echo "all models rebuilt in $(( $(date +%s) - start )) s"

@@ -1,0 +1,319 @@
+//! Scoring an analysed article with the trained classifiers: article-level heads on the whole
+//! text, persuasion on each paragraph, sentence bias on each sentence. A paragraph's or
+//! sentence's features are computed from the article's tokens and markers inside it, which
+//! gives the same values as analysing it on its own (the way the models were trained).
+
+use std::ops::Range;
+
+use crate::error::{Error, Result};
+use crate::features::{self, FeatureSpec, WordClasses};
+use crate::language::Language;
+use crate::lexicon::Lexicon;
+use crate::report::{
+    ArticleReport, BiasedSentence, ClassScores, Contribution, Marker, ParagraphScores,
+    PersuasionScores, Probability, Scores, SentenceBiasScores,
+};
+use crate::task::Task;
+use crate::tokenize::{Sentence, Tokens};
+
+use super::{Classifier, ModelFile};
+
+/// The models shipped with the crate: (source name, JSON).
+#[cfg(not(feature = "embedded-models"))]
+const EMBEDDED: &[(&str, &str)] = &[];
+/// The models shipped with the crate: (source name, JSON).
+#[cfg(feature = "embedded-models")]
+const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "models/persuasion.json",
+        include_str!("../../models/persuasion.json"),
+    ),
+    ("models/genre.json", include_str!("../../models/genre.json")),
+    (
+        "models/satire.json",
+        include_str!("../../models/satire.json"),
+    ),
+    (
+        "models/leaning.json",
+        include_str!("../../models/leaning.json"),
+    ),
+    (
+        "models/sentence_bias.json",
+        include_str!("../../models/sentence_bias.json"),
+    ),
+];
+
+/// Minimum training examples in a language for a model to score articles in it.
+const MIN_LANGUAGE_EXAMPLES: usize = 50;
+
+/// Contributions reported per score.
+const TOP_CONTRIBUTIONS: usize = 8;
+
+/// The trained classifiers an analyzer scores articles with (at most one per task).
+#[derive(Debug, Clone, Default)]
+pub struct Models {
+    classifiers: Vec<(Classifier, String)>,
+}
+
+impl Models {
+    /// No models: reports carry no scores.
+    pub fn none() -> Models {
+        Models::default()
+    }
+
+    /// The shipped models (embedded in the binary).
+    pub fn embedded() -> Result<Models> {
+        let files = EMBEDDED
+            .iter()
+            .map(|(name, json)| Ok((ModelFile::from_json(json, name)?, name.to_string())))
+            .collect::<Result<Vec<_>>>()?;
+        Models::from_files(files)
+    }
+
+    /// Models from files on disk.
+    pub fn load(paths: &[std::path::PathBuf]) -> Result<Models> {
+        let files = paths
+            .iter()
+            .map(|p| Ok((ModelFile::load(p)?, p.display().to_string())))
+            .collect::<Result<Vec<_>>>()?;
+        Models::from_files(files)
+    }
+
+    /// Models from parsed files, with the names used in errors; two models of one task are
+    /// refused.
+    pub fn from_files(files: Vec<(ModelFile, String)>) -> Result<Models> {
+        let mut classifiers: Vec<(Classifier, String)> = Vec::new();
+        for (file, source) in files {
+            if let Some((_, other)) = classifiers.iter().find(|(c, _)| c.task() == file.task) {
+                return Err(Error::Model {
+                    file: source,
+                    reason: format!("a second {} model (the first is {other})", file.task),
+                });
+            }
+            classifiers.push((Classifier::new(file), source));
+        }
+        Ok(Models { classifiers })
+    }
+
+    /// Whether there are no models.
+    pub fn is_empty(&self) -> bool {
+        self.classifiers.is_empty()
+    }
+
+    /// The models.
+    pub fn classifiers(&self) -> impl Iterator<Item = &Classifier> {
+        self.classifiers.iter().map(|(c, _)| c)
+    }
+
+    /// Checks every model against an analyzer's feature spec and lexicons.
+    pub(crate) fn check(&self, spec: &FeatureSpec, lexicons: &[Lexicon]) -> Result<()> {
+        for (c, source) in &self.classifiers {
+            c.file().check_compatible(spec, lexicons, source)?;
+        }
+        Ok(())
+    }
+}
+
+/// What scoring needs of an analysed article.
+pub(crate) struct Context<'a> {
+    pub original: &'a str,
+    pub normalized: &'a str,
+    pub tokens: &'a Tokens,
+    pub markers: &'a [Marker],
+    pub classes: Option<&'a WordClasses>,
+    pub spec: &'a FeatureSpec,
+    pub language: Option<Language>,
+}
+
+impl Models {
+    /// Scores an analysed article.
+    pub(crate) fn score(&self, ctx: &Context<'_>, report: &ArticleReport) -> Scores {
+        let mut scores = Scores::default();
+        for (c, _) in &self.classifiers {
+            if !supports(c, ctx.language) {
+                continue;
+            }
+            match c.task() {
+                Task::Persuasion => scores.persuasion = Some(persuasion(c, ctx)),
+                Task::SentenceBias => scores.sentence_bias = Some(sentence_bias(c, ctx)),
+                task => {
+                    let dense = ctx.spec.vector(report);
+                    let input = c.input(ctx.normalized, &ctx.tokens.tokens, &dense);
+                    let s = class_scores(c, &input);
+                    match task {
+                        Task::Genre => scores.genre = Some(s),
+                        Task::Satire => scores.satire = Some(s),
+                        _ => scores.leaning = Some(s),
+                    }
+                }
+            }
+        }
+        scores
+    }
+}
+
+fn supports(c: &Classifier, language: Option<Language>) -> bool {
+    let Some(lang) = language else {
+        return false;
+    };
+    c.file()
+        .training
+        .languages
+        .iter()
+        .any(|(l, n)| l == lang.as_str() && *n >= MIN_LANGUAGE_EXAMPLES)
+}
+
+/// The input vector of a stretch of the article: tokens `range`, the sentences inside it.
+fn stretch_input(
+    c: &Classifier,
+    ctx: &Context<'_>,
+    range: Range<usize>,
+    sentences: &[Sentence],
+) -> Vec<(u32, f32)> {
+    let toks = &ctx.tokens.tokens[range.clone()];
+    let (style, _, words) = features::style(
+        ctx.original,
+        ctx.normalized,
+        toks,
+        sentences,
+        range.start,
+        ctx.classes,
+    );
+    let (start, end) = match (toks.first(), toks.last()) {
+        (Some(a), Some(b)) => (a.start(), b.end()),
+        _ => (0, 0),
+    };
+    let lo = ctx.markers.partition_point(|m| m.start() < start);
+    let hi = ctx.markers.partition_point(|m| m.start() < end);
+    let (categories, loaded) = features::category_figures(&ctx.markers[lo..hi], words);
+    let dense = ctx.spec.vector_of(words, &categories, loaded, &style);
+    c.input(ctx.normalized, toks, &dense)
+}
+
+fn persuasion(c: &Classifier, ctx: &Context<'_>) -> PersuasionScores {
+    let heads = &c.file().heads;
+    let n_cat = heads.len().saturating_sub(1);
+    let mut best = vec![0f32; heads.len()];
+    let mut flagged = 0usize;
+    let mut paragraphs = Vec::with_capacity(ctx.tokens.paragraphs.len());
+    for p in &ctx.tokens.paragraphs {
+        let sentences = &ctx.tokens.sentences[p.sentences.clone()];
+        let (Some(first), Some(last)) = (sentences.first(), sentences.last()) else {
+            continue;
+        };
+        let input = stretch_input(c, ctx, first.tokens.start..last.tokens.end, sentences);
+        let probs: Vec<f32> = heads.iter().map(|h| h.probabilities(&input)[1]).collect();
+        for (b, p) in best.iter_mut().zip(&probs) {
+            *b = b.max(*p);
+        }
+        let any = probs.get(n_cat).copied().unwrap_or(0.0);
+        if heads
+            .get(n_cat)
+            .is_some_and(|h| any >= h.threshold.unwrap_or(0.5))
+        {
+            flagged += 1;
+        }
+        paragraphs.push(ParagraphScores {
+            start: p.span.start,
+            end: p.span.end,
+            any,
+            categories: heads[..n_cat]
+                .iter()
+                .zip(&probs)
+                .map(|(h, &p)| Probability {
+                    label: h.name.clone(),
+                    probability: p,
+                })
+                .collect(),
+        });
+    }
+    PersuasionScores {
+        any: best.get(n_cat).copied().unwrap_or(0.0),
+        categories: heads[..n_cat]
+            .iter()
+            .zip(&best)
+            .map(|(h, &p)| Probability {
+                label: h.name.clone(),
+                probability: p,
+            })
+            .collect(),
+        share: if paragraphs.is_empty() {
+            0.0
+        } else {
+            flagged as f32 / paragraphs.len() as f32
+        },
+        paragraphs,
+    }
+}
+
+fn sentence_bias(c: &Classifier, ctx: &Context<'_>) -> SentenceBiasScores {
+    let Some(head) = c.file().heads.first() else {
+        return SentenceBiasScores {
+            biased_share: 0.0,
+            sentences: 0,
+            biased: Vec::new(),
+        };
+    };
+    let mut biased = Vec::new();
+    let sentences = &ctx.tokens.sentences;
+    for (i, s) in sentences.iter().enumerate() {
+        let input = stretch_input(c, ctx, s.tokens.clone(), &sentences[i..=i]);
+        let p = head.probabilities(&input)[1];
+        if p >= head.threshold.unwrap_or(0.5) {
+            biased.push(BiasedSentence {
+                start: s.span.start,
+                end: s.span.end,
+                probability: p,
+            });
+        }
+    }
+    SentenceBiasScores {
+        biased_share: if sentences.is_empty() {
+            0.0
+        } else {
+            biased.len() as f32 / sentences.len() as f32
+        },
+        sentences: sentences.len(),
+        biased,
+    }
+}
+
+fn class_scores(c: &Classifier, input: &[(u32, f32)]) -> ClassScores {
+    let Some(head) = c.file().heads.first() else {
+        return ClassScores {
+            label: String::new(),
+            probabilities: Vec::new(),
+            contributions: Vec::new(),
+        };
+    };
+    let probs = head.probabilities(input);
+    let predicted = head.predict(input);
+    let k = head.classes.len();
+    let mut contributions: Vec<Contribution> = input
+        .iter()
+        .filter_map(|&(i, v)| {
+            let row = head.weights.get(i as usize * k..(i as usize + 1) * k)?;
+            let others = (row.iter().sum::<f32>() - row[predicted]) / (k - 1).max(1) as f32;
+            let contribution = v * (row[predicted] - others);
+            (contribution > 0.0).then(|| Contribution {
+                feature: c.feature_name(i as usize),
+                contribution,
+            })
+        })
+        .collect();
+    contributions.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+    contributions.truncate(TOP_CONTRIBUTIONS);
+    ClassScores {
+        label: head.classes[predicted].clone(),
+        probabilities: head
+            .classes
+            .iter()
+            .zip(&probs)
+            .map(|(l, &p)| Probability {
+                label: l.clone(),
+                probability: p,
+            })
+            .collect(),
+        contributions,
+    }
+}
