@@ -1,6 +1,6 @@
 //! Training: from corpus records to a [`ModelFile`], deterministically for a given seed.
 //!
-//! 1. Every example of the task is analysed (the dense [`FeatureSpec`] features) and its word
+//! 1. Every example of the task is analysed (the dense [`crate::FeatureSpec`] features) and its word
 //!    n-grams counted.
 //! 2. N-grams are selected per language on the training folds by chi-squared
 //!    ([`TrainParams::ngrams_per_language`]); dense features are standardized on the training
