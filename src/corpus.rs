@@ -4,7 +4,7 @@
 //! Offsets in the schema (`start`, `end`) are UTF-8 byte offsets into `text`, end exclusive.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -256,27 +256,6 @@ pub fn read_all(path: impl AsRef<Path>) -> Result<Vec<Record>> {
     JsonlReader::open(path)?
         .map(|r| r.map(|(_, rec)| rec))
         .collect()
-}
-
-/// Reads a whole (possibly gzip-compressed) file into memory.
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut raw = Vec::new();
-    File::open(path)
-        .map_err(io)?
-        .read_to_end(&mut raw)
-        .map_err(io)?;
-    if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(raw.as_slice())
-            .read_to_end(&mut out)
-            .map_err(io)?;
-        return Ok(out);
-    }
-    Ok(raw)
 }
 
 #[cfg(test)]

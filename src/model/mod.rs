@@ -25,7 +25,6 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::features::FeatureSpec;
 use crate::lexicon::Lexicon;
-use crate::report::ArticleReport;
 use crate::task::Task;
 use crate::tokenize::Token;
 
@@ -348,11 +347,6 @@ impl Classifier {
             .iter()
             .map(|h| h.probabilities(input))
             .collect()
-    }
-
-    /// Convenience for callers holding a report: the dense features of a report.
-    pub fn dense_features(spec: &FeatureSpec, report: &ArticleReport) -> Vec<f32> {
-        spec.vector(report)
     }
 }
 
