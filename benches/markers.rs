@@ -7,28 +7,18 @@
 
 mod common;
 
-use common::corpus;
+use common::{french_articles, load};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use partipris::{Analyzer, Article, Language};
+use partipris::{Analyzer, Article};
 
 fn bench(c: &mut Criterion) {
-    let (source, texts) = corpus();
-    let bytes: usize = texts.iter().map(String::len).sum();
-    eprintln!(
-        "corpus: {source}: {} articles, {:.1} MB",
-        texts.len(),
-        bytes as f64 / 1e6
-    );
+    let texts = load();
+    let (bytes, articles) = french_articles(&texts);
     // Markers and features only: the shipped classifiers are measured by their own benchmark.
     let analyzer = Analyzer::builder()
         .default_models(false)
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
-    let articles: Vec<Article<'_>> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| Article::new(i.to_string(), t.as_str()).with_language(Language::FRENCH))
-        .collect();
 
     let mut g = c.benchmark_group("french_news");
     g.throughput(Throughput::Bytes(bytes as u64));

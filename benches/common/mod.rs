@@ -54,3 +54,29 @@ pub fn corpus() -> (String, Vec<String>) {
         vec![paragraph.repeat(12); 500],
     )
 }
+
+/// The byte count of texts, and the texts as French articles.
+pub fn french_articles(texts: &[String]) -> (usize, Vec<partipris::Article<'_>>) {
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let articles = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            partipris::Article::new(i.to_string(), t.as_str())
+                .with_language(partipris::Language::FRENCH)
+        })
+        .collect();
+    (bytes, articles)
+}
+
+/// Loads the corpus and prints what it is.
+pub fn load() -> Vec<String> {
+    let (source, texts) = corpus();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    eprintln!(
+        "corpus: {source}: {} articles, {:.1} MB",
+        texts.len(),
+        bytes as f64 / 1e6
+    );
+    texts
+}
