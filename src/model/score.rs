@@ -129,6 +129,8 @@ impl Models {
     /// Scores an analysed article.
     pub(crate) fn score(&self, ctx: &Context<'_>, report: &ArticleReport) -> Scores {
         let mut scores = Scores::default();
+        // The article's dense features, shared by the article-level models.
+        let dense = ctx.spec.vector(report);
         for (c, _) in &self.classifiers {
             if !supports(c, ctx.language) {
                 continue;
@@ -137,7 +139,6 @@ impl Models {
                 Task::Persuasion => scores.persuasion = Some(persuasion(c, ctx)),
                 Task::SentenceBias => scores.sentence_bias = Some(sentence_bias(c, ctx)),
                 task => {
-                    let dense = ctx.spec.vector(report);
                     let input = c.input(ctx.normalized, &ctx.tokens.tokens, &dense);
                     let s = class_scores(c, &input);
                     match task {
