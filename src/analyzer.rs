@@ -12,6 +12,7 @@ use crate::lexicon::{Lexicon, Matcher, RawMatch};
 use crate::model::{Context, Models};
 use crate::normalize::{normalize, NormalizedText};
 use crate::report::{ArticleReport, LanguageReport, LanguageSource, Marker, Scores};
+use crate::stance::{ArticleView, StanceEngine, StanceModel, Targets};
 use crate::tokenize::{tokenize, Tokens};
 
 /// Default limit on an article's size: 16 MiB.
@@ -80,7 +81,14 @@ pub struct AnalyzerBuilder {
     max_article_bytes: usize,
     models: Option<Models>,
     default_models: bool,
+    targets: Option<Targets>,
+    stance: Option<bool>,
+    stance_model: Option<StanceModel>,
 }
+
+/// Whether an analyzer reports stances when its builder says nothing about them (see
+/// [`AnalyzerBuilder::stance`]).
+pub const DEFAULT_STANCE: bool = true;
 
 impl Default for AnalyzerBuilder {
     fn default() -> Self {
@@ -94,6 +102,9 @@ impl Default for AnalyzerBuilder {
             max_article_bytes: DEFAULT_MAX_ARTICLE_BYTES,
             models: None,
             default_models: false,
+            targets: None,
+            stance: None,
+            stance_model: None,
         }
     }
 }
@@ -158,6 +169,29 @@ impl AnalyzerBuilder {
         self
     }
 
+    /// Reports stances toward these targets (instead of the shipped ones, [`Targets::default`];
+    /// extend those with [`Targets::extend`] or [`Targets::with`]). Turns stance on.
+    pub fn targets(mut self, targets: Targets) -> Self {
+        self.targets = Some(targets);
+        self
+    }
+
+    /// Whether to report stances ([`ArticleReport::stances`]). By default ([`DEFAULT_STANCE`])
+    /// they are reported with the shipped targets and stance model when the analyzer uses the
+    /// shipped lexicons only (the model was trained on their markers), and left out otherwise;
+    /// asking for them explicitly (`stance(true)`, [`AnalyzerBuilder::targets`]) next to other
+    /// lexicons is an error at `build()`.
+    pub fn stance(mut self, yes: bool) -> Self {
+        self.stance = Some(yes);
+        self
+    }
+
+    /// Scores stance with this model instead of the shipped one. Turns stance on.
+    pub fn stance_model(mut self, model: StanceModel) -> Self {
+        self.stance_model = Some(model);
+        self
+    }
+
     /// Loads the lexicons and models and builds the analyzer. Models trained with other
     /// features or lexicons are refused.
     pub fn build(self) -> Result<Analyzer> {
@@ -213,8 +247,32 @@ impl AnalyzerBuilder {
             None => Models::none(),
         };
         models.check(&spec, &lexicons)?;
+        let explicit =
+            self.stance == Some(true) || self.targets.is_some() || self.stance_model.is_some();
+        let wanted = self.stance.unwrap_or(explicit || DEFAULT_STANCE);
+        let stance = if !wanted {
+            None
+        } else {
+            let targets = match self.targets {
+                Some(t) => t,
+                None => Targets::try_default()?,
+            };
+            let built = match self.stance_model {
+                Some(m) => Ok(m),
+                None => StanceModel::embedded(),
+            }
+            .and_then(|m| StanceEngine::new(targets, m, &lexicons, self.fold_accents));
+            match built {
+                Ok(engine) => Some(engine),
+                Err(e) if explicit => return Err(e),
+                // Stance by default: left out when the lexicons differ from the model's.
+                Err(Error::Model { .. }) => None,
+                Err(e) => return Err(e),
+            }
+        };
         Ok(Analyzer {
             inner: Arc::new(Inner {
+                stance,
                 models,
                 lexicons,
                 matchers,
@@ -249,6 +307,7 @@ struct Inner {
     spec: FeatureSpec,
     word_classes: Vec<(Language, WordClasses)>,
     models: Models,
+    stance: Option<StanceEngine>,
 }
 
 impl Default for Analyzer {
@@ -281,6 +340,11 @@ impl Analyzer {
             })
             .clone()
             .map_err(|e| Error::Config(format!("shipped lexicons: {e}")))
+    }
+
+    /// Whether the analyzer reports stances.
+    pub fn reports_stance(&self) -> bool {
+        self.inner.stance.is_some()
     }
 
     /// The lexicons in use, in precedence order.
@@ -389,6 +453,7 @@ impl Analyzer {
             markers,
             style_markers,
             scores: Scores::default(),
+            stances: Vec::new(),
         };
         let mut report = report;
         if !inner.models.is_empty() {
@@ -402,6 +467,16 @@ impl Analyzer {
                 language: report.language.code,
             };
             report.scores = inner.models.score(&ctx, &report);
+        }
+        if let Some(engine) = &inner.stance {
+            report.stances = engine.stances(&ArticleView {
+                original: text,
+                normalized: &normalized,
+                tokens: &tokens,
+                markers: &report.markers,
+                language: report.language.code,
+                word_count: report.word_count,
+            });
         }
         Ok(Analysis {
             report,

@@ -13,7 +13,10 @@ use partipris::lexicon::{
 use partipris::model::train::{self, Prepared, TrainParams};
 use partipris::model::{Classifier, ModelFile};
 use partipris::task::{Gold, Partition, Task};
-use partipris::{corpus, Analyzer, Article, Category, Error, Language, Lexicon, Result};
+use partipris::{
+    corpus, stance, Analyzer, Article, Category, Error, Language, Lexicon, Result, StanceModel,
+    Targets,
+};
 
 /// Scores how loaded and one-sided news articles are, with the evidence for every score.
 #[derive(Debug, Parser)]
@@ -46,18 +49,24 @@ enum Command {
         /// Also score with the shipped classifiers (see models/MODEL_CARD.md).
         #[arg(long)]
         models: bool,
+        /// Leave out stances toward targets (reported by default).
+        #[arg(long)]
+        no_stance: bool,
+        /// Extra stance targets (TOML, see models/targets.md), added to the shipped ones.
+        #[arg(long = "targets")]
+        targets: Vec<PathBuf>,
     },
     /// Evaluates a task's model on labelled data and prints the figures (JSON or Markdown).
     Eval {
-        /// The task: persuasion, genre, satire, leaning, sentence_bias.
+        /// The task: persuasion, genre, satire, leaning, sentence_bias, stance, entity_stance.
         #[arg(long)]
         task: String,
         /// Data files (JSON Lines, plain or gzip, in the shared schema).
         #[arg(long = "data", required = true)]
         data: Vec<PathBuf>,
-        /// The model file.
+        /// The model file (for stance and entity_stance: the shipped stance model by default).
         #[arg(long)]
-        model: PathBuf,
+        model: Option<PathBuf>,
         /// Output format.
         #[arg(long, default_value = "json", value_parser = ["json", "md"])]
         format: String,
@@ -86,7 +95,7 @@ enum Command {
     },
     /// Trains the model of a task on labelled data and writes the model file.
     Train {
-        /// The task: persuasion, genre, satire, leaning, sentence_bias.
+        /// The task: persuasion, genre, satire, leaning, sentence_bias, stance, entity_stance.
         #[arg(long)]
         task: String,
         /// Data files (JSON Lines, plain or gzip, in the shared schema).
@@ -101,9 +110,15 @@ enum Command {
         /// N-grams kept per language.
         #[arg(long, default_value_t = 2000)]
         ngrams: usize,
-        /// L2 strengths tried (comma-separated).
-        #[arg(long, value_delimiter = ',', default_value = "0.3,3,30")]
+        /// L2 strengths tried (comma-separated; stance: 1,3,10 unless given).
+        #[arg(long, value_delimiter = ',')]
         alphas: Vec<f32>,
+        /// Stance: n-grams kept per target that has training examples of its own.
+        #[arg(long, default_value_t = 500)]
+        ngrams_per_target: usize,
+        /// Stance: leave the examples of these languages out (carry-over experiments).
+        #[arg(long = "exclude-lang")]
+        exclude_lang: Vec<String>,
     },
 }
 
@@ -194,7 +209,41 @@ pub fn run(cli: Cli) -> Result<i32> {
             for path in &data {
                 records.extend(corpus::read_all(path)?);
             }
-            let analyzer = Analyzer::builder().default_models(false).build()?;
+            let analyzer = Analyzer::builder()
+                .default_models(false)
+                .stance(false)
+                .build()?;
+            if matches!(task, Task::Stance | Task::EntityStance) {
+                let model = match &model {
+                    Some(path) => StanceModel::load(path)?,
+                    None => StanceModel::embedded()?,
+                };
+                let options = stance::train::PrepareOptions {
+                    only: match partition.as_deref() {
+                        Some("train") => Some(Partition::Train),
+                        Some(_) => Some(Partition::Validation),
+                        None => None,
+                    },
+                    ..Default::default()
+                };
+                let prepared = stance::train::prepare(&records, &analyzer, &options)?;
+                let bootstrap = eval::Bootstrap {
+                    resamples,
+                    ..eval::Bootstrap::default()
+                };
+                let r = stance::train::evaluate(task, &prepared, &model, by.is_some(), &bootstrap)?;
+                if format == "md" {
+                    println!("{}", r.to_markdown());
+                } else {
+                    let json = serde_json::to_string_pretty(&r)
+                        .map_err(|e| Error::Config(e.to_string()))?;
+                    println!("{json}");
+                }
+                return Ok(0);
+            }
+            let model = model.ok_or_else(|| {
+                Error::Config(format!("eval --task {task} needs --model FILE"))
+            })?;
             let file = ModelFile::load(&model)?;
             let source = model.display().to_string();
             file.check_compatible(analyzer.feature_spec(), analyzer.lexicons(), &source)?;
@@ -306,6 +355,8 @@ pub fn run(cli: Cli) -> Result<i32> {
             seed,
             ngrams,
             alphas,
+            ngrams_per_target,
+            exclude_lang,
         } => {
             let task: Task = task.parse()?;
             let started = std::time::Instant::now();
@@ -313,7 +364,55 @@ pub fn run(cli: Cli) -> Result<i32> {
             for path in &data {
                 records.extend(corpus::read_all(path)?);
             }
-            let analyzer = Analyzer::builder().default_models(false).build()?;
+            let analyzer = Analyzer::builder()
+                .default_models(false)
+                .stance(false)
+                .build()?;
+            if matches!(task, Task::Stance | Task::EntityStance) {
+                let options = stance::train::PrepareOptions {
+                    exclude_languages: exclude_lang,
+                    with_names: true,
+                    ..Default::default()
+                };
+                let prepared = stance::train::prepare(&records, &analyzer, &options)?;
+                eprintln!(
+                    "partipris: stance: {} examples analysed in {:.1} s",
+                    prepared.examples.len(),
+                    started.elapsed().as_secs_f64()
+                );
+                let defaults = stance::train::TrainParams::default();
+                let params = stance::train::TrainParams {
+                    seed,
+                    ngrams_per_language: ngrams,
+                    ngrams_per_target,
+                    alphas: if alphas.is_empty() { defaults.alphas.clone() } else { alphas },
+                    data: data.iter().map(|p| p.display().to_string()).collect(),
+                    ..defaults
+                };
+                let model = stance::train::train(&prepared, &analyzer, &params)?;
+                model.save(&out)?;
+                for v in &model.validation {
+                    eprintln!(
+                        "partipris: stance/{}: validation n={} macro-F1 {:.3} accuracy {:.3} f_avg {:.3}",
+                        v.head,
+                        v.n,
+                        v.macro_f1,
+                        v.accuracy,
+                        v.f1.unwrap_or(f64::NAN)
+                    );
+                }
+                eprintln!(
+                    "partipris: wrote {} in {:.1} s",
+                    out.display(),
+                    started.elapsed().as_secs_f64()
+                );
+                return Ok(0);
+            }
+            let alphas = if alphas.is_empty() {
+                TrainParams::default().alphas
+            } else {
+                alphas
+            };
             let prepared = Prepared::new(task, &records, &analyzer)?;
             eprintln!(
                 "partipris: {task}: {} examples analysed in {:.1} s",
@@ -353,6 +452,8 @@ pub fn run(cli: Cli) -> Result<i32> {
             no_default_lexicons,
             compact,
             models,
+            no_stance,
+            targets,
         } => {
             let custom = no_default_lexicons || !lexicons.is_empty();
             if custom && models {
@@ -364,6 +465,15 @@ pub fn run(cli: Cli) -> Result<i32> {
             let mut builder = Analyzer::builder()
                 .default_lexicons(!no_default_lexicons)
                 .default_models(models && !custom);
+            if no_stance {
+                builder = builder.stance(false);
+            } else if !targets.is_empty() {
+                let mut all = Targets::try_default()?;
+                for t in &targets {
+                    all = all.extend(Targets::from_path(t)?);
+                }
+                builder = builder.targets(all);
+            }
             for l in lexicons {
                 builder = builder.lexicon_file(l);
             }

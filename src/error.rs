@@ -75,6 +75,19 @@ pub enum Error {
     /// A configuration value given to a builder is invalid.
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// A stance data file (targets, evaluative vocabulary) is malformed: unparsable TOML, an
+    /// unknown format version, a bad target or alias.
+    #[error("stance data {file}{}{}: {reason}", line.map(|l| format!(", line {l}")).unwrap_or_default(), entry.as_ref().map(|e| format!(", entry {e:?}")).unwrap_or_default())]
+    StanceData {
+        /// The file (or embedded resource) name.
+        file: String,
+        /// 1-based line of the problem, when known.
+        line: Option<usize>,
+        /// The target id or alias at fault, when the problem is in one entry.
+        entry: Option<String>,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 /// Shorthand for `Result<T, partipris::Error>`.

@@ -4,7 +4,8 @@
 
 // The pipeline (DESIGN.md): `normalize` (text → normalized text with alignment) →
 // `tokenize` (tokens, sentences, paragraphs) → `language` → `lexicon` (markers) → `features`
-// (figures, feature vector) → `model` (classifiers) → `report`; `analyzer` runs it.
+// (figures, feature vector) → `model` (classifiers) and `stance` (targets, stance) → `report`;
+// `analyzer` runs it.
 // Around it: `corpus` (labelled data), `task` (what to learn from it), `eval` (metrics).
 mod analyzer;
 pub mod corpus;
@@ -16,12 +17,14 @@ pub mod lexicon;
 pub mod model;
 pub mod normalize;
 pub mod report;
+pub mod stance;
 pub mod task;
 pub mod tokenize;
 
-pub use analyzer::{Analyzer, AnalyzerBuilder, Article, DEFAULT_MAX_ARTICLE_BYTES};
+pub use analyzer::{Analyzer, AnalyzerBuilder, Article, DEFAULT_MAX_ARTICLE_BYTES, DEFAULT_STANCE};
 pub use error::{Error, Result};
 pub use features::{CategoryFigure, FeatureSpec, StyleFigures};
 pub use language::Language;
 pub use lexicon::{Category, Entry, Lexicon, Polarity};
 pub use report::{ArticleReport, LanguageReport, LanguageSource, Marker, StyleKind, StyleMarker};
+pub use stance::{Mention, Stance, StanceLabel, StanceModel, Target, Targets, Voice};

@@ -158,6 +158,9 @@ pub struct ArticleReport {
     pub(crate) style_markers: Vec<StyleMarker>,
     #[serde(default)]
     pub(crate) scores: Scores,
+    /// Stances toward the targets the article mentions (empty when stance is off).
+    #[serde(default)]
+    pub(crate) stances: Vec<crate::stance::Stance>,
 }
 
 impl ArticleReport {
@@ -213,6 +216,15 @@ impl ArticleReport {
     /// Scores of the trained classifiers.
     pub fn scores(&self) -> &Scores {
         &self.scores
+    }
+    /// The article's stance toward each target it mentions, in target order (empty when the
+    /// analyzer has no targets, see [`crate::AnalyzerBuilder::targets`]).
+    pub fn stances(&self) -> &[crate::stance::Stance] {
+        &self.stances
+    }
+    /// The stance toward one target, if the article mentions it.
+    pub fn stance(&self, target: &str) -> Option<&crate::stance::Stance> {
+        self.stances.iter().find(|s| s.target() == target)
     }
 }
 

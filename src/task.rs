@@ -30,6 +30,13 @@ pub enum Task {
     Leaning,
     /// Sentence level: non-biased / biased.
     SentenceBias,
+    /// Text + target level: favor / against / none (SemEval-2016 Task 6 schema); the stance
+    /// model of [`crate::stance`].
+    Stance,
+    /// Entity-mention level: favor / against (SemEval-2025 Task 10 `entities[]`: Protagonist or
+    /// Innocent = favor, Antagonist = against); scored by the same stance model. Its examples
+    /// are built by [`crate::stance`], not by [`Task::examples`].
+    EntityStance,
 }
 
 /// The six persuasion-technique categories, in the order of [`Gold::Categories`].
@@ -105,12 +112,14 @@ pub struct Example {
 
 impl Task {
     /// Every task.
-    pub const ALL: [Task; 5] = [
+    pub const ALL: [Task; 7] = [
         Task::Persuasion,
         Task::Genre,
         Task::Satire,
         Task::Leaning,
         Task::SentenceBias,
+        Task::Stance,
+        Task::EntityStance,
     ];
 
     /// The task's name.
@@ -121,6 +130,8 @@ impl Task {
             Task::Satire => "satire",
             Task::Leaning => "leaning",
             Task::SentenceBias => "sentence_bias",
+            Task::Stance => "stance",
+            Task::EntityStance => "entity_stance",
         }
     }
 
@@ -133,6 +144,8 @@ impl Task {
             Task::Satire => &["regular", "satire"],
             Task::Leaning => &["left", "center", "right"],
             Task::SentenceBias => &["non-biased", "biased"],
+            Task::Stance => &["favor", "against", "none"],
+            Task::EntityStance => &["favor", "against"],
         }
     }
 
@@ -164,6 +177,8 @@ impl Task {
                 Some("valid") => Some(Partition::Validation),
                 _ => None,
             },
+            Task::Stance => (record.target.is_some() && record.label.is_some()).then(by_fold),
+            Task::EntityStance => (!record.entities.is_empty()).then(by_fold),
         }
     }
 
@@ -199,6 +214,7 @@ impl Task {
         };
         let single = match self {
             Task::Persuasion => None,
+            Task::EntityStance => return Ok(Vec::new()),
             Task::Genre => Some(class("genre", record.genre.as_deref())?),
             _ => Some(class("label", record.label.as_deref())?),
         };

@@ -141,23 +141,7 @@ impl Matcher {
         lexicons: &[(usize, &Lexicon)],
         fold_accents: bool,
     ) -> Result<Matcher> {
-        let stemmer = language
-            .and_then(|l| l.profile())
-            .map(|p| rust_stemmers::Stemmer::create(p.stemmer));
-        let fold = FoldOptions {
-            accents: fold_accents,
-            latin_context: language.is_some_and(|l| l.is_latin_script()),
-        };
-        let mut m = Matcher {
-            stemmer,
-            fold,
-            vocab: FxHashMap::default(),
-            words: 0,
-            width: 4,
-            automaton: None,
-            patterns: Vec::new(),
-            cache: ThreadLocal::new(),
-        };
+        let mut m = Matcher::empty(language, fold_accents);
         let mut seen: FxHashMap<Vec<u32>, (usize, usize)> = FxHashMap::default();
         let mut pattern_strings = Vec::new();
         for &(lex_idx, lexicon) in lexicons {
@@ -191,14 +175,72 @@ impl Matcher {
                 }
             }
         }
-        m.width = if FIRST_STEM + m.words <= MAX_IDS_3 {
+        m.build(&pattern_strings)?;
+        Ok(m)
+    }
+
+    /// A matcher over free phrases rather than lexicon entries (stance target aliases, cue
+    /// words): phrase `i` is reported as entry `(0, i)`. A phrase that folds to the same words
+    /// as an earlier one is reported as that one; the returned vector gives, for each phrase,
+    /// the index it is reported under. A phrase without words is an error naming it.
+    pub(crate) fn from_phrases(
+        language: Option<Language>,
+        phrases: &[&str],
+        fold_accents: bool,
+    ) -> Result<(Matcher, Vec<usize>)> {
+        let mut m = Matcher::empty(language, fold_accents);
+        let mut seen: FxHashMap<Vec<u32>, usize> = FxHashMap::default();
+        let mut pattern_strings = Vec::new();
+        let mut canonical = Vec::with_capacity(phrases.len());
+        for (i, phrase) in phrases.iter().enumerate() {
+            let pattern = m.phrase_pattern(phrase)?;
+            if pattern.is_empty() {
+                return Err(Error::Config(format!("the phrase {phrase:?} has no words")));
+            }
+            match seen.get(&pattern) {
+                Some(&first) => canonical.push(first),
+                None => {
+                    seen.insert(pattern.clone(), i);
+                    pattern_strings.push(pattern);
+                    m.patterns.push((0, i));
+                    canonical.push(i);
+                }
+            }
+        }
+        m.build(&pattern_strings)?;
+        Ok((m, canonical))
+    }
+
+    fn empty(language: Option<Language>, fold_accents: bool) -> Matcher {
+        let stemmer = language
+            .and_then(|l| l.profile())
+            .map(|p| rust_stemmers::Stemmer::create(p.stemmer));
+        let fold = FoldOptions {
+            accents: fold_accents,
+            latin_context: language.is_some_and(|l| l.is_latin_script()),
+        };
+        Matcher {
+            stemmer,
+            fold,
+            vocab: FxHashMap::default(),
+            words: 0,
+            width: 4,
+            automaton: None,
+            patterns: Vec::new(),
+            cache: ThreadLocal::new(),
+        }
+    }
+
+    /// Builds the automaton over the patterns (as word ids).
+    fn build(&mut self, patterns: &[Vec<u32>]) -> Result<()> {
+        self.width = if FIRST_STEM + self.words <= MAX_IDS_3 {
             3
         } else {
             4
         };
-        let pattern_strings: Vec<String> = pattern_strings
+        let pattern_strings: Vec<String> = patterns
             .iter()
-            .map(|ids| ids.iter().map(|&id| id_char(id, m.width)).collect())
+            .map(|ids| ids.iter().map(|&id| id_char(id, self.width)).collect())
             .collect();
         if !pattern_strings.is_empty() {
             let ac = AhoCorasick::builder()
@@ -206,9 +248,9 @@ impl Matcher {
                 .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .build(&pattern_strings)
                 .map_err(|e| Error::Config(format!("cannot build the lexicon automaton: {e}")))?;
-            m.automaton = Some(ac);
+            self.automaton = Some(ac);
         }
-        Ok(m)
+        Ok(())
     }
 
     /// The ids of a phrase's words, adding new words to the vocabulary.

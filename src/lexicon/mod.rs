@@ -432,10 +432,10 @@ impl Lexicon {
 }
 
 /// Byte offsets of line starts, to turn offsets into 1-based line numbers.
-struct LineIndex(Vec<usize>);
+pub(crate) struct LineIndex(Vec<usize>);
 
 impl LineIndex {
-    fn new(text: &str) -> LineIndex {
+    pub(crate) fn new(text: &str) -> LineIndex {
         let starts = std::iter::once(0)
             .chain(
                 text.bytes()
@@ -447,7 +447,7 @@ impl LineIndex {
         LineIndex(starts)
     }
 
-    fn line_of(&self, offset: usize) -> usize {
+    pub(crate) fn line_of(&self, offset: usize) -> usize {
         self.0.partition_point(|&start| start <= offset).max(1)
     }
 }

@@ -7,8 +7,8 @@
 //! validation figures, and a SHA-256 checksum of everything else, so that a truncated or edited
 //! file is refused with the reason.
 
-mod linear;
-mod ngrams;
+pub(crate) mod linear;
+pub(crate) mod ngrams;
 mod score;
 pub mod train;
 

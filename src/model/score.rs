@@ -84,6 +84,12 @@ impl Models {
     pub fn from_files(files: Vec<(ModelFile, String)>) -> Result<Models> {
         let mut classifiers: Vec<(Classifier, String)> = Vec::new();
         for (file, source) in files {
+            if matches!(file.task, Task::Stance | Task::EntityStance) {
+                return Err(Error::Model {
+                    file: source,
+                    reason: "a stance model: give it to AnalyzerBuilder::stance_model".into(),
+                });
+            }
             if let Some((_, other)) = classifiers.iter().find(|(c, _)| c.task() == file.task) {
                 return Err(Error::Model {
                     file: source,

@@ -1,0 +1,627 @@
+//! Stance features of one *unit*: a stretch of text (a sentence of an article, or a whole short
+//! text such as a post) with the mentions of one target in it.
+//!
+//! Dense, language-independent features (named in [`StanceSpec`]): evaluative words of the
+//! vocabularies and lexicon markers in a window of [`WINDOW`] words around each mention and in
+//! the rest of the unit, with negation; markers aimed at the target (the lexicons' `target`
+//! field) in the unit and anywhere in the text; whether the mentions stand inside quotation
+//! marks or in reported speech; cheap positional signals (sentence-initial mention, a preceding
+//! "against"-word, an `anti-`/`pro-` prefix, first paragraph, how often the target is
+//! mentioned). Per-mention figures are averaged over the unit's mentions.
+//!
+//! Sparse features: word unigrams and bigrams of the unit, with each mention replaced by one
+//! placeholder word, in two groups: per language (`lang:fr|…`) and per target
+//! (`target:russia|…`, for targets that had training data).
+
+use std::ops::Range;
+
+use sha2::{Digest, Sha256};
+
+use crate::lexicon::{Category, Polarity};
+use crate::report::Marker;
+use crate::tokenize::{word_hash, TokenKind, Tokens};
+
+use super::matching::Found;
+use super::vocabulary::CueKind;
+
+/// Words on each side of a mention that make its window.
+pub const WINDOW: usize = 8;
+
+/// Words before an evaluative word within which a negator negates it.
+const NEGATION_REACH: usize = 3;
+
+/// Texts shorter than this many words are "short" (posts).
+const SHORT_TEXT: usize = 60;
+
+/// The version of the stance feature set.
+pub const STANCE_SPEC_VERSION: u32 = 1;
+
+/// The placeholder word that stands for a mention in n-grams.
+pub const PLACEHOLDER: &str = "@t";
+
+const NAMES_FIXED: &[&str] = &[
+    "window.positive",
+    "window.negative",
+    "window.positive_negated",
+    "window.negative_negated",
+    "window.negators",
+    "window.against",
+    "window.marker_positive",
+    "window.marker_negative",
+    "window.balance",
+    "unit.positive",
+    "unit.negative",
+    "unit.balance",
+    "targeted.negative",
+    "targeted.positive",
+    "targeted.negative_in_unit",
+    "targeted.positive_in_unit",
+    "other_targeted.negative_in_unit",
+    "mention.quoted",
+    "mention.reported",
+    "window.cues_quoted",
+    "mention.sentence_initial",
+    "mention.after_against",
+    "mention.anti_prefix",
+    "mention.pro_prefix",
+    "mention.first_paragraph",
+    "mention.question",
+    "mention.exclamation",
+    "mention.co_mention",
+    "target.mentions_log",
+    "target.sentence_share",
+    "unit.no_mention",
+    "unit.short_text",
+    "unit.words_log",
+    "language.vocabulary",
+];
+
+/// The names of the dense stance features, in vector order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StanceSpec {
+    names: Vec<String>,
+}
+
+impl Default for StanceSpec {
+    fn default() -> StanceSpec {
+        let mut names: Vec<String> = NAMES_FIXED.iter().map(|s| s.to_string()).collect();
+        for c in Category::ALL {
+            names.push(format!("unit.markers.{c}"));
+        }
+        StanceSpec { names }
+    }
+}
+
+impl StanceSpec {
+    /// The feature names.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+    /// Number of features.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+    /// The version.
+    pub fn version(&self) -> u32 {
+        STANCE_SPEC_VERSION
+    }
+    /// SHA-256 of the version and names: a model records it and is refused by a build whose
+    /// stance features differ.
+    pub fn fingerprint(&self) -> String {
+        let mut h = Sha256::new();
+        h.update(format!("stance-v{STANCE_SPEC_VERSION}\n"));
+        for n in &self.names {
+            h.update(n.as_bytes());
+            h.update(b"\n");
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// What the features of a text's units are computed from.
+pub(crate) struct TextView<'a> {
+    pub original: &'a str,
+    pub normalized: &'a str,
+    pub tokens: &'a Tokens,
+    pub markers: &'a [Marker],
+    pub found: &'a Found,
+    /// Language code for the n-gram group (`"xx"` when unknown).
+    pub language: &'a str,
+    pub word_count: usize,
+}
+
+/// A unit: the token range it covers and the token ranges of its mentions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Unit {
+    pub scope: Range<usize>,
+    pub mentions: Vec<Range<usize>>,
+}
+
+/// A cue in a unit's windows that the report can show as evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct WindowCue {
+    pub span: Range<usize>,
+    pub polarity: Polarity,
+    pub negated: bool,
+    /// Index of the marker, for lexicon markers.
+    pub marker: Option<usize>,
+}
+
+/// The features of a unit.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct UnitFeatures {
+    pub dense: Vec<f32>,
+    pub cues: Vec<WindowCue>,
+}
+
+fn balance(pos: f32, neg: f32) -> f32 {
+    (pos - neg) / (pos + neg + 1.0)
+}
+
+fn log1p(x: f32) -> f32 {
+    x.max(0.0).ln_1p()
+}
+
+/// Which words of a text are negated evaluative cues: for each cue, whether a negator ends
+/// within [`NEGATION_REACH`] words before it in the same sentence.
+fn negated(view: &TextView<'_>, cue: usize) -> bool {
+    let cues = &view.found.cues;
+    let c = &cues[cue];
+    let toks = &view.tokens.tokens;
+    let Some(start) = toks.get(c.tokens.start) else {
+        return false;
+    };
+    let sentence = start.sentence();
+    let mut words = 0;
+    let mut i = c.tokens.start;
+    while i > 0 && words < NEGATION_REACH {
+        i -= 1;
+        let t = &toks[i];
+        if t.sentence() != sentence {
+            break;
+        }
+        if t.kind() == TokenKind::Punct {
+            continue;
+        }
+        words += 1;
+        if cues[..cue]
+            .iter()
+            .rev()
+            .take(8)
+            .any(|n| n.kind == CueKind::Negator && n.tokens.contains(&i))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// The word-token range of the window around a mention inside the unit's scope.
+fn window(view: &TextView<'_>, scope: &Range<usize>, mention: &Range<usize>) -> Range<usize> {
+    let toks = &view.tokens.tokens;
+    let mut lo = mention.start;
+    let mut words = 0;
+    while lo > scope.start && words < WINDOW {
+        lo -= 1;
+        if toks[lo].kind() != TokenKind::Punct {
+            words += 1;
+        }
+    }
+    let mut hi = mention.end.min(scope.end);
+    words = 0;
+    while hi < scope.end && words < WINDOW {
+        if toks[hi].kind() != TokenKind::Punct {
+            words += 1;
+        }
+        hi += 1;
+    }
+    lo..hi
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// The dense features of a unit for a target (`target`: its id, for the markers aimed at it;
+/// `target_index`: its index among the found mentions' targets, for co-mentions).
+pub(crate) fn unit_features(
+    spec: &StanceSpec,
+    view: &TextView<'_>,
+    unit: &Unit,
+    target: Option<&str>,
+    target_index: Option<usize>,
+) -> UnitFeatures {
+    let mut x = vec![0f32; spec.len()];
+    let toks = &view.tokens.tokens;
+    let scope = unit.scope.start.min(toks.len())..unit.scope.end.min(toks.len());
+    let mut cues_out = Vec::new();
+    let byte_span = |r: &Range<usize>| -> Range<usize> {
+        match (toks.get(r.start), r.end.checked_sub(1).and_then(|e| toks.get(e))) {
+            (Some(a), Some(b)) if r.start < r.end => a.start()..b.end(),
+            _ => 0..0,
+        }
+    };
+    let scope_bytes = byte_span(&scope);
+    let mention_bytes: Vec<Range<usize>> = unit.mentions.iter().map(byte_span).collect();
+    let in_mention = |span: &Range<usize>| mention_bytes.iter().any(|m| overlaps(m, span));
+    // Windows: the whole scope when there is no mention.
+    let windows: Vec<Range<usize>> = if unit.mentions.is_empty() {
+        vec![scope.clone()]
+    } else {
+        unit.mentions.iter().map(|m| window(view, &scope, m)).collect()
+    };
+    let n_windows = windows.len().max(1) as f32;
+    let cue_lo = view.found.cues.partition_point(|c| c.tokens.start < scope.start);
+    let cue_hi = view.found.cues.partition_point(|c| c.tokens.start < scope.end);
+    let (mut wpos, mut wneg, mut wposn, mut wnegn, mut wnegators, mut wagainst) =
+        (0f32, 0f32, 0f32, 0f32, 0f32, 0f32);
+    let (mut upos, mut uneg) = (0f32, 0f32);
+    let mut quoted_cues = 0f32;
+    let mut window_cues = 0f32;
+    for ci in cue_lo..cue_hi {
+        let c = &view.found.cues[ci];
+        if in_mention(&c.span) {
+            continue;
+        }
+        let inside = windows.iter().filter(|w| w.contains(&c.tokens.start)).count() as f32;
+        let neg = matches!(c.kind, CueKind::Positive | CueKind::Negative) && negated(view, ci);
+        let quoted = toks.get(c.tokens.start).is_some_and(|t| t.is_quoted());
+        match c.kind {
+            CueKind::Positive | CueKind::Negative => {
+                let positive = c.kind == CueKind::Positive;
+                if inside > 0.0 {
+                    window_cues += inside;
+                    if quoted {
+                        quoted_cues += inside;
+                    }
+                    match (positive, neg) {
+                        (true, false) => wpos += inside,
+                        (false, false) => wneg += inside,
+                        (true, true) => wposn += inside,
+                        (false, true) => wnegn += inside,
+                    }
+                    cues_out.push(WindowCue {
+                        span: c.span.clone(),
+                        polarity: if positive { Polarity::Positive } else { Polarity::Negative },
+                        negated: neg,
+                        marker: None,
+                    });
+                } else if positive != neg {
+                    upos += 1.0;
+                } else {
+                    uneg += 1.0;
+                }
+            }
+            CueKind::Negator => wnegators += inside,
+            CueKind::Against => wagainst += inside,
+        }
+    }
+    // Markers.
+    let window_bytes: Vec<Range<usize>> = windows.iter().map(byte_span).collect();
+    let m_lo = view.markers.partition_point(|m| m.start() < scope_bytes.start);
+    let m_hi = view.markers.partition_point(|m| m.start() < scope_bytes.end);
+    let (mut mpos, mut mneg) = (0f32, 0f32);
+    let mut categories = [0f32; Category::ALL.len()];
+    let (mut t_neg_unit, mut t_pos_unit, mut other_neg_unit) = (0f32, 0f32, 0f32);
+    for (mi, m) in view.markers[m_lo..m_hi].iter().enumerate() {
+        let span = m.span();
+        categories[m.category().index()] += 1.0;
+        let aimed = target.is_some() && m.target() == target;
+        match (m.polarity(), aimed) {
+            (Polarity::Negative, true) => t_neg_unit += m.weight(),
+            (Polarity::Positive, true) => t_pos_unit += m.weight(),
+            (Polarity::Negative, false) if m.target().is_some() => other_neg_unit += m.weight(),
+            _ => {}
+        }
+        let inside = window_bytes
+            .iter()
+            .filter(|w| w.start <= span.start && span.start < w.end)
+            .count() as f32;
+        let part_of_mention = in_mention(&span);
+        if (inside > 0.0 || aimed) && m.polarity() != Polarity::Neutral {
+            if inside > 0.0 && !part_of_mention {
+                match m.polarity() {
+                    Polarity::Positive => mpos += inside * m.weight(),
+                    _ => mneg += inside * m.weight(),
+                }
+            }
+            cues_out.push(WindowCue {
+                span: span.clone(),
+                polarity: m.polarity(),
+                negated: false,
+                marker: Some(m_lo + mi),
+            });
+        }
+    }
+    let (mut t_neg, mut t_pos) = (0f32, 0f32);
+    if target.is_some() {
+        for m in view.markers.iter().filter(|m| m.target() == target) {
+            match m.polarity() {
+                Polarity::Negative => t_neg += m.weight(),
+                Polarity::Positive => t_pos += m.weight(),
+                Polarity::Neutral => {}
+            }
+        }
+    }
+    // Mentions: voice and position.
+    let (mut quoted, mut reported, mut initial, mut after_against, mut anti, mut pro) =
+        (0f32, 0f32, 0f32, 0f32, 0f32, 0f32);
+    let (mut first_par, mut question, mut exclamation, mut co) = (0f32, 0f32, 0f32, 0f32);
+    for (mention, bytes) in unit.mentions.iter().zip(&mention_bytes) {
+        let Some(first) = toks.get(mention.start) else {
+            continue;
+        };
+        if first.is_quoted() {
+            quoted += 1.0;
+        }
+        let sentence = view.tokens.sentences.get(first.sentence());
+        if let Some(s) = sentence {
+            let s_lo = view.markers.partition_point(|m| m.start() < s.span.start);
+            let s_hi = view.markers.partition_point(|m| m.start() < s.span.end);
+            if view.markers[s_lo..s_hi]
+                .iter()
+                .any(|m| m.category() == Category::Attribution)
+            {
+                reported += 1.0;
+            }
+            let words_before = toks[s.tokens.start..mention.start]
+                .iter()
+                .filter(|t| t.kind() != TokenKind::Punct)
+                .count();
+            if words_before <= 2 {
+                initial += 1.0;
+            }
+            let last = s.tokens.end.checked_sub(1).and_then(|i| toks.get(i));
+            match last.map(|t| &view.normalized[t.norm_span()]) {
+                Some("?") => question += 1.0,
+                Some("!") => exclamation += 1.0,
+                _ => {}
+            }
+            if view.found.mentions.iter().any(|o| {
+                Some(o.target) != target_index
+                    && o.tokens.start >= s.tokens.start
+                    && o.tokens.start < s.tokens.end
+            }) {
+                co += 1.0;
+            }
+        }
+        if first.paragraph() == 0 {
+            first_par += 1.0;
+        }
+        // A preceding "against"-word within three words.
+        let c_hi = view.found.cues.partition_point(|c| c.tokens.start < mention.start);
+        if view.found.cues[..c_hi]
+            .iter()
+            .rev()
+            .take(4)
+            .any(|c| c.kind == CueKind::Against && mention.start - c.tokens.end.min(mention.start) <= 3)
+        {
+            after_against += 1.0;
+        }
+        // anti-/pro- prefixes inside the mention's compound word.
+        let word = &view.normalized[first.norm_span()];
+        let before = bytes.start.saturating_sub(first.start());
+        if first.is_compound() && before > 0 {
+            let prefix = word.get(..before).unwrap_or("");
+            if prefix.starts_with("anti") {
+                anti += 1.0;
+            } else if prefix.starts_with("pro") {
+                pro += 1.0;
+            }
+        }
+    }
+    let n_m = unit.mentions.len().max(1) as f32;
+    let unit_words = toks[scope.clone()]
+        .iter()
+        .filter(|t| t.kind() != TokenKind::Punct)
+        .count() as f32;
+    let target_mentions = target_index.map_or(unit.mentions.len(), |ti| {
+        view.found.mentions.iter().filter(|m| m.target == ti).count()
+    });
+    let sentences_with = target_index.map_or(0, |ti| {
+        let mut s: Vec<usize> = view
+            .found
+            .mentions
+            .iter()
+            .filter(|m| m.target == ti)
+            .filter_map(|m| toks.get(m.tokens.start).map(|t| t.sentence()))
+            .collect();
+        s.dedup();
+        s.len()
+    });
+    let values = [
+        wpos / n_windows,
+        wneg / n_windows,
+        wposn / n_windows,
+        wnegn / n_windows,
+        wnegators / n_windows,
+        wagainst / n_windows,
+        mpos / n_windows,
+        mneg / n_windows,
+        balance(wpos + wnegn + mpos, wneg + wposn + mneg),
+        log1p(upos),
+        log1p(uneg),
+        balance(upos, uneg),
+        log1p(t_neg),
+        log1p(t_pos),
+        log1p(t_neg_unit),
+        log1p(t_pos_unit),
+        log1p(other_neg_unit),
+        quoted / n_m,
+        reported / n_m,
+        if window_cues > 0.0 { quoted_cues / window_cues } else { 0.0 },
+        initial / n_m,
+        after_against / n_m,
+        anti / n_m,
+        pro / n_m,
+        first_par / n_m,
+        question / n_m,
+        exclamation / n_m,
+        co / n_m,
+        log1p(target_mentions as f32),
+        sentences_with as f32 / view.tokens.sentences.len().max(1) as f32,
+        f32::from(unit.mentions.is_empty()),
+        f32::from(view.word_count < SHORT_TEXT),
+        log1p(unit_words),
+        f32::from(view.found.has_vocabulary),
+    ];
+    x[..values.len()].copy_from_slice(&values);
+    for (i, c) in categories.iter().enumerate() {
+        x[values.len() + i] = log1p(*c);
+    }
+    UnitFeatures {
+        dense: x,
+        cues: cues_out,
+    }
+}
+
+/// Mixes two hashes (bigrams, groups).
+fn mix(a: u64, b: u64) -> u64 {
+    (a.rotate_left(29) ^ b).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// Punctuation kept as n-gram words.
+fn kept_punct(p: &str) -> bool {
+    matches!(p, "!" | "?" | "«" | "»" | "“" | "”" | "\"")
+}
+
+/// The hash of an n-gram feature from its name (`group|w1 w2`), equal to the hash
+/// [`unit_ngrams`] computes from tokens.
+pub(crate) fn ngram_name_hash(name: &str) -> u64 {
+    let (group, gram) = name.split_once('|').unwrap_or(("", name));
+    let mut words = gram.split(' ');
+    let first = words.next().map(word_hash).unwrap_or(0);
+    let h = match words.next() {
+        Some(second) => mix(first, word_hash(second)),
+        None => first,
+    };
+    mix(word_hash(group), h)
+}
+
+/// The n-gram group of a language.
+pub(crate) fn language_group(code: &str) -> String {
+    format!("lang:{code}")
+}
+
+/// The n-gram group of a target.
+pub(crate) fn target_group(id: &str) -> String {
+    format!("target:{id}")
+}
+
+/// Calls `f(hash, name)` for every n-gram of the unit in each group; `name` is built only when
+/// `with_names` is set (training).
+pub(crate) fn unit_ngrams(
+    view: &TextView<'_>,
+    unit: &Unit,
+    groups: &[&str],
+    with_names: bool,
+    mut f: impl FnMut(usize, u64, Option<String>),
+) {
+    let toks = &view.tokens.tokens;
+    let scope = unit.scope.start.min(toks.len())..unit.scope.end.min(toks.len());
+    let placeholder = word_hash(PLACEHOLDER);
+    let group_hashes: Vec<u64> = groups.iter().map(|g| word_hash(g)).collect();
+    let mut prev: Option<(u64, String, usize)> = None;
+    let mut i = scope.start;
+    while i < scope.end {
+        let t = &toks[i];
+        let (hash, word, next) = match unit.mentions.iter().find(|m| m.contains(&i)) {
+            Some(m) => (placeholder, PLACEHOLDER, m.end.max(i + 1)),
+            None => {
+                let w = &view.normalized[t.norm_span()];
+                match t.kind() {
+                    TokenKind::Punct if kept_punct(w) => (word_hash(w), w, i + 1),
+                    TokenKind::Punct => {
+                        prev = None;
+                        i += 1;
+                        continue;
+                    }
+                    _ => (t.hash(), w, i + 1),
+                }
+            }
+        };
+        for (g, gh) in group_hashes.iter().enumerate() {
+            f(
+                g,
+                mix(*gh, hash),
+                with_names.then(|| format!("{}|{word}", groups[g])),
+            );
+            if let Some((ph, pw, sentence)) = &prev {
+                if *sentence == t.sentence() {
+                    f(
+                        g,
+                        mix(*gh, mix(*ph, hash)),
+                        with_names.then(|| format!("{}|{pw} {word}", groups[g])),
+                    );
+                }
+            }
+        }
+        prev = Some((hash, if with_names { word.to_string() } else { String::new() }, t.sentence()));
+        i = next;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_names_are_unique_and_fingerprinted() {
+        let s = StanceSpec::default();
+        let mut n = s.names().to_vec();
+        n.sort();
+        n.dedup();
+        assert_eq!(n.len(), s.len());
+        assert_eq!(s.fingerprint().len(), 64);
+    }
+
+    #[test]
+    fn ngram_names_hash_like_tokens() {
+        use crate::normalize::normalize;
+        use crate::tokenize::tokenize;
+        let text = "Les vassaux de Moscou ! Fin";
+        let n = normalize(text);
+        let tokens = tokenize(text, &n);
+        let found = Found::default();
+        let view = TextView {
+            original: text,
+            normalized: n.as_str(),
+            tokens: &tokens,
+            markers: &[],
+            found: &found,
+            language: "fr",
+            word_count: 5,
+        };
+        let unit = Unit {
+            scope: 0..tokens.tokens.len(),
+            mentions: vec![3..4],
+        };
+        let mut got = Vec::new();
+        unit_ngrams(&view, &unit, &["lang:fr", "target:russia"], true, |g, h, name| {
+            got.push((g, h, name.unwrap_or_default()))
+        });
+        let names: Vec<&str> = got.iter().filter(|x| x.0 == 0).map(|x| x.2.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "lang:fr|les",
+                "lang:fr|vassaux",
+                "lang:fr|les vassaux",
+                "lang:fr|de",
+                "lang:fr|vassaux de",
+                "lang:fr|@t",
+                "lang:fr|de @t",
+                "lang:fr|!",
+                "lang:fr|@t !",
+                "lang:fr|fin",
+            ]
+        );
+        for (_, h, name) in &got {
+            assert_eq!(*h, ngram_name_hash(name), "{name}");
+        }
+    }
+}

@@ -1,0 +1,332 @@
+//! Finding target mentions and evaluative cues in a tokenized text, with the lexicons' matcher
+//! (normalized, accents folded, inflection-aware, leftmost-longest), one automaton per language.
+//!
+//! Every alias, every excluded longer name and every vocabulary word of a language is one
+//! pattern of that language's automaton. Leftmost-longest matching makes a longer name win over
+//! an alias inside it ("fleuve Niger" over "Niger", "West Bank" over "West"); a match of an
+//! excluded name yields nothing. An alias match is kept only when the text, as written, satisfies
+//! the alias's case rule ([`CaseRule`]).
+
+use std::ops::Range;
+
+use rustc_hash::FxHashMap;
+
+use crate::error::{Error, Result};
+use crate::language::Language;
+use crate::lexicon::{Matcher, RawMatch};
+use crate::normalize::NormalizedText;
+use crate::tokenize::Token;
+
+use super::targets::{CaseRule, Targets};
+use super::vocabulary::{CueKind, Vocabulary};
+
+/// What a pattern stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Meaning {
+    Alias { target: usize, case: CaseRule },
+    Excluded,
+    Cue(CueKind),
+}
+
+/// One language's automaton and the meanings of its patterns.
+#[derive(Debug)]
+struct LanguageMatcher {
+    matcher: Matcher,
+    /// Pattern index (as reported by the matcher) → meanings.
+    meanings: FxHashMap<usize, Vec<Meaning>>,
+    has_vocabulary: bool,
+}
+
+/// A target mention found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FoundMention {
+    /// Index of the target in the [`Targets`].
+    pub target: usize,
+    /// Tokens covered.
+    pub tokens: Range<usize>,
+    /// Byte span in the original text.
+    pub span: Range<usize>,
+    /// Byte span in the normalized text.
+    pub norm: Range<usize>,
+}
+
+/// An evaluative cue (or negator, or opposition word) found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FoundCue {
+    pub kind: CueKind,
+    /// Tokens covered.
+    pub tokens: Range<usize>,
+    /// Byte span in the original text.
+    pub span: Range<usize>,
+}
+
+/// Mentions and cues of one text.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Found {
+    pub mentions: Vec<FoundMention>,
+    pub cues: Vec<FoundCue>,
+    /// Whether the text's language has an evaluative vocabulary.
+    pub has_vocabulary: bool,
+}
+
+/// The stance matcher of an analyzer: one automaton per language with aliases or a vocabulary,
+/// and one for the other languages (aliases of every language only).
+#[derive(Debug)]
+pub(crate) struct StanceMatcher {
+    languages: Vec<(Language, LanguageMatcher)>,
+    other: Option<LanguageMatcher>,
+}
+
+impl StanceMatcher {
+    /// Builds the automata. An excluded name that folds to the same words as an alias is an
+    /// error naming both.
+    pub fn new(targets: &Targets, vocabularies: &[Vocabulary], fold_accents: bool) -> Result<StanceMatcher> {
+        let mut codes: Vec<Language> = targets
+            .targets()
+            .iter()
+            .flat_map(|t| t.aliases().iter().chain(t.exclusions()))
+            .filter_map(|a| a.language())
+            .chain(vocabularies.iter().map(|v| v.language()))
+            .collect();
+        codes.sort();
+        codes.dedup();
+        let mut languages = Vec::new();
+        for lang in codes {
+            if let Some(m) = build(Some(lang), targets, vocabularies, fold_accents)? {
+                languages.push((lang, m));
+            }
+        }
+        let other = build(None, targets, vocabularies, fold_accents)?;
+        Ok(StanceMatcher { languages, other })
+    }
+
+    /// Finds the mentions and cues of a tokenized text in a language.
+    pub fn find(
+        &self,
+        language: Option<Language>,
+        original: &str,
+        normalized: &NormalizedText,
+        tokens: &[Token],
+    ) -> Found {
+        let lm = language
+            .and_then(|l| self.languages.iter().find(|(x, _)| *x == l))
+            .map(|(_, m)| m)
+            .or(self.other.as_ref());
+        let Some(lm) = lm else {
+            return Found::default();
+        };
+        let mut raw: Vec<RawMatch> = Vec::new();
+        lm.matcher.find(normalized.as_str(), tokens, &mut raw);
+        let mut found = Found {
+            has_vocabulary: lm.has_vocabulary,
+            ..Found::default()
+        };
+        for r in raw {
+            let Some(meanings) = lm.meanings.get(&r.entry.1) else {
+                continue;
+            };
+            if meanings.contains(&Meaning::Excluded) {
+                continue;
+            }
+            let last = tokens.partition_point(|t| t.norm_span().start < r.norm_end);
+            let token_range = r.token..last.max(r.token + 1);
+            let span = normalized.to_original_span(r.norm_start..r.norm_end);
+            let written = original.get(span.clone()).unwrap_or("");
+            let mut targets_seen: Vec<usize> = Vec::new();
+            for m in meanings {
+                match *m {
+                    Meaning::Alias { target, case } => {
+                        if case.accepts(written) && !targets_seen.contains(&target) {
+                            targets_seen.push(target);
+                        }
+                    }
+                    Meaning::Cue(kind) => {
+                        if !found.cues.last().is_some_and(|c| c.span == span && c.kind == kind) {
+                            found.cues.push(FoundCue {
+                                kind,
+                                tokens: token_range.clone(),
+                                span: span.clone(),
+                            });
+                        }
+                    }
+                    Meaning::Excluded => {}
+                }
+            }
+            for target in targets_seen {
+                found.mentions.push(FoundMention {
+                    target,
+                    tokens: token_range.clone(),
+                    span: span.clone(),
+                    norm: r.norm_start..r.norm_end,
+                });
+            }
+        }
+        found
+    }
+}
+
+/// The automaton of one language (`None`: aliases of every language only).
+fn build(
+    language: Option<Language>,
+    targets: &Targets,
+    vocabularies: &[Vocabulary],
+    fold_accents: bool,
+) -> Result<Option<LanguageMatcher>> {
+    let mut phrases: Vec<&str> = Vec::new();
+    let mut meanings: Vec<Meaning> = Vec::new();
+    let mut origins: Vec<(String, Option<usize>, String)> = Vec::new();
+    let applies = |l: Option<Language>| l.is_none() || l == language;
+    for (ti, t) in targets.targets().iter().enumerate() {
+        for a in t.aliases().iter().filter(|a| applies(a.language())) {
+            phrases.push(a.phrase());
+            meanings.push(Meaning::Alias {
+                target: ti,
+                case: a.case_rule(),
+            });
+            origins.push((t.id().to_string(), a.line(), a.phrase().to_string()));
+        }
+        for a in t.exclusions().iter().filter(|a| applies(a.language())) {
+            phrases.push(a.phrase());
+            meanings.push(Meaning::Excluded);
+            origins.push((t.id().to_string(), a.line(), a.phrase().to_string()));
+        }
+    }
+    let vocabulary = vocabularies
+        .iter()
+        .find(|v| language.is_some_and(|l| l == v.language()));
+    if let Some(v) = vocabulary {
+        for (w, kind, line) in v.words() {
+            phrases.push(w);
+            meanings.push(Meaning::Cue(*kind));
+            origins.push((v.source().to_string(), Some(*line), w.clone()));
+        }
+    }
+    if phrases.is_empty() {
+        return Ok(None);
+    }
+    let (matcher, canonical) = Matcher::from_phrases(language, &phrases, fold_accents)?;
+    let mut by_pattern: FxHashMap<usize, Vec<Meaning>> = FxHashMap::default();
+    for (i, &c) in canonical.iter().enumerate() {
+        let list = by_pattern.entry(c).or_default();
+        let m = meanings[i];
+        let clash = match m {
+            Meaning::Excluded => list.iter().find(|x| matches!(x, Meaning::Alias { .. })),
+            Meaning::Alias { .. } => list.iter().find(|x| **x == Meaning::Excluded),
+            Meaning::Cue(_) => None,
+        };
+        if clash.is_some() {
+            let (owner, line, phrase) = &origins[i];
+            let (first_owner, first_line, first) = &origins[c];
+            return Err(Error::StanceData {
+                file: targets.sources().join(", "),
+                line: *line,
+                entry: Some(phrase.clone()),
+                reason: format!(
+                    "target {owner:?}: matches the same words as {first:?} of target \
+                     {first_owner:?}{} once case, accents and inflection are folded, one as an \
+                     alias and one as an excluded name",
+                    first_line.map(|l| format!(" (line {l})")).unwrap_or_default()
+                ),
+            });
+        }
+        if !list.contains(&m) {
+            list.push(m);
+        }
+    }
+    Ok(Some(LanguageMatcher {
+        matcher,
+        meanings: by_pattern,
+        has_vocabulary: vocabulary.is_some(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+    use crate::tokenize::tokenize;
+
+    fn mentions(text: &str, lang: Language) -> Vec<(String, String)> {
+        let targets = Targets::default();
+        let voc = Vocabulary::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let m = StanceMatcher::new(&targets, &voc, true).unwrap_or_else(|e| panic!("{e}"));
+        let n = normalize(text);
+        let t = tokenize(text, &n);
+        m.find(Some(lang), text, &n, &t.tokens)
+            .mentions
+            .iter()
+            .map(|x| {
+                (
+                    targets.targets()[x.target].id().to_string(),
+                    text[x.span.clone()].to_string(),
+                )
+            })
+            .collect()
+    }
+
+    fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    #[test]
+    fn aliases_metonyms_demonyms_and_adjectives() {
+        let got = mentions(
+            "Moscou et les Russes saluent l'Élysée ; la propagande hexagonale et les médias occidentaux.",
+            Language::FRENCH,
+        );
+        assert_eq!(
+            got,
+            pairs(&[
+                ("russia", "Moscou"),
+                ("russia", "Russes"),
+                ("france", "Élysée"),
+                ("france", "hexagonale"),
+                ("west", "occidentaux"),
+            ])
+        );
+    }
+
+    #[test]
+    fn the_river_niger_is_not_the_country() {
+        let got = mentions(
+            "Le Niger a signé. Le fleuve Niger déborde, comme le delta du Niger au Nigeria.",
+            Language::FRENCH,
+        );
+        assert_eq!(got, pairs(&[("sahel_states", "Niger")]));
+        let got = mentions("Floods on the Niger River; Niger's junta reacted.", Language::ENGLISH);
+        assert_eq!(got, pairs(&[("sahel_states", "Niger")]));
+    }
+
+    #[test]
+    fn aliases_inside_longer_names_and_case_rules() {
+        let got = mentions(
+            "Les paris sportifs, l'accord de Paris, Radio France et l'Île-de-France ; Paris proteste.",
+            Language::FRENCH,
+        );
+        assert_eq!(got, pairs(&[("france", "Paris")]));
+        let got = mentions(
+            "Tell us more: the West Bank, West Africa and the Washington Post. The West and the US disagree.",
+            Language::ENGLISH,
+        );
+        assert_eq!(
+            got,
+            pairs(&[("palestine", "West Bank"), ("west", "West"), ("united_states", "US")])
+        );
+    }
+
+    #[test]
+    fn an_exclusion_equal_to_an_alias_is_refused() {
+        let t = Targets::from_toml_str(
+            "format_version = 1\nname = \"t\"\nversion = \"1\"\n[[target]]\nid = \"a\"\nname = \"A\"\naliases.fr = [\"Niger\"]\nnot.fr = [\"niger\"]\n",
+            "t.toml",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        match StanceMatcher::new(&t, &[], true) {
+            Err(Error::StanceData { line, reason, .. }) => {
+                assert_eq!(line, Some(8));
+                assert!(reason.contains("excluded"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,808 @@
+//! Training and evaluating the stance model on the shared corpora.
+//!
+//! # Data and label mapping
+//!
+//! - `semeval2016_stance` (tweets with a `target` and `label` favor / against / none): one
+//!   example per tweet, the whole tweet as the unit, the target from
+//!   `models/stance/semeval2016-targets.toml` (matched by name). Labels as they are (none =
+//!   none).
+//! - `semeval2025_narratives` `entities[]`: one example per annotated entity span, the unit
+//!   being the span's sentence: Protagonist and Innocent → favor (the article casts the entity
+//!   as a hero or a victim), Antagonist → against. The entity's target, for the markers aimed
+//!   at it and the per-target n-grams, is the default target whose alias the span holds, if any.
+//! - `semeval2025_narratives`, neutral mentions: in articles without any narrative of the
+//!   taxonomy (`narratives` = `["Other"]`) or of the climate domain, sentences that mention a
+//!   default target which no annotated entity of the article names → none (at most three per
+//!   target and article). Annotators marked the entities the article takes a side on; a target
+//!   an article without a narrative leaves unmarked is taken as neutral.
+//! - `fignews_bias` (posts with a majority vote on bias; the English text or its English
+//!   translation `english_mt`): "Biased against Israel" → against `israel`, "Biased against
+//!   Palestine" → against `palestine`, "Biased against both…" → against both, "Unbiased" → none
+//!   for each of the two the post mentions; other votes are left out. The whole post is the unit.
+//!
+//! Folds: a record is held out for validation when FNV-1a 64 of its id is 0 modulo 5 (the
+//! rule of [`crate::task`] and `scripts/baselines.py`); the L2 strength is chosen on an inner
+//! fold of the training records by `f_avg`.
+
+use std::ops::Range;
+
+use ndarray::Array2;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use super::features::{language_group, target_group, unit_features, unit_ngrams, StanceSpec, TextView, Unit, STANCE_SPEC_VERSION};
+use super::matching::StanceMatcher;
+use super::model::{lexicon_refs, vocabulary_refs, StanceModel, STANCE_CLASSES};
+use super::targets::Targets;
+use super::vocabulary::Vocabulary;
+use crate::analyzer::{Analyzer, Article};
+use crate::corpus::Record;
+use crate::error::{Error, Result};
+use crate::eval::{self, Bootstrap, Estimate, SingleLabelReport};
+use crate::language::Language;
+use crate::model::{linear, ngrams, ModelFile, Scaler, TrainingSummary, ValidationSummary, MODEL_FORMAT_VERSION};
+use crate::task::{fnv1a, fold_of, Partition, Task};
+
+const SEMEVAL2016_TARGETS: (&str, &str) = (
+    "models/stance/semeval2016-targets.toml",
+    include_str!("../../models/stance/semeval2016-targets.toml"),
+);
+
+/// The SemEval-2016 targets (for training and evaluation).
+pub fn semeval2016_targets() -> Result<Targets> {
+    Targets::from_toml_str(SEMEVAL2016_TARGETS.1, SEMEVAL2016_TARGETS.0)
+}
+
+/// Where an example comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// SemEval-2016 Task 6 tweets.
+    Semeval2016,
+    /// SemEval-2025 Task 10 entity spans.
+    Semeval2025Entity,
+    /// SemEval-2025 Task 10 neutral mentions (see the module documentation).
+    Semeval2025Neutral,
+    /// FIGNEWS 2024 posts.
+    Fignews,
+}
+
+/// One analysed stance example.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// Example id.
+    pub id: String,
+    /// Record id (folds).
+    pub record_id: String,
+    /// Where it comes from.
+    pub source: Source,
+    /// Language of the text analysed.
+    pub lang: String,
+    /// The target id, when known.
+    pub target: Option<String>,
+    /// Gold class index into [`STANCE_CLASSES`].
+    pub gold: usize,
+    /// Partition.
+    pub partition: Partition,
+    dense: Vec<f32>,
+    /// (group 0 = language, 1 = target; hash; count)
+    grams: Vec<(u8, u64, u32)>,
+}
+
+/// Analysed examples, ready for training or evaluation.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The examples.
+    pub examples: Vec<Example>,
+    texts: FxHashMap<u64, String>,
+}
+
+/// Options of [`prepare`].
+#[derive(Debug, Clone, Default)]
+pub struct PrepareOptions {
+    /// Languages to leave out (carry-over experiments).
+    pub exclude_languages: Vec<String>,
+    /// Keep only this partition.
+    pub only: Option<Partition>,
+    /// Build n-gram names (training).
+    pub with_names: bool,
+}
+
+struct Context<'a> {
+    analyzer: &'a Analyzer,
+    targets: Targets,
+    matcher: StanceMatcher,
+    spec: StanceSpec,
+    default_count: usize,
+}
+
+/// Which datasets a record belongs to.
+fn source_of(r: &Record) -> Option<Source> {
+    if r.target.is_some() && r.label.is_some() {
+        Some(Source::Semeval2016)
+    } else if !r.entities.is_empty() || r.domain.is_some() {
+        Some(Source::Semeval2025Entity)
+    } else if r.bias_majority.is_some() {
+        Some(Source::Fignews)
+    } else {
+        None
+    }
+}
+
+/// Analyses the stance examples of records (in parallel; results in input order).
+pub fn prepare(records: &[Record], analyzer: &Analyzer, options: &PrepareOptions) -> Result<Prepared> {
+    let defaults = Targets::try_default()?;
+    let default_count = defaults.len();
+    let targets = defaults.extend(semeval2016_targets()?);
+    let vocabularies = Vocabulary::embedded()?;
+    let matcher = StanceMatcher::new(&targets, &vocabularies, true)?;
+    let ctx = Context {
+        analyzer,
+        targets,
+        matcher,
+        spec: StanceSpec::default(),
+        default_count,
+    };
+    let results: Vec<Result<(Vec<Example>, Vec<(u64, String)>)>> = records
+        .par_iter()
+        .filter(|r| {
+            let p = if fold_of(&r.id) == 0 { Partition::Validation } else { Partition::Train };
+            options.only.is_none_or(|o| o == p)
+        })
+        .map(|r| examples_of(&ctx, r, options))
+        .collect();
+    let mut examples = Vec::new();
+    let mut texts = FxHashMap::default();
+    for r in results {
+        let (e, t) = r?;
+        examples.extend(e);
+        for (h, s) in t {
+            texts.entry(h).or_insert(s);
+        }
+    }
+    Ok(Prepared { examples, texts })
+}
+
+fn class_of(label: &str) -> Option<usize> {
+    STANCE_CLASSES.iter().position(|c| *c == label)
+}
+
+fn examples_of(ctx: &Context<'_>, r: &Record, options: &PrepareOptions) -> Result<(Vec<Example>, Vec<(u64, String)>)> {
+    let Some(source) = source_of(r) else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let partition = if fold_of(&r.id) == 0 { Partition::Validation } else { Partition::Train };
+    let (text, lang) = match source {
+        Source::Fignews => match (r.lang.as_deref(), &r.english_mt) {
+            (Some("en"), _) | (_, None) => (r.text.as_str(), "en".to_string()),
+            (_, Some(mt)) => (mt.as_str(), "en".to_string()),
+        },
+        _ => (r.text.as_str(), r.lang.clone().unwrap_or_else(|| "xx".into())),
+    };
+    if options.exclude_languages.iter().any(|l| *l == lang) || text.trim().is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let language = Language::new(&lang).ok();
+    let mut article = Article::new(r.id.as_str(), text);
+    if let Some(l) = language {
+        article = article.with_language(l);
+    }
+    let parts = ctx.analyzer.analyze_parts(&article)?;
+    let found = ctx.matcher.find(language, text, &parts.normalized, &parts.tokens.tokens);
+    let view = TextView {
+        original: text,
+        normalized: parts.normalized.as_str(),
+        tokens: &parts.tokens,
+        markers: &parts.report.markers,
+        found: &found,
+        language: &lang,
+        word_count: parts.report.word_count,
+    };
+    let toks = &parts.tokens.tokens;
+    let whole = 0..toks.len();
+    let target_index = |id: &str| ctx.targets.targets().iter().position(|t| t.id() == id);
+    let mentions_of = |ti: usize| -> Vec<Range<usize>> {
+        found.mentions.iter().filter(|m| m.target == ti).map(|m| m.tokens.clone()).collect()
+    };
+    // (id suffix, target id, unit, gold)
+    let mut specs: Vec<(String, Option<String>, Unit, usize)> = Vec::new();
+    let mut source_of_spec: Vec<Source> = Vec::new();
+    match source {
+        Source::Semeval2016 => {
+            let name = r.target.as_deref().unwrap_or("");
+            let label = r.label.as_deref().unwrap_or("");
+            let target = ctx.targets.targets()[ctx.default_count..]
+                .iter()
+                .find(|t| t.name().eq_ignore_ascii_case(name))
+                .ok_or_else(|| Error::Config(format!("record {:?}: unknown SemEval-2016 target {name:?}", r.id)))?;
+            let gold = class_of(label).ok_or_else(|| {
+                Error::Config(format!("record {:?}: label {label:?} is not one of {STANCE_CLASSES:?}", r.id))
+            })?;
+            let ti = target_index(target.id());
+            let mentions = ti.map(mentions_of).unwrap_or_default();
+            specs.push((String::new(), Some(target.id().to_string()), Unit { scope: whole.clone(), mentions }, gold));
+            source_of_spec.push(source);
+        }
+        Source::Fignews => {
+            let majority = r.bias_majority.as_deref().unwrap_or("");
+            let labels: Vec<(&str, usize)> = match majority {
+                "Biased against Israel" => vec![("israel", 1)],
+                "Biased against Palestine" => vec![("palestine", 1)],
+                "Biased against both Palestine and Israel" => vec![("israel", 1), ("palestine", 1)],
+                "Unbiased" => ["israel", "palestine"]
+                    .iter()
+                    .filter(|id| target_index(id).is_some_and(|ti| !mentions_of(ti).is_empty()))
+                    .map(|id| (*id, 2))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for (id, gold) in labels {
+                let mentions = target_index(id).map(mentions_of).unwrap_or_default();
+                specs.push((format!("#{id}"), Some(id.to_string()), Unit { scope: whole.clone(), mentions }, gold));
+                source_of_spec.push(source);
+            }
+        }
+        _ => {
+            let token_at = |byte: usize| toks.partition_point(|t| t.end() <= byte);
+            let mut annotated_targets: Vec<usize> = Vec::new();
+            let mut spans: Vec<Range<usize>> = Vec::new();
+            for e in &r.entities {
+                r.slice(e.start, e.end)?;
+                let gold = match e.role.as_str() {
+                    "Protagonist" | "Innocent" => 0,
+                    "Antagonist" => 1,
+                    other => {
+                        return Err(Error::Config(format!(
+                            "record {:?}: entity role {other:?} is not Protagonist, Antagonist or Innocent",
+                            r.id
+                        )))
+                    }
+                };
+                let first = token_at(e.start);
+                let Some(t) = toks.get(first) else { continue };
+                let last = toks.partition_point(|t| t.start() < e.end).max(first + 1);
+                let Some(sentence) = parts.tokens.sentences.get(t.sentence()) else { continue };
+                let ti = found
+                    .mentions
+                    .iter()
+                    .find(|m| m.target < ctx.default_count && m.span.start < e.end && e.start < m.span.end)
+                    .map(|m| m.target);
+                if let Some(ti) = ti {
+                    annotated_targets.push(ti);
+                }
+                spans.push(e.start..e.end);
+                specs.push((
+                    format!("@{}", e.start),
+                    ti.map(|ti| ctx.targets.targets()[ti].id().to_string()),
+                    Unit { scope: sentence.tokens.clone(), mentions: vec![first..last] },
+                    gold,
+                ));
+                source_of_spec.push(Source::Semeval2025Entity);
+            }
+            let no_narrative = r.narratives.iter().all(|n| n == "Other") || r.domain.as_deref() == Some("climate");
+            if no_narrative {
+                let mut per_target: FxHashMap<usize, usize> = FxHashMap::default();
+                let mut seen: Vec<(usize, usize)> = Vec::new();
+                for m in &found.mentions {
+                    if m.target >= ctx.default_count
+                        || annotated_targets.contains(&m.target)
+                        || spans.iter().any(|s| s.start < m.span.end && m.span.start < s.end)
+                    {
+                        continue;
+                    }
+                    let Some(t) = toks.get(m.tokens.start) else { continue };
+                    let key = (m.target, t.sentence());
+                    if seen.contains(&key) {
+                        continue;
+                    }
+                    let n = per_target.entry(m.target).or_insert(0);
+                    if *n >= 3 {
+                        continue;
+                    }
+                    *n += 1;
+                    seen.push(key);
+                    let Some(sentence) = parts.tokens.sentences.get(t.sentence()) else { continue };
+                    let mentions: Vec<Range<usize>> = found
+                        .mentions
+                        .iter()
+                        .filter(|o| o.target == m.target && sentence.tokens.contains(&o.tokens.start))
+                        .map(|o| o.tokens.clone())
+                        .collect();
+                    specs.push((
+                        format!("~{}:{}", ctx.targets.targets()[m.target].id(), t.sentence()),
+                        Some(ctx.targets.targets()[m.target].id().to_string()),
+                        Unit { scope: sentence.tokens.clone(), mentions },
+                        2,
+                    ));
+                    source_of_spec.push(Source::Semeval2025Neutral);
+                }
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(specs.len());
+    let mut texts = Vec::new();
+    let lgroup = language_group(&lang);
+    for ((suffix, target, unit, gold), source) in specs.into_iter().zip(source_of_spec) {
+        let ti = target.as_deref().and_then(target_index);
+        let f = unit_features(&ctx.spec, &view, &unit, target.as_deref(), ti);
+        let tgroup = target.as_deref().map(target_group);
+        let mut groups: Vec<&str> = vec![lgroup.as_str()];
+        if let Some(t) = &tgroup {
+            groups.push(t.as_str());
+        }
+        let mut counts: FxHashMap<(u8, u64), u32> = FxHashMap::default();
+        unit_ngrams(&view, &unit, &groups, options.with_names, |g, h, name| {
+            let c = counts.entry((g as u8, h)).or_insert(0);
+            if *c == 0 {
+                if let Some(n) = name {
+                    texts.push((h, n));
+                }
+            }
+            *c += 1;
+        });
+        let mut grams: Vec<(u8, u64, u32)> = counts.into_iter().map(|((g, h), c)| (g, h, c)).collect();
+        grams.sort_unstable();
+        out.push(Example {
+            id: format!("{}{suffix}", r.id),
+            record_id: r.id.clone(),
+            source,
+            lang: lang.clone(),
+            target,
+            gold,
+            partition,
+            dense: f.dense,
+            grams,
+        });
+    }
+    Ok((out, texts))
+}
+
+/// Training parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainParams {
+    /// Seed (recorded; the procedure has no other randomness).
+    pub seed: u64,
+    /// N-grams kept per language group.
+    pub ngrams_per_language: usize,
+    /// N-grams kept per target group.
+    pub ngrams_per_target: usize,
+    /// Minimum training examples of a target for it to get n-grams of its own.
+    pub min_target_examples: usize,
+    /// Minimum document frequency of an n-gram within its group.
+    pub min_df: u32,
+    /// L2 strengths tried.
+    pub alphas: Vec<f32>,
+    /// L-BFGS iterations.
+    pub max_iterations: u64,
+    /// Data files (recorded).
+    pub data: Vec<String>,
+}
+
+impl Default for TrainParams {
+    fn default() -> Self {
+        TrainParams {
+            seed: 42,
+            ngrams_per_language: 600,
+            ngrams_per_target: 500,
+            min_target_examples: 100,
+            min_df: 2,
+            alphas: vec![1.0, 3.0, 10.0],
+            max_iterations: 100,
+            data: Vec::new(),
+        }
+    }
+}
+
+fn inner_validation(record_id: &str) -> bool {
+    (fnv1a(record_id) / 5).is_multiple_of(5)
+}
+
+/// Trains the stance model on the training partition of prepared examples.
+pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> Result<ModelFile> {
+    if params.alphas.is_empty() || params.alphas.iter().any(|a| !(*a > 0.0 && a.is_finite())) {
+        return Err(Error::Config(format!("alphas must be positive and finite, got {:?}", params.alphas)));
+    }
+    let ex = &prepared.examples;
+    let train_idx: Vec<usize> = (0..ex.len()).filter(|&i| ex[i].partition == Partition::Train).collect();
+    if train_idx.is_empty() {
+        return Err(Error::Config("the data holds no stance training examples".into()));
+    }
+    // Targets with enough training examples get n-grams of their own.
+    let mut per_target: FxHashMap<&str, usize> = FxHashMap::default();
+    for &i in &train_idx {
+        if let Some(t) = &ex[i].target {
+            *per_target.entry(t.as_str()).or_insert(0) += 1;
+        }
+    }
+    let keep_target = |t: &Option<String>| t.as_deref().is_some_and(|t| per_target.get(t).copied().unwrap_or(0) >= params.min_target_examples);
+    let doc = |i: usize, group: u8| -> Option<ngrams::SelectionDoc> {
+        let e = &ex[i];
+        let name = if group == 0 {
+            language_group(&e.lang)
+        } else if keep_target(&e.target) {
+            target_group(e.target.as_deref().unwrap_or(""))
+        } else {
+            return None;
+        };
+        Some(ngrams::SelectionDoc {
+            lang: name,
+            classes: vec![e.gold],
+            grams: e.grams.iter().filter(|(g, _, _)| *g == group).map(|(_, h, _)| *h).collect(),
+        })
+    };
+    let lang_docs: Vec<ngrams::SelectionDoc> = train_idx.iter().filter_map(|&i| doc(i, 0)).collect();
+    let target_docs: Vec<ngrams::SelectionDoc> = train_idx.iter().filter_map(|&i| doc(i, 1)).collect();
+    let k = STANCE_CLASSES.len();
+    let mut chosen = ngrams::select(&lang_docs, &prepared.texts, k, params.ngrams_per_language, params.min_df);
+    chosen.extend(ngrams::select(&target_docs, &prepared.texts, k, params.ngrams_per_target, params.min_df));
+    chosen.sort_by(|a, b| a.text.cmp(&b.text));
+    chosen.dedup_by(|a, b| a.text == b.text);
+
+    let spec = StanceSpec::default();
+    let d = spec.len();
+    let (mut mean, mut sq) = (vec![0f64; d], vec![0f64; d]);
+    for &i in &train_idx {
+        for (j, x) in ex[i].dense.iter().enumerate().take(d) {
+            mean[j] += f64::from(*x);
+            sq[j] += f64::from(*x) * f64::from(*x);
+        }
+    }
+    let n = train_idx.len() as f64;
+    let scaler = Scaler {
+        mean: mean.iter().map(|m| (m / n) as f32).collect(),
+        scale: mean
+            .iter()
+            .zip(&sq)
+            .map(|(m, s)| {
+                let var = s / n - (m / n) * (m / n);
+                if var > 1e-12 { var.sqrt() as f32 } else { 1.0 }
+            })
+            .collect(),
+    };
+    let vocabularies = Vocabulary::embedded()?;
+    let mut lexicons = lexicon_refs(analyzer.lexicons());
+    lexicons.extend(vocabulary_refs(&vocabularies));
+    let mut class_counts = vec![0usize; k];
+    let mut languages: FxHashMap<String, usize> = FxHashMap::default();
+    for &i in &train_idx {
+        class_counts[ex[i].gold] += 1;
+        *languages.entry(ex[i].lang.clone()).or_insert(0) += 1;
+    }
+    let mut languages: Vec<(String, usize)> = languages.into_iter().collect();
+    languages.sort();
+    let mut file = ModelFile {
+        format_version: MODEL_FORMAT_VERSION,
+        task: Task::Stance,
+        trained_by: format!("partipris {}", env!("CARGO_PKG_VERSION")),
+        feature_spec_version: STANCE_SPEC_VERSION,
+        feature_spec_fingerprint: spec.fingerprint(),
+        lexicons,
+        dense_features: spec.names().to_vec(),
+        ngrams: chosen,
+        scaler,
+        heads: vec![linear::Head {
+            name: "stance".into(),
+            classes: STANCE_CLASSES.iter().map(|s| s.to_string()).collect(),
+            weights: Vec::new(),
+            intercept: vec![0.0; k],
+            platt: None,
+            threshold: None,
+            alpha: 1.0,
+        }],
+        training: TrainingSummary {
+            data: params.data.clone(),
+            n_train: train_idx.len(),
+            n_validation: ex.len() - train_idx.len(),
+            class_counts,
+            languages,
+            seed: params.seed,
+        },
+        validation: Vec::new(),
+        checksum: String::new(),
+    };
+    let n_features = file.ngrams.len() + d;
+    file.heads[0].weights = vec![0.0; n_features * k];
+    let model = StanceModel::new(file.clone(), "training")?;
+    let inputs = inputs(prepared, &model);
+
+    let (inner_train, inner_valid): (Vec<usize>, Vec<usize>) =
+        train_idx.iter().partition(|&&i| !inner_validation(&ex[i].record_id));
+    let candidates: Vec<Result<(f64, f32)>> = params
+        .alphas
+        .par_iter()
+        .map(|&alpha| {
+            let (x, y) = matrix(&inputs, &inner_train, ex, n_features);
+            let head = linear::fit("stance", &file.heads[0].classes, &x, &y, alpha, params.max_iterations)?;
+            let pred: Vec<usize> = inner_valid.iter().map(|&i| decide(ex[i].source, &head.probabilities(&inputs[i]))).collect();
+            let gold: Vec<usize> = inner_valid.iter().map(|&i| ex[i].gold).collect();
+            Ok((f_avg(&gold, &pred), alpha))
+        })
+        .collect();
+    let mut best: Option<(f64, f32)> = None;
+    let mut last_error = None;
+    for c in candidates {
+        match c {
+            Ok((score, alpha)) => {
+                eprintln!("partipris: stance: alpha {alpha}: inner f_avg {score:.3}");
+                if best.is_none_or(|(s, _)| score > s) {
+                    best = Some((score, alpha));
+                }
+            }
+            Err(e) => last_error = Some(e),
+        }
+    }
+    let Some((_, alpha)) = best else {
+        return Err(last_error.unwrap_or_else(|| Error::Config("no candidate head".into())));
+    };
+    let (x, y) = matrix(&inputs, &train_idx, ex, n_features);
+    let head = linear::fit("stance", &file.heads[0].classes, &x, &y, alpha, params.max_iterations)?;
+    drop(x);
+    for source in [Source::Semeval2016, Source::Semeval2025Entity, Source::Fignews, Source::Semeval2025Neutral] {
+        let idx: Vec<usize> = (0..ex.len()).filter(|&i| ex[i].partition == Partition::Validation && ex[i].source == source).collect();
+        if idx.is_empty() {
+            continue;
+        }
+        let gold: Vec<usize> = idx.iter().map(|&i| ex[i].gold).collect();
+        let pred: Vec<usize> = idx.iter().map(|&i| decide(source, &head.probabilities(&inputs[i]))).collect();
+        let ok = gold.iter().zip(&pred).filter(|(g, p)| g == p).count();
+        file.validation.push(ValidationSummary {
+            head: format!("{source:?}").to_lowercase(),
+            n: idx.len(),
+            macro_f1: macro_f1(&gold, &pred),
+            accuracy: ok as f64 / idx.len() as f64,
+            f1: Some(f_avg(&gold, &pred)),
+        });
+    }
+    file.heads = vec![head];
+    file.checksum = file.compute_checksum()?;
+    Ok(file)
+}
+
+/// The input vectors of every example.
+fn inputs(prepared: &Prepared, model: &StanceModel) -> Vec<Vec<(u32, f32)>> {
+    prepared
+        .examples
+        .par_iter()
+        .map(|e| {
+            let counts: Vec<(u32, u32)> = e
+                .grams
+                .iter()
+                .filter_map(|(_, h, c)| model.ngram_index(*h).map(|i| (i, *c)))
+                .collect();
+            model.input_from_counts(&counts, &e.dense)
+        })
+        .collect()
+}
+
+/// The predicted class: the most probable; for entity spans (which always have a role), the
+/// more probable of favor and against.
+fn decide(source: Source, p: &[f32]) -> usize {
+    let favor = p.first().copied().unwrap_or(0.0);
+    let against = p.get(1).copied().unwrap_or(0.0);
+    let none = p.get(2).copied().unwrap_or(0.0);
+    if source == Source::Semeval2025Entity {
+        return usize::from(against > favor);
+    }
+    if none >= favor && none >= against {
+        2
+    } else {
+        usize::from(against > favor)
+    }
+}
+
+/// Rows with rare classes oversampled to half the largest class.
+fn matrix(inputs: &[Vec<(u32, f32)>], rows: &[usize], ex: &[Example], n_features: usize) -> (Array2<f32>, Vec<usize>) {
+    let k = STANCE_CLASSES.len();
+    let mut per_class: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for &r in rows {
+        per_class[ex[r].gold].push(r);
+    }
+    let largest = per_class.iter().map(Vec::len).max().unwrap_or(0);
+    let mut order: Vec<usize> = rows.to_vec();
+    for members in &per_class {
+        if members.is_empty() {
+            continue;
+        }
+        for j in 0..(largest / 2).saturating_sub(members.len()) {
+            order.push(members[j % members.len()]);
+        }
+    }
+    let mut x = Array2::<f32>::zeros((order.len(), n_features));
+    for (row, &r) in order.iter().enumerate() {
+        for &(i, v) in &inputs[r] {
+            if (i as usize) < n_features {
+                x[(row, i as usize)] = v;
+            }
+        }
+    }
+    (x, order.iter().map(|&r| ex[r].gold).collect())
+}
+
+fn f1_of(gold: &[usize], pred: &[usize], class: usize) -> f64 {
+    let tp = gold.iter().zip(pred).filter(|(g, p)| **g == class && **p == class).count() as f64;
+    let fp = pred.iter().filter(|&&p| p == class).count() as f64 - tp;
+    let fn_ = gold.iter().filter(|&&g| g == class).count() as f64 - tp;
+    if tp == 0.0 {
+        0.0
+    } else {
+        2.0 * tp / (2.0 * tp + fp + fn_)
+    }
+}
+
+/// SemEval-2016's official measure: the mean of the F1 of favor (class 0) and of against
+/// (class 1).
+pub fn f_avg(gold: &[usize], pred: &[usize]) -> f64 {
+    (f1_of(gold, pred, 0) + f1_of(gold, pred, 1)) / 2.0
+}
+
+fn macro_f1(gold: &[usize], pred: &[usize]) -> f64 {
+    let present: Vec<usize> = (0..STANCE_CLASSES.len()).filter(|c| gold.contains(c) || pred.contains(c)).collect();
+    present.iter().map(|&c| f1_of(gold, pred, c)).sum::<f64>() / present.len().max(1) as f64
+}
+
+/// The evaluation of the stance model on one task: the figures of [`eval::evaluate`] plus
+/// `f_avg` (with a bootstrap interval) and figures per target.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StanceEvaluation {
+    /// The usual single-label figures.
+    #[serde(flatten)]
+    pub report: SingleLabelReport,
+    /// Mean F1 of favor and against, with its 95% bootstrap interval.
+    pub f_avg: Estimate,
+    /// `f_avg`, macro-F1 and size per target (the SemEval-2016 target names, or the entity's
+    /// default target id, `other` when it has none).
+    pub by_target: Vec<TargetFigures>,
+}
+
+/// Figures of one target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetFigures {
+    /// The target.
+    pub target: String,
+    /// Examples.
+    pub n: usize,
+    /// Mean F1 of favor and against.
+    pub f_avg: f64,
+    /// Macro-F1.
+    pub macro_f1: f64,
+}
+
+impl StanceEvaluation {
+    /// The figures as Markdown.
+    pub fn to_markdown(&self) -> String {
+        let mut out = self.report.to_markdown();
+        out.push_str(&format!("\n\n**f_avg** (mean F1 of favor and against): {}\n\n", self.f_avg));
+        out.push_str("| target | n | f_avg | macro-F1 |\n|---|---:|---:|---:|\n");
+        for t in &self.by_target {
+            out.push_str(&format!("| {} | {} | {:.3} | {:.3} |\n", t.target, t.n, t.f_avg, t.macro_f1));
+        }
+        out
+    }
+}
+
+/// Evaluates a stance model on the examples of a task (`stance`: SemEval-2016 tweets;
+/// `entity_stance`: SemEval-2025 entity spans, decided between favor and against).
+pub fn evaluate(
+    task: Task,
+    prepared: &Prepared,
+    model: &StanceModel,
+    by_lang: bool,
+    bootstrap: &Bootstrap,
+) -> Result<StanceEvaluation> {
+    let source = match task {
+        Task::Stance => Source::Semeval2016,
+        Task::EntityStance => Source::Semeval2025Entity,
+        other => return Err(Error::Config(format!("task {other} is not a stance task"))),
+    };
+    let idx: Vec<usize> = (0..prepared.examples.len()).filter(|&i| prepared.examples[i].source == source).collect();
+    if idx.is_empty() {
+        return Err(Error::Config(format!("the data holds no {task} examples")));
+    }
+    let sub = Prepared {
+        examples: idx.iter().map(|&i| prepared.examples[i].clone()).collect(),
+        texts: FxHashMap::default(),
+    };
+    let inputs = inputs(&sub, model);
+    let head = model.head();
+    let probs: Vec<Vec<f32>> = inputs.iter().map(|x| head.probabilities(x)).collect();
+    let gold: Vec<usize> = sub.examples.iter().map(|e| e.gold).collect();
+    let pred: Vec<usize> = probs.iter().map(|p| decide(source, p)).collect();
+    let labels: Vec<String> = task.labels().iter().map(|s| s.to_string()).collect();
+    let groups: Option<Vec<String>> = by_lang.then(|| sub.examples.iter().map(|e| e.lang.clone()).collect());
+    let positive: Option<Vec<f64>> = (labels.len() == 2).then(|| {
+        probs
+            .iter()
+            .map(|p| {
+                let (f, a) = (p[0], p[1]);
+                f64::from(a / (f + a).max(f32::EPSILON)).clamp(0.0, 1.0)
+            })
+            .collect()
+    });
+    let report = eval::evaluate(task.name(), &labels, &gold, &pred, positive.as_deref(), groups.as_deref(), bootstrap)?;
+    let f_avg_estimate = bootstrap_f_avg(&gold, &pred, bootstrap);
+    let mut names: Vec<String> = sub
+        .examples
+        .iter()
+        .map(|e| e.target.clone().unwrap_or_else(|| "other".into()))
+        .collect();
+    let by: Vec<String> = names.clone();
+    names.sort();
+    names.dedup();
+    let by_target = names
+        .into_iter()
+        .map(|t| {
+            let rows: Vec<usize> = (0..by.len()).filter(|&i| by[i] == t).collect();
+            let g: Vec<usize> = rows.iter().map(|&i| gold[i]).collect();
+            let p: Vec<usize> = rows.iter().map(|&i| pred[i]).collect();
+            TargetFigures {
+                target: t,
+                n: rows.len(),
+                f_avg: f_avg(&g, &p),
+                macro_f1: macro_f1(&g, &p),
+            }
+        })
+        .collect();
+    Ok(StanceEvaluation {
+        report,
+        f_avg: f_avg_estimate,
+        by_target,
+    })
+}
+
+/// `f_avg` with a 95% percentile bootstrap interval over examples (SplitMix64 seeded with the
+/// bootstrap's seed; no interval when `resamples` is 0).
+fn bootstrap_f_avg(gold: &[usize], pred: &[usize], b: &Bootstrap) -> Estimate {
+    let value = f_avg(gold, pred);
+    let n = gold.len();
+    if b.resamples == 0 || n == 0 {
+        return Estimate { value, low: f64::NAN, high: f64::NAN };
+    }
+    let mut state = b.seed;
+    let mut next = || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let mut samples: Vec<f64> = Vec::with_capacity(b.resamples);
+    let (mut g, mut p) = (vec![0usize; n], vec![0usize; n]);
+    for _ in 0..b.resamples {
+        for j in 0..n {
+            let i = (next() % n as u64) as usize;
+            g[j] = gold[i];
+            p[j] = pred[i];
+        }
+        samples.push(f_avg(&g, &p));
+    }
+    samples.sort_by(f64::total_cmp);
+    let q = |f: f64| {
+        let pos = f * (samples.len() - 1) as f64;
+        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+        samples[lo] + (samples[hi] - samples[lo]) * (pos - lo as f64)
+    };
+    Estimate { value, low: q(0.025), high: q(0.975) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn f_avg_is_the_mean_of_favor_and_against_f1() {
+        let gold = [0, 0, 1, 1, 2, 2];
+        let pred = [0, 1, 1, 1, 2, 0];
+        // favor: tp 1, fp 1, fn 1 -> 0.5; against: tp 2, fp 1, fn 0 -> 0.8
+        assert!((f_avg(&gold, &pred) - 0.65).abs() < 1e-9);
+        let e = bootstrap_f_avg(&gold, &pred, &Bootstrap { resamples: 200, seed: 1 });
+        assert!(e.low <= e.value && e.value <= e.high, "{e:?}");
+    }
+
+    #[test]
+    fn semeval2016_targets_load() {
+        let t = semeval2016_targets().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(t.len(), 5);
+        assert!(t.by_name("Hillary Clinton").is_some());
+    }
+}
