@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds every shipped model from the shared corpora, deterministically (seed 42): first the
-# learned lexicons (models/lexicons/learned-*.toml), then the five classifiers (models/*.json).
+# learned lexicons (models/lexicons/learned-*.toml), then the five classifiers and the stance
+# model (models/*.json).
 # Usage: bash scripts/train-models.sh [DATASETS_DIR]   (default: ../shared/datasets)
 # The binary is built without the embedded models, so this works even when models/ is empty;
 # it is built again after the lexicons are learned, since lexicons are embedded.
@@ -18,4 +19,6 @@ cargo build --release --no-default-features --quiet
 "$bin" train --task satire --data "$data/fresada_train.jsonl.gz" --out models/satire.json
 "$bin" train --task leaning --data "$data/allsides_leaning.jsonl.gz" --out models/leaning.json
 "$bin" train --task sentence_bias --data "$data/babe_sentences.jsonl.gz" --out models/sentence_bias.json
+"$bin" train --task stance --data "$data/semeval2016_stance.jsonl.gz" --data "$data/semeval2025_narratives.jsonl.gz" \
+  --data "$data/fignews_bias.jsonl.gz" --ngrams 500 --ngrams-per-target 1000 --out models/stance.json
 echo "all models rebuilt in $(( $(date +%s) - start )) s"

@@ -11,7 +11,8 @@
 //!
 //! Sparse features: word unigrams and bigrams of the unit, with each mention replaced by one
 //! placeholder word, in two groups: per language (`lang:fr|…`) and per target
-//! (`target:russia|…`, for targets that had training data).
+//! (`target:russia|…`, for targets that had training data); the target group also has the
+//! character 3- to 5-grams of the unit's words (`target:russia|~^vas`).
 
 use std::ops::Range;
 
@@ -561,9 +562,33 @@ pub(crate) fn unit_ngrams(
             }
         }
         prev = Some((hash, if with_names { word.to_string() } else { String::new() }, t.sentence()));
+        // Character n-grams of words, in the target groups (after the first) only.
+        if hash != placeholder && t.kind() == TokenKind::Word && group_hashes.len() > 1 {
+            let padded: Vec<char> = std::iter::once('^')
+                .chain(word.chars())
+                .chain(std::iter::once('$'))
+                .collect();
+            if padded.len() >= 5 {
+                let mut buf = String::with_capacity(24);
+                for n in CHAR_GRAMS {
+                    for w in padded.windows(n) {
+                        buf.clear();
+                        buf.push('~');
+                        buf.extend(w.iter());
+                        let h = word_hash(&buf);
+                        for (g, gh) in group_hashes.iter().enumerate().skip(1) {
+                            f(g, mix(*gh, h), with_names.then(|| format!("{}|{buf}", groups[g])));
+                        }
+                    }
+                }
+            }
+        }
         i = next;
     }
 }
+
+/// Lengths of the character n-grams of the target groups.
+const CHAR_GRAMS: [usize; 3] = [3, 4, 5];
 
 #[cfg(test)]
 mod tests {

@@ -24,7 +24,7 @@ use super::vocabulary::{CueKind, Vocabulary};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Meaning {
     Alias { target: usize, case: CaseRule },
-    Excluded,
+    Excluded { target: usize },
     Cue(CueKind),
 }
 
@@ -125,7 +125,7 @@ impl StanceMatcher {
             let Some(meanings) = lm.meanings.get(&r.entry.1) else {
                 continue;
             };
-            if meanings.contains(&Meaning::Excluded) {
+            if meanings.iter().any(|m| matches!(m, Meaning::Excluded { .. })) {
                 continue;
             }
             let last = tokens.partition_point(|t| t.norm_span().start < r.norm_end);
@@ -149,7 +149,7 @@ impl StanceMatcher {
                             });
                         }
                     }
-                    Meaning::Excluded => {}
+                    Meaning::Excluded { .. } => {}
                 }
             }
             for target in targets_seen {
@@ -187,7 +187,7 @@ fn build(
         }
         for a in t.exclusions().iter().filter(|a| applies(a.language())) {
             phrases.push(a.phrase());
-            meanings.push(Meaning::Excluded);
+            meanings.push(Meaning::Excluded { target: ti });
             origins.push((t.id().to_string(), a.line(), a.phrase().to_string()));
         }
     }
@@ -209,9 +209,15 @@ fn build(
     for (i, &c) in canonical.iter().enumerate() {
         let list = by_pattern.entry(c).or_default();
         let m = meanings[i];
+        // An excluded name of one target may be an alias of another ("West Bank"): the alias
+        // stands. The same target excluding its own alias is an error.
         let clash = match m {
-            Meaning::Excluded => list.iter().find(|x| matches!(x, Meaning::Alias { .. })),
-            Meaning::Alias { .. } => list.iter().find(|x| **x == Meaning::Excluded),
+            Meaning::Excluded { target } => {
+                list.iter().find(|x| matches!(x, Meaning::Alias { target: t, .. } if *t == target))
+            }
+            Meaning::Alias { target, .. } => {
+                list.iter().find(|x| **x == Meaning::Excluded { target })
+            }
             Meaning::Cue(_) => None,
         };
         if clash.is_some() {
@@ -224,13 +230,18 @@ fn build(
                 reason: format!(
                     "target {owner:?}: matches the same words as {first:?} of target \
                      {first_owner:?}{} once case, accents and inflection are folded, one as an \
-                     alias and one as an excluded name",
+                     alias and one as an excluded name of the same target",
                     first_line.map(|l| format!(" (line {l})")).unwrap_or_default()
                 ),
             });
         }
         if !list.contains(&m) {
             list.push(m);
+        }
+    }
+    for list in by_pattern.values_mut() {
+        if list.iter().any(|x| matches!(x, Meaning::Alias { .. })) {
+            list.retain(|x| !matches!(x, Meaning::Excluded { .. }));
         }
     }
     Ok(Some(LanguageMatcher {

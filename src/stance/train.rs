@@ -385,7 +385,7 @@ impl Default for TrainParams {
             seed: 42,
             ngrams_per_language: 600,
             ngrams_per_target: 500,
-            min_target_examples: 100,
+            min_target_examples: 150,
             min_df: 2,
             alphas: vec![1.0, 3.0, 10.0],
             max_iterations: 100,
