@@ -241,9 +241,8 @@ pub fn run(cli: Cli) -> Result<i32> {
                 }
                 return Ok(0);
             }
-            let model = model.ok_or_else(|| {
-                Error::Config(format!("eval --task {task} needs --model FILE"))
-            })?;
+            let model = model
+                .ok_or_else(|| Error::Config(format!("eval --task {task} needs --model FILE")))?;
             let file = ModelFile::load(&model)?;
             let source = model.display().to_string();
             file.check_compatible(analyzer.feature_spec(), analyzer.lexicons(), &source)?;
@@ -385,7 +384,11 @@ pub fn run(cli: Cli) -> Result<i32> {
                     seed,
                     ngrams_per_language: ngrams,
                     ngrams_per_target,
-                    alphas: if alphas.is_empty() { defaults.alphas.clone() } else { alphas },
+                    alphas: if alphas.is_empty() {
+                        defaults.alphas.clone()
+                    } else {
+                        alphas
+                    },
                     data: data.iter().map(|p| p.display().to_string()).collect(),
                     ..defaults
                 };

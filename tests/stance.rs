@@ -71,7 +71,10 @@ fn seed_004_favors_russia_and_the_sahel_states_and_opposes_the_west_france_and_t
                 .any(|m| top.start <= m.start && m.end <= top.end),
             "{target}: the top evidence sentence does not mention it: {sentence:?}"
         );
-        assert!(top.voice != Voice::Quoted, "{target}: top evidence is a quotation");
+        assert!(
+            top.voice != Voice::Quoted,
+            "{target}: top evidence is a quotation"
+        );
         assert!(
             s.evidence()
                 .iter()
@@ -85,14 +88,18 @@ fn seed_004_favors_russia_and_the_sahel_states_and_opposes_the_west_france_and_t
         }
     }
     // The loaded terms that make the case against the West are in its evidence.
-    let west = report.stance("west").map(|s| s.evidence()).unwrap_or_default();
+    let west = report
+        .stance("west")
+        .map(|s| s.evidence())
+        .unwrap_or_default();
     let cues: Vec<&str> = west
         .iter()
         .flat_map(|e| e.cues.iter().map(|c| c.text.as_str()))
         .collect();
     assert!(
-        cues.iter()
-            .any(|c| c.contains("minorité") || c.contains("propagandistes") || c.contains("nostalgique")),
+        cues.iter().any(|c| c.contains("minorité")
+            || c.contains("propagandistes")
+            || c.contains("nostalgique")),
         "{cues:?}"
     );
 }
@@ -107,14 +114,24 @@ fn seed_000_is_not_against_russia_and_has_no_stance_on_targets_it_never_mentions
         .analyze(&Article::new("000", text.as_str()))
         .unwrap_or_else(|e| panic!("{e}"));
     show(&text, &report);
-    let russia = report.stance("russia").unwrap_or_else(|| panic!("no stance on russia"));
+    let russia = report
+        .stance("russia")
+        .unwrap_or_else(|| panic!("no stance on russia"));
     assert!(
         matches!(russia.label(), StanceLabel::Favor | StanceLabel::Neutral),
         "{:?} {:+.2}",
         russia.label(),
         russia.score()
     );
-    for never in ["west", "france", "united_states", "nato", "ukraine", "china", "israel"] {
+    for never in [
+        "west",
+        "france",
+        "united_states",
+        "nato",
+        "ukraine",
+        "china",
+        "israel",
+    ] {
         assert!(report.stance(never).is_none(), "000 never mentions {never}");
     }
     for s in report.stances() {
@@ -132,11 +149,15 @@ fn stances_come_with_mentions_voices_and_spans() {
     let report = analyzer()
         .analyze(&Article::new("t", text).with_language(Language::FRENCH))
         .unwrap_or_else(|e| panic!("{e}"));
-    let russia = report.stance("russia").unwrap_or_else(|| panic!("no russia"));
+    let russia = report
+        .stance("russia")
+        .unwrap_or_else(|| panic!("no russia"));
     let texts: Vec<&str> = russia.mentions().iter().map(|m| &text[m.span()]).collect();
     assert_eq!(texts, ["Kremlin", "Moscou"]);
     assert_eq!(russia.mentions()[0].voice, Voice::Reported);
-    let france = report.stance("france").unwrap_or_else(|| panic!("no france"));
+    let france = report
+        .stance("france")
+        .unwrap_or_else(|| panic!("no france"));
     assert_eq!(france.mentions().len(), 1, "'paris' (bets) is not Paris");
     assert_eq!(france.mentions()[0].voice, Voice::Quoted);
     assert!(report.stance("west").is_some());
@@ -183,7 +204,10 @@ fn explicit_stance_next_to_other_lexicons_is_refused() {
         .lexicon(lexicon.clone())
         .targets(Targets::default())
         .build();
-    assert!(matches!(err, Err(partipris::Error::Model { .. })), "{err:?}");
+    assert!(
+        matches!(err, Err(partipris::Error::Model { .. })),
+        "{err:?}"
+    );
     // By default, stance is left out instead.
     let a = Analyzer::builder()
         .lexicon(lexicon)
@@ -201,7 +225,9 @@ fn targets_files_are_checked_with_file_line_and_entry() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     match Targets::from_path(&path) {
-        Err(partipris::Error::StanceData { file, line, entry, .. }) => {
+        Err(partipris::Error::StanceData {
+            file, line, entry, ..
+        }) => {
             assert!(file.ends_with(".toml"));
             assert_eq!(line, Some(8));
             assert_eq!(entry.as_deref(), Some(""));

@@ -12,7 +12,8 @@
 //! Sparse features: word unigrams and bigrams of the unit, with each mention replaced by one
 //! placeholder word, in two groups: per language (`lang:fr|…`) and per target
 //! (`target:russia|…`, for targets that had training data); the target group also has the
-//! character 3- to 5-grams of the unit's words (`target:russia|~^vas`).
+//! character 3- to 5-grams of the words of short texts (`target:atheism|~^god`) and a constant
+//! feature (`target:russia|@bias`), the target's own intercept.
 
 use std::ops::Range;
 
@@ -241,7 +242,10 @@ pub(crate) fn unit_features(
     let scope = unit.scope.start.min(toks.len())..unit.scope.end.min(toks.len());
     let mut cues_out = Vec::new();
     let byte_span = |r: &Range<usize>| -> Range<usize> {
-        match (toks.get(r.start), r.end.checked_sub(1).and_then(|e| toks.get(e))) {
+        match (
+            toks.get(r.start),
+            r.end.checked_sub(1).and_then(|e| toks.get(e)),
+        ) {
             (Some(a), Some(b)) if r.start < r.end => a.start()..b.end(),
             _ => 0..0,
         }
@@ -253,11 +257,20 @@ pub(crate) fn unit_features(
     let windows: Vec<Range<usize>> = if unit.mentions.is_empty() {
         vec![scope.clone()]
     } else {
-        unit.mentions.iter().map(|m| window(view, &scope, m)).collect()
+        unit.mentions
+            .iter()
+            .map(|m| window(view, &scope, m))
+            .collect()
     };
     let n_windows = windows.len().max(1) as f32;
-    let cue_lo = view.found.cues.partition_point(|c| c.tokens.start < scope.start);
-    let cue_hi = view.found.cues.partition_point(|c| c.tokens.start < scope.end);
+    let cue_lo = view
+        .found
+        .cues
+        .partition_point(|c| c.tokens.start < scope.start);
+    let cue_hi = view
+        .found
+        .cues
+        .partition_point(|c| c.tokens.start < scope.end);
     let (mut wpos, mut wneg, mut wposn, mut wnegn, mut wnegators, mut wagainst) =
         (0f32, 0f32, 0f32, 0f32, 0f32, 0f32);
     let (mut upos, mut uneg) = (0f32, 0f32);
@@ -268,7 +281,10 @@ pub(crate) fn unit_features(
         if in_mention(&c.span) {
             continue;
         }
-        let inside = windows.iter().filter(|w| w.contains(&c.tokens.start)).count() as f32;
+        let inside = windows
+            .iter()
+            .filter(|w| w.contains(&c.tokens.start))
+            .count() as f32;
         let neg = matches!(c.kind, CueKind::Positive | CueKind::Negative) && negated(view, ci);
         let quoted = toks.get(c.tokens.start).is_some_and(|t| t.is_quoted());
         match c.kind {
@@ -287,7 +303,11 @@ pub(crate) fn unit_features(
                     }
                     cues_out.push(WindowCue {
                         span: c.span.clone(),
-                        polarity: if positive { Polarity::Positive } else { Polarity::Negative },
+                        polarity: if positive {
+                            Polarity::Positive
+                        } else {
+                            Polarity::Negative
+                        },
                         negated: neg,
                         marker: None,
                     });
@@ -303,8 +323,12 @@ pub(crate) fn unit_features(
     }
     // Markers.
     let window_bytes: Vec<Range<usize>> = windows.iter().map(byte_span).collect();
-    let m_lo = view.markers.partition_point(|m| m.start() < scope_bytes.start);
-    let m_hi = view.markers.partition_point(|m| m.start() < scope_bytes.end);
+    let m_lo = view
+        .markers
+        .partition_point(|m| m.start() < scope_bytes.start);
+    let m_hi = view
+        .markers
+        .partition_point(|m| m.start() < scope_bytes.end);
     let (mut mpos, mut mneg) = (0f32, 0f32);
     let mut categories = [0f32; Category::ALL.len()];
     let (mut t_neg_unit, mut t_pos_unit, mut other_neg_unit) = (0f32, 0f32, 0f32);
@@ -394,13 +418,13 @@ pub(crate) fn unit_features(
             first_par += 1.0;
         }
         // A preceding "against"-word within three words.
-        let c_hi = view.found.cues.partition_point(|c| c.tokens.start < mention.start);
-        if view.found.cues[..c_hi]
-            .iter()
-            .rev()
-            .take(4)
-            .any(|c| c.kind == CueKind::Against && mention.start - c.tokens.end.min(mention.start) <= 3)
-        {
+        let c_hi = view
+            .found
+            .cues
+            .partition_point(|c| c.tokens.start < mention.start);
+        if view.found.cues[..c_hi].iter().rev().take(4).any(|c| {
+            c.kind == CueKind::Against && mention.start - c.tokens.end.min(mention.start) <= 3
+        }) {
             after_against += 1.0;
         }
         // anti-/pro- prefixes inside the mention's compound word.
@@ -421,7 +445,11 @@ pub(crate) fn unit_features(
         .filter(|t| t.kind() != TokenKind::Punct)
         .count() as f32;
     let target_mentions = target_index.map_or(unit.mentions.len(), |ti| {
-        view.found.mentions.iter().filter(|m| m.target == ti).count()
+        view.found
+            .mentions
+            .iter()
+            .filter(|m| m.target == ti)
+            .count()
     });
     let sentences_with = target_index.map_or(0, |ti| {
         let mut s: Vec<usize> = view
@@ -454,7 +482,11 @@ pub(crate) fn unit_features(
         log1p(other_neg_unit),
         quoted / n_m,
         reported / n_m,
-        if window_cues > 0.0 { quoted_cues / window_cues } else { 0.0 },
+        if window_cues > 0.0 {
+            quoted_cues / window_cues
+        } else {
+            0.0
+        },
         initial / n_m,
         after_against / n_m,
         anti / n_m,
@@ -526,6 +558,15 @@ pub(crate) fn unit_ngrams(
     let scope = unit.scope.start.min(toks.len())..unit.scope.end.min(toks.len());
     let placeholder = word_hash(PLACEHOLDER);
     let group_hashes: Vec<u64> = groups.iter().map(|g| word_hash(g)).collect();
+    // A constant feature per target group: the target's own intercept.
+    let bias = word_hash(BIAS);
+    for (g, gh) in group_hashes.iter().enumerate().skip(1) {
+        f(
+            g,
+            mix(*gh, bias),
+            with_names.then(|| format!("{}|{BIAS}", groups[g])),
+        );
+    }
     let mut prev: Option<(u64, String, usize)> = None;
     let mut i = scope.start;
     while i < scope.end {
@@ -561,9 +602,22 @@ pub(crate) fn unit_ngrams(
                 }
             }
         }
-        prev = Some((hash, if with_names { word.to_string() } else { String::new() }, t.sentence()));
-        // Character n-grams of words, in the target groups (after the first) only.
-        if hash != placeholder && t.kind() == TokenKind::Word && group_hashes.len() > 1 {
+        prev = Some((
+            hash,
+            if with_names {
+                word.to_string()
+            } else {
+                String::new()
+            },
+            t.sentence(),
+        ));
+        // Character n-grams of words, in the target groups (after the first) of short texts
+        // (posts, where spelling and hashtags vary) only.
+        if hash != placeholder
+            && t.kind() == TokenKind::Word
+            && group_hashes.len() > 1
+            && view.word_count < SHORT_TEXT
+        {
             let padded: Vec<char> = std::iter::once('^')
                 .chain(word.chars())
                 .chain(std::iter::once('$'))
@@ -577,7 +631,11 @@ pub(crate) fn unit_ngrams(
                         buf.extend(w.iter());
                         let h = word_hash(&buf);
                         for (g, gh) in group_hashes.iter().enumerate().skip(1) {
-                            f(g, mix(*gh, h), with_names.then(|| format!("{}|{buf}", groups[g])));
+                            f(
+                                g,
+                                mix(*gh, h),
+                                with_names.then(|| format!("{}|{buf}", groups[g])),
+                            );
                         }
                     }
                 }
@@ -586,6 +644,9 @@ pub(crate) fn unit_ngrams(
         i = next;
     }
 }
+
+/// The name of the constant feature of each target group.
+pub const BIAS: &str = "@bias";
 
 /// Lengths of the character n-grams of the target groups.
 const CHAR_GRAMS: [usize; 3] = [3, 4, 5];
@@ -626,10 +687,18 @@ mod tests {
             mentions: vec![3..4],
         };
         let mut got = Vec::new();
-        unit_ngrams(&view, &unit, &["lang:fr", "target:russia"], true, |g, h, name| {
-            got.push((g, h, name.unwrap_or_default()))
-        });
-        let names: Vec<&str> = got.iter().filter(|x| x.0 == 0).map(|x| x.2.as_str()).collect();
+        unit_ngrams(
+            &view,
+            &unit,
+            &["lang:fr", "target:russia"],
+            true,
+            |g, h, name| got.push((g, h, name.unwrap_or_default())),
+        );
+        let names: Vec<&str> = got
+            .iter()
+            .filter(|x| x.0 == 0)
+            .map(|x| x.2.as_str())
+            .collect();
         assert_eq!(
             names,
             [

@@ -80,7 +80,11 @@ pub(crate) struct StanceMatcher {
 impl StanceMatcher {
     /// Builds the automata. An excluded name that folds to the same words as an alias is an
     /// error naming both.
-    pub fn new(targets: &Targets, vocabularies: &[Vocabulary], fold_accents: bool) -> Result<StanceMatcher> {
+    pub fn new(
+        targets: &Targets,
+        vocabularies: &[Vocabulary],
+        fold_accents: bool,
+    ) -> Result<StanceMatcher> {
         let mut codes: Vec<Language> = targets
             .targets()
             .iter()
@@ -125,7 +129,10 @@ impl StanceMatcher {
             let Some(meanings) = lm.meanings.get(&r.entry.1) else {
                 continue;
             };
-            if meanings.iter().any(|m| matches!(m, Meaning::Excluded { .. })) {
+            if meanings
+                .iter()
+                .any(|m| matches!(m, Meaning::Excluded { .. }))
+            {
                 continue;
             }
             let last = tokens.partition_point(|t| t.norm_span().start < r.norm_end);
@@ -141,7 +148,11 @@ impl StanceMatcher {
                         }
                     }
                     Meaning::Cue(kind) => {
-                        if !found.cues.last().is_some_and(|c| c.span == span && c.kind == kind) {
+                        if !found
+                            .cues
+                            .last()
+                            .is_some_and(|c| c.span == span && c.kind == kind)
+                        {
                             found.cues.push(FoundCue {
                                 kind,
                                 tokens: token_range.clone(),
@@ -212,9 +223,9 @@ fn build(
         // An excluded name of one target may be an alias of another ("West Bank"): the alias
         // stands. The same target excluding its own alias is an error.
         let clash = match m {
-            Meaning::Excluded { target } => {
-                list.iter().find(|x| matches!(x, Meaning::Alias { target: t, .. } if *t == target))
-            }
+            Meaning::Excluded { target } => list
+                .iter()
+                .find(|x| matches!(x, Meaning::Alias { target: t, .. } if *t == target)),
             Meaning::Alias { target, .. } => {
                 list.iter().find(|x| **x == Meaning::Excluded { target })
             }
@@ -231,7 +242,9 @@ fn build(
                     "target {owner:?}: matches the same words as {first:?} of target \
                      {first_owner:?}{} once case, accents and inflection are folded, one as an \
                      alias and one as an excluded name of the same target",
-                    first_line.map(|l| format!(" (line {l})")).unwrap_or_default()
+                    first_line
+                        .map(|l| format!(" (line {l})"))
+                        .unwrap_or_default()
                 ),
             });
         }
@@ -276,7 +289,9 @@ mod tests {
     }
 
     fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
-        v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     #[test]
@@ -304,7 +319,10 @@ mod tests {
             Language::FRENCH,
         );
         assert_eq!(got, pairs(&[("sahel_states", "Niger")]));
-        let got = mentions("Floods on the Niger River; Niger's junta reacted.", Language::ENGLISH);
+        let got = mentions(
+            "Floods on the Niger River; Niger's junta reacted.",
+            Language::ENGLISH,
+        );
         assert_eq!(got, pairs(&[("sahel_states", "Niger")]));
     }
 
@@ -321,7 +339,11 @@ mod tests {
         );
         assert_eq!(
             got,
-            pairs(&[("palestine", "West Bank"), ("west", "West"), ("united_states", "US")])
+            pairs(&[
+                ("palestine", "West Bank"),
+                ("west", "West"),
+                ("united_states", "US")
+            ])
         );
     }
 

@@ -291,7 +291,12 @@ pub(crate) struct ArticleView<'a> {
 
 impl StanceEngine {
     /// Builds the stage; the model is checked against the lexicons and the vocabularies.
-    pub fn new(targets: Targets, model: StanceModel, lexicons: &[Lexicon], fold_accents: bool) -> Result<StanceEngine> {
+    pub fn new(
+        targets: Targets,
+        model: StanceModel,
+        lexicons: &[Lexicon],
+        fold_accents: bool,
+    ) -> Result<StanceEngine> {
         let vocabularies = Vocabulary::embedded()?;
         model.check(lexicons, &vocabularies)?;
         let matcher = StanceMatcher::new(&targets, &vocabularies, fold_accents)?;
@@ -305,11 +310,16 @@ impl StanceEngine {
 
     /// The stances of an analysed article, one per mentioned target, in target order.
     pub fn stances(&self, a: &ArticleView<'_>) -> Vec<Stance> {
-        let found = self.matcher.find(a.language, a.original, a.normalized, &a.tokens.tokens);
+        let found = self
+            .matcher
+            .find(a.language, a.original, a.normalized, &a.tokens.tokens);
         if found.mentions.is_empty() {
             return Vec::new();
         }
-        let code = a.language.map(|l| l.to_string()).unwrap_or_else(|| "xx".into());
+        let code = a
+            .language
+            .map(|l| l.to_string())
+            .unwrap_or_else(|| "xx".into());
         let view = TextView {
             original: a.original,
             normalized: a.normalized.as_str(),
@@ -321,7 +331,8 @@ impl StanceEngine {
         };
         let mut out = Vec::new();
         for (ti, target) in self.targets.targets().iter().enumerate() {
-            let mentions: Vec<&matching::FoundMention> = found.mentions.iter().filter(|m| m.target == ti).collect();
+            let mentions: Vec<&matching::FoundMention> =
+                found.mentions.iter().filter(|m| m.target == ti).collect();
             if mentions.is_empty() {
                 continue;
             }
@@ -330,7 +341,13 @@ impl StanceEngine {
         out
     }
 
-    fn stance(&self, view: &TextView<'_>, ti: usize, target: &Target, mentions: &[&matching::FoundMention]) -> Stance {
+    fn stance(
+        &self,
+        view: &TextView<'_>,
+        ti: usize,
+        target: &Target,
+        mentions: &[&matching::FoundMention],
+    ) -> Stance {
         let toks = &view.tokens.tokens;
         let voice_of = |m: &matching::FoundMention| -> Voice {
             let Some(t) = toks.get(m.tokens.start) else {
@@ -344,7 +361,10 @@ impl StanceEngine {
             };
             let lo = view.markers.partition_point(|x| x.start() < s.span.start);
             let hi = view.markers.partition_point(|x| x.start() < s.span.end);
-            if view.markers[lo..hi].iter().any(|x| x.category() == Category::Attribution) {
+            if view.markers[lo..hi]
+                .iter()
+                .any(|x| x.category() == Category::Attribution)
+            {
                 Voice::Reported
             } else {
                 Voice::Author
@@ -423,17 +443,27 @@ impl StanceEngine {
             StanceLabel::Against => 1,
             StanceLabel::Neutral => 2,
         };
-        let total: f32 = units.iter().map(|u| u.voice.weight()).sum::<f32>().max(f32::EPSILON);
+        let total: f32 = units
+            .iter()
+            .map(|u| u.voice.weight())
+            .sum::<f32>()
+            .max(f32::EPSILON);
         let probabilities = STANCE_CLASSES
             .iter()
             .enumerate()
             .map(|(c, l)| Probability {
                 label: (*l).to_string(),
-                probability: units.iter().map(|u| u.voice.weight() * u.probs[c]).sum::<f32>() / total,
+                probability: units
+                    .iter()
+                    .map(|u| u.voice.weight() * u.probs[c])
+                    .sum::<f32>()
+                    / total,
             })
             .collect();
         // Evidence: the units that voted for the label, strongest first.
-        let mut order: Vec<usize> = (0..units.len()).filter(|&u| argmax3(&units[u].probs) == class).collect();
+        let mut order: Vec<usize> = (0..units.len())
+            .filter(|&u| argmax3(&units[u].probs) == class)
+            .collect();
         order.sort_by(|&x, &y| {
             let wx = units[x].voice.weight() * units[x].probs[class];
             let wy = units[y].voice.weight() * units[y].probs[class];
@@ -484,13 +514,18 @@ impl StanceEngine {
                             negated: c.negated,
                             category: marker.map(|m| m.category()),
                             term: marker.map(|m| m.term().to_string()),
-                            aimed_at_target: marker.is_some_and(|m| m.target() == Some(target.id())),
+                            aimed_at_target: marker
+                                .is_some_and(|m| m.target() == Some(target.id())),
                         })
                     })
                     .collect();
                 cues.sort_by_key(|c| (c.start, c.end));
                 cues.dedup_by_key(|c| (c.start, c.end));
-                let span = view.tokens.sentences.get(unit.sentence).map_or(0..0, |s| s.span.clone());
+                let span = view
+                    .tokens
+                    .sentences
+                    .get(unit.sentence)
+                    .map_or(0..0, |s| s.span.clone());
                 Evidence {
                     start: span.start,
                     end: span.end,
@@ -541,7 +576,11 @@ mod tests {
     fn aggregation_takes_a_side_on_clear_votes_only() {
         let against = [0.1, 0.8, 0.1];
         let neutral = [0.2, 0.2, 0.6];
-        let (l, s, c) = aggregate(&[vote(against, Voice::Author), vote(against, Voice::Author), vote(neutral, Voice::Author)]);
+        let (l, s, c) = aggregate(&[
+            vote(against, Voice::Author),
+            vote(against, Voice::Author),
+            vote(neutral, Voice::Author),
+        ]);
         assert_eq!(l, StanceLabel::Against);
         assert!(s < -0.5 && c > 0.7, "{s} {c}");
         // Neutral units do not dilute, quoted ones weigh little.
@@ -549,7 +588,10 @@ mod tests {
         assert_eq!(l, StanceLabel::Neutral);
         let (l, s, _) = aggregate(&[vote([0.45, 0.3, 0.25], Voice::Quoted)]);
         assert_eq!(l, StanceLabel::Neutral, "{s}");
-        let (l, _, _) = aggregate(&[vote([0.9, 0.05, 0.05], Voice::Author), vote([0.05, 0.9, 0.05], Voice::Author)]);
+        let (l, _, _) = aggregate(&[
+            vote([0.9, 0.05, 0.05], Voice::Author),
+            vote([0.05, 0.9, 0.05], Voice::Author),
+        ]);
         assert_eq!(l, StanceLabel::Neutral);
     }
 }

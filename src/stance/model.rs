@@ -11,7 +11,9 @@ use crate::lexicon::Lexicon;
 use crate::model::{Head, LexiconRef, ModelFile};
 use crate::task::Task;
 
-use super::features::{language_group, ngram_name_hash, target_group, unit_ngrams, StanceSpec, TextView, Unit};
+use super::features::{
+    language_group, ngram_name_hash, target_group, unit_ngrams, StanceSpec, TextView, Unit,
+};
 use super::vocabulary::Vocabulary;
 
 /// The classes of the stance head, in order.
@@ -19,7 +21,10 @@ pub const STANCE_CLASSES: [&str; 3] = ["favor", "against", "none"];
 
 /// The shipped stance model (source name, JSON).
 #[cfg(feature = "embedded-models")]
-const EMBEDDED: Option<(&str, &str)> = Some(("models/stance.json", include_str!("../../models/stance.json")));
+const EMBEDDED: Option<(&str, &str)> = Some((
+    "models/stance.json",
+    include_str!("../../models/stance.json"),
+));
 /// The shipped stance model (not embedded in this build).
 #[cfg(not(feature = "embedded-models"))]
 const EMBEDDED: Option<(&str, &str)> = None;
@@ -42,7 +47,8 @@ impl StanceModel {
             Some((name, json)) => StanceModel::from_json(json, name),
             None => Err(Error::Model {
                 file: "models/stance.json".into(),
-                reason: "this build does not embed the shipped models (feature embedded-models)".into(),
+                reason: "this build does not embed the shipped models (feature embedded-models)"
+                    .into(),
             }),
         }
     }
@@ -69,7 +75,9 @@ impl StanceModel {
             return Err(bad(format!("is a {} model, not a stance model", file.task)));
         }
         let spec = StanceSpec::default();
-        if file.feature_spec_fingerprint != spec.fingerprint() || file.dense_features != spec.names() {
+        if file.feature_spec_fingerprint != spec.fingerprint()
+            || file.dense_features != spec.names()
+        {
             return Err(bad(format!(
                 "trained with stance features version {} ({}), this build has version {} ({})",
                 file.feature_spec_version,
@@ -80,16 +88,25 @@ impl StanceModel {
         }
         match file.heads.first() {
             Some(h) if h.classes == STANCE_CLASSES && file.heads.len() == 1 => {}
-            _ => return Err(bad(format!("expected one head with the classes {STANCE_CLASSES:?}"))),
+            _ => {
+                return Err(bad(format!(
+                    "expected one head with the classes {STANCE_CLASSES:?}"
+                )))
+            }
         }
         let mut index = FxHashMap::default();
         let mut is_target = Vec::with_capacity(file.ngrams.len());
         let mut targets: Vec<String> = Vec::new();
         for (i, g) in file.ngrams.iter().enumerate() {
             index.insert(ngram_name_hash(&g.text), i as u32);
-            let target = g.text.strip_prefix("target:").and_then(|r| r.split_once('|')).map(|(t, _)| t);
+            let target = g
+                .text
+                .strip_prefix("target:")
+                .and_then(|r| r.split_once('|'))
+                .map(|(t, _)| t);
             if let Some(t) = target {
-                if targets.last().map(String::as_str) != Some(t) && !targets.iter().any(|x| x == t) {
+                if targets.last().map(String::as_str) != Some(t) && !targets.iter().any(|x| x == t)
+                {
                     targets.push(t.to_string());
                 }
             }
@@ -143,7 +160,12 @@ impl StanceModel {
                         l.name, l.version, l.sha256, x.version, x.sha256
                     )))
                 }
-                None => return Err(bad(format!("trained with {} {}, which the analyzer does not load", l.name, l.version))),
+                None => {
+                    return Err(bad(format!(
+                        "trained with {} {}, which the analyzer does not load",
+                        l.name, l.version
+                    )))
+                }
             }
         }
         Ok(())
@@ -151,7 +173,13 @@ impl StanceModel {
 
     /// The input vector of a unit: TF-IDF of its n-grams (L2-normalized per group), then its
     /// standardized dense features.
-    pub(crate) fn input(&self, view: &TextView<'_>, unit: &Unit, dense: &[f32], target: Option<&str>) -> Vec<(u32, f32)> {
+    pub(crate) fn input(
+        &self,
+        view: &TextView<'_>,
+        unit: &Unit,
+        dense: &[f32],
+        target: Option<&str>,
+    ) -> Vec<(u32, f32)> {
         let lang = language_group(view.language);
         let tgroup = target.map(target_group);
         let mut groups: Vec<&str> = vec![lang.as_str()];
@@ -169,7 +197,11 @@ impl StanceModel {
     }
 
     /// The input vector from n-gram counts by feature index.
-    pub(crate) fn input_from_counts(&self, counts: &[(u32, u32)], dense: &[f32]) -> Vec<(u32, f32)> {
+    pub(crate) fn input_from_counts(
+        &self,
+        counts: &[(u32, u32)],
+        dense: &[f32],
+    ) -> Vec<(u32, f32)> {
         let mut v: Vec<(u32, f32)> = counts
             .iter()
             .filter_map(|&(i, c)| {

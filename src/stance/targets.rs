@@ -16,7 +16,10 @@ use crate::tokenize::{tokenize, TokenKind};
 /// The targets file format version this crate reads.
 pub const TARGETS_FORMAT_VERSION: i64 = 1;
 
-const EMBEDDED: (&str, &str) = ("models/targets.toml", include_str!("../../models/targets.toml"));
+const EMBEDDED: (&str, &str) = (
+    "models/targets.toml",
+    include_str!("../../models/targets.toml"),
+);
 
 /// How an alias constrains the case of the words it matches, as written in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,8 +41,7 @@ impl CaseRule {
         let Some(first) = letters.first() else {
             return CaseRule::Any;
         };
-        if letters.len() >= 2 && letters.iter().all(|c| !c.is_lowercase()) && first.is_uppercase()
-        {
+        if letters.len() >= 2 && letters.iter().all(|c| !c.is_lowercase()) && first.is_uppercase() {
             CaseRule::Capitals
         } else if first.is_uppercase() {
             CaseRule::Capital
@@ -315,7 +317,11 @@ impl Targets {
             let id = t.id.into_inner();
             check_id(&id).map_err(|r| err(Some(id_line), Some(&id), r))?;
             if out.targets.iter().any(|x| x.id == id) {
-                return Err(err(Some(id_line), Some(&id), "a second target with this id".into()));
+                return Err(err(
+                    Some(id_line),
+                    Some(&id),
+                    "a second target with this id".into(),
+                ));
             }
             if t.name.trim().is_empty() {
                 return Err(err(Some(id_line), Some(&id), "empty name".into()));
@@ -337,8 +343,9 @@ impl Targets {
                     for p in phrases {
                         let line = lines.line_of(p.span().start);
                         let phrase = p.into_inner();
-                        check_phrase(&phrase)
-                            .map_err(|r| err(Some(line), Some(&phrase), format!("target {id:?}: {r}")))?;
+                        check_phrase(&phrase).map_err(|r| {
+                            err(Some(line), Some(&phrase), format!("target {id:?}: {r}"))
+                        })?;
                         let alias = Alias {
                             phrase,
                             language,
@@ -353,7 +360,11 @@ impl Targets {
                 }
             }
             if target.aliases.is_empty() {
-                return Err(err(Some(id_line), Some(&id), "the target has no aliases".into()));
+                return Err(err(
+                    Some(id_line),
+                    Some(&id),
+                    "the target has no aliases".into(),
+                ));
             }
             out.targets.push(target);
         }
@@ -435,7 +446,14 @@ not.fr = ["Russie blanche"]
     fn the_default_targets_load_with_at_least_fifteen_targets() {
         let t = Targets::try_default().unwrap_or_else(|e| panic!("{e}"));
         assert!(t.len() >= 15, "{}", t.len());
-        for id in ["russia", "west", "united_states", "france", "sahel_states", "nato"] {
+        for id in [
+            "russia",
+            "west",
+            "united_states",
+            "france",
+            "sahel_states",
+            "nato",
+        ] {
             let target = t.get(id).unwrap_or_else(|| panic!("no {id}"));
             for lang in ["fr", "en"] {
                 assert!(
@@ -473,20 +491,47 @@ not.fr = ["Russie blanche"]
     #[test]
     fn errors_name_file_line_and_entry() {
         let cases: &[(String, Option<usize>, &str)] = &[
-            (GOOD.replace("\"russia\"", "\"Russia!\""), Some(6), "not an id"),
-            (GOOD.replace("aliases.fr", "aliases.xx1"), Some(8), "not a language code"),
-            (GOOD.replace("\"Moscou\"", "\"  \""), Some(9), "has no words"),
-            (GOOD.replace("format_version = 1", "format_version = 3"), Some(1), "unknown format_version"),
-            (GOOD.replace("name = \"Russia\"", "name = \"Russia\"\ncolour = 2"), Some(8), "unknown field"),
             (
-                format!("{GOOD}\n[[target]]\nid = \"russia\"\nname = \"R\"\naliases.fr = [\"x\"]\n"),
+                GOOD.replace("\"russia\"", "\"Russia!\""),
+                Some(6),
+                "not an id",
+            ),
+            (
+                GOOD.replace("aliases.fr", "aliases.xx1"),
+                Some(8),
+                "not a language code",
+            ),
+            (
+                GOOD.replace("\"Moscou\"", "\"  \""),
+                Some(9),
+                "has no words",
+            ),
+            (
+                GOOD.replace("format_version = 1", "format_version = 3"),
+                Some(1),
+                "unknown format_version",
+            ),
+            (
+                GOOD.replace("name = \"Russia\"", "name = \"Russia\"\ncolour = 2"),
+                Some(8),
+                "unknown field",
+            ),
+            (
+                format!(
+                    "{GOOD}\n[[target]]\nid = \"russia\"\nname = \"R\"\naliases.fr = [\"x\"]\n"
+                ),
                 Some(14),
                 "a second target",
             ),
         ];
         for (text, line, reason) in cases {
             match Targets::from_toml_str(text, "bad.toml") {
-                Err(Error::StanceData { file, line: l, reason: r, .. }) => {
+                Err(Error::StanceData {
+                    file,
+                    line: l,
+                    reason: r,
+                    ..
+                }) => {
                     assert_eq!(file, "bad.toml");
                     assert_eq!(l, *line, "{r}");
                     assert!(r.contains(reason), "{r:?} should say {reason:?}");
@@ -499,11 +544,21 @@ not.fr = ["Russie blanche"]
     #[test]
     fn builder_adds_targets_and_aliases() {
         let t = Targets::empty()
-            .with(Target::new("acme", "ACME").and_then(|t| t.alias("*", "Acme Corp")).unwrap_or_else(|e| panic!("{e}")))
-            .with(Target::new("acme", "ACME").and_then(|t| t.alias("fr", "la société Acme")).unwrap_or_else(|e| panic!("{e}")));
+            .with(
+                Target::new("acme", "ACME")
+                    .and_then(|t| t.alias("*", "Acme Corp"))
+                    .unwrap_or_else(|e| panic!("{e}")),
+            )
+            .with(
+                Target::new("acme", "ACME")
+                    .and_then(|t| t.alias("fr", "la société Acme"))
+                    .unwrap_or_else(|e| panic!("{e}")),
+            );
         assert_eq!(t.len(), 1);
         assert_eq!(t.targets()[0].aliases().len(), 2);
         assert!(Target::new("Bad Id", "x").is_err());
-        assert!(Target::new("ok", "x").and_then(|t| t.alias("??", "x")).is_err());
+        assert!(Target::new("ok", "x")
+            .and_then(|t| t.alias("??", "x"))
+            .is_err());
     }
 }
