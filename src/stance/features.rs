@@ -684,7 +684,7 @@ mod tests {
         };
         let unit = Unit {
             scope: 0..tokens.tokens.len(),
-            mentions: vec![3..4],
+            mentions: std::iter::once(3..4).collect(),
         };
         let mut got = Vec::new();
         unit_ngrams(

@@ -154,7 +154,7 @@ pub fn prepare(
         spec: StanceSpec::default(),
         default_count,
     };
-    let results: Vec<Result<(Vec<Example>, Vec<(u64, String)>)>> = records
+    let results: Vec<Result<Analysed>> = records
         .par_iter()
         .filter(|r| {
             let p = if fold_of(&r.id) == 0 {
@@ -178,15 +178,14 @@ pub fn prepare(
     Ok(Prepared { examples, texts })
 }
 
+/// A record's examples and the names of their n-grams (by hash).
+type Analysed = (Vec<Example>, Vec<(u64, String)>);
+
 fn class_of(label: &str) -> Option<usize> {
     STANCE_CLASSES.iter().position(|c| *c == label)
 }
 
-fn examples_of(
-    ctx: &Context<'_>,
-    r: &Record,
-    options: &PrepareOptions,
-) -> Result<(Vec<Example>, Vec<(u64, String)>)> {
+fn examples_of(ctx: &Context<'_>, r: &Record, options: &PrepareOptions) -> Result<Analysed> {
     let Some(source) = source_of(r) else {
         return Ok((Vec::new(), Vec::new()));
     };
@@ -205,7 +204,7 @@ fn examples_of(
             r.lang.clone().unwrap_or_else(|| "xx".into()),
         ),
     };
-    if options.exclude_languages.iter().any(|l| *l == lang) || text.trim().is_empty() {
+    if options.exclude_languages.contains(&lang) || text.trim().is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
     let language = Language::new(&lang).ok();
@@ -337,7 +336,7 @@ fn examples_of(
                     ti.map(|ti| ctx.targets.targets()[ti].id().to_string()),
                     Unit {
                         scope: sentence.tokens.clone(),
-                        mentions: vec![first..last],
+                        mentions: std::iter::once(first..last).collect(),
                     },
                     gold,
                 ));
