@@ -2,8 +2,8 @@
 //! text such as a post) with the mentions of one target in it.
 //!
 //! Dense, language-independent features (named in [`StanceSpec`]): evaluative words of the
-//! vocabularies and lexicon markers in a window of [`WINDOW`] words around each mention and in
-//! the rest of the unit, with negation; markers aimed at the target (the lexicons' `target`
+//! vocabularies and lexicon markers (by polarity and by category) in a window of [`WINDOW`] words
+//! around each mention, evaluative words in the rest of the unit, with negation; markers aimed at the target (the lexicons' `target`
 //! field) in the unit and anywhere in the text; whether the mentions stand inside quotation
 //! marks or in reported speech; cheap positional signals (sentence-initial mention, a preceding
 //! "against"-word, an `anti-`/`pro-` prefix, first paragraph, how often the target is
@@ -12,8 +12,8 @@
 //! Sparse features: word unigrams and bigrams of the unit, with each mention replaced by one
 //! placeholder word, in two groups: per language (`lang:fr|…`) and per target
 //! (`target:russia|…`, for targets that had training data); the target group also has the
-//! character 3- to 5-grams of the words of short texts (`target:atheism|~^god`) and a constant
-//! feature (`target:russia|@bias`), the target's own intercept.
+//! character 3- to 5-grams of the words of short texts (`target:atheism|~^god`) and, in short
+//! texts, a constant feature (`target:atheism|@bias`), the target's own intercept.
 
 use std::ops::Range;
 
@@ -33,10 +33,10 @@ pub const WINDOW: usize = 8;
 const NEGATION_REACH: usize = 3;
 
 /// Texts shorter than this many words are "short" (posts).
-const SHORT_TEXT: usize = 60;
+pub(crate) const SHORT_TEXT: usize = 60;
 
 /// The version of the stance feature set.
-pub const STANCE_SPEC_VERSION: u32 = 1;
+pub const STANCE_SPEC_VERSION: u32 = 2;
 
 /// The placeholder word that stands for a mention in n-grams.
 pub const PLACEHOLDER: &str = "@t";
@@ -88,7 +88,7 @@ impl Default for StanceSpec {
     fn default() -> StanceSpec {
         let mut names: Vec<String> = NAMES_FIXED.iter().map(|s| s.to_string()).collect();
         for c in Category::ALL {
-            names.push(format!("unit.markers.{c}"));
+            names.push(format!("window.markers.{c}"));
         }
         StanceSpec { names }
     }
@@ -334,7 +334,6 @@ pub(crate) fn unit_features(
     let (mut t_neg_unit, mut t_pos_unit, mut other_neg_unit) = (0f32, 0f32, 0f32);
     for (mi, m) in view.markers[m_lo..m_hi].iter().enumerate() {
         let span = m.span();
-        categories[m.category().index()] += 1.0;
         let aimed = target.is_some() && m.target() == target;
         match (m.polarity(), aimed) {
             (Polarity::Negative, true) => t_neg_unit += m.weight(),
@@ -347,6 +346,9 @@ pub(crate) fn unit_features(
             .filter(|w| w.start <= span.start && span.start < w.end)
             .count() as f32;
         let part_of_mention = in_mention(&span);
+        if inside > 0.0 && !part_of_mention {
+            categories[m.category().index()] += inside;
+        }
         if (inside > 0.0 || aimed) && m.polarity() != Polarity::Neutral {
             if inside > 0.0 && !part_of_mention {
                 match m.polarity() {
@@ -504,7 +506,7 @@ pub(crate) fn unit_features(
     ];
     x[..values.len()].copy_from_slice(&values);
     for (i, c) in categories.iter().enumerate() {
-        x[values.len() + i] = log1p(*c);
+        x[values.len() + i] = log1p(*c / n_windows);
     }
     UnitFeatures {
         dense: x,
@@ -558,14 +560,18 @@ pub(crate) fn unit_ngrams(
     let scope = unit.scope.start.min(toks.len())..unit.scope.end.min(toks.len());
     let placeholder = word_hash(PLACEHOLDER);
     let group_hashes: Vec<u64> = groups.iter().map(|g| word_hash(g)).collect();
-    // A constant feature per target group: the target's own intercept.
-    let bias = word_hash(BIAS);
-    for (g, gh) in group_hashes.iter().enumerate().skip(1) {
-        f(
-            g,
-            mix(*gh, bias),
-            with_names.then(|| format!("{}|{BIAS}", groups[g])),
-        );
+    // A constant feature per target group in short texts: the target's own intercept where the
+    // training posts are about one target. (Not in articles: there it would learn a corpus's
+    // prior on the target, which does not carry over to other sources and languages.)
+    if view.word_count < SHORT_TEXT {
+        let bias = word_hash(BIAS);
+        for (g, gh) in group_hashes.iter().enumerate().skip(1) {
+            f(
+                g,
+                mix(*gh, bias),
+                with_names.then(|| format!("{}|{BIAS}", groups[g])),
+            );
+        }
     }
     let mut prev: Option<(u64, String, usize)> = None;
     let mut i = scope.start;

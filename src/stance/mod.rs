@@ -18,7 +18,7 @@ pub mod train;
 mod vocabulary;
 
 pub use features::{StanceSpec, PLACEHOLDER, STANCE_SPEC_VERSION, WINDOW};
-pub use model::{StanceModel, STANCE_CLASSES};
+pub use model::{StanceModel, HEADS, STANCE_CLASSES};
 pub use targets::{Alias, CaseRule, Target, Targets, TARGETS_FORMAT_VERSION};
 pub use vocabulary::{Vocabulary, VOCABULARY_FORMAT_VERSION};
 
@@ -415,7 +415,10 @@ impl StanceEngine {
                 .unwrap_or(Voice::Author);
             let f = features::unit_features(&self.spec, view, &unit, Some(target.id()), Some(ti));
             let input = self.model.input(view, &unit, &f.dense, Some(target.id()));
-            let p = self.model.head().probabilities(&input);
+            let p = self
+                .model
+                .head(view.word_count < features::SHORT_TEXT)
+                .probabilities(&input);
             let probs = [
                 p.first().copied().unwrap_or(0.0),
                 p.get(1).copied().unwrap_or(0.0),
@@ -470,7 +473,7 @@ impl StanceEngine {
             wy.total_cmp(&wx).then(x.cmp(&y))
         });
         order.truncate(TOP_EVIDENCE);
-        let head = self.model.head();
+        let head = self.model.head(view.word_count < features::SHORT_TEXT);
         let k = head.classes.len();
         let mut contrib: Vec<(u32, f32)> = Vec::new();
         let evidence = order

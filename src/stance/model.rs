@@ -1,6 +1,7 @@
 //! The stance classifier: a [`ModelFile`] (format version 1, checksummed) whose dense features
 //! are the [`StanceSpec`] features and whose n-grams are grouped per language and per target;
-//! one linear head with the classes `favor`, `against`, `none`.
+//! two linear heads ([`HEADS`]: short posts, sentences of news articles) with the classes
+//! `favor`, `against`, `none`.
 
 use std::path::Path;
 
@@ -16,8 +17,12 @@ use super::features::{
 };
 use super::vocabulary::Vocabulary;
 
-/// The classes of the stance head, in order.
+/// The classes of the stance heads, in order.
 pub const STANCE_CLASSES: [&str; 3] = ["favor", "against", "none"];
+
+/// The heads, in order: `posts` scores short texts (fewer than 60 words: posts, tweets,
+/// headlines), `news` scores the sentences of longer texts.
+pub const HEADS: [&str; 2] = ["posts", "news"];
 
 /// The shipped stance model (source name, JSON).
 #[cfg(feature = "embedded-models")]
@@ -86,13 +91,16 @@ impl StanceModel {
                 spec.fingerprint()
             )));
         }
-        match file.heads.first() {
-            Some(h) if h.classes == STANCE_CLASSES && file.heads.len() == 1 => {}
-            _ => {
-                return Err(bad(format!(
-                    "expected one head with the classes {STANCE_CLASSES:?}"
-                )))
-            }
+        let heads_ok = file.heads.len() == HEADS.len()
+            && file
+                .heads
+                .iter()
+                .zip(HEADS)
+                .all(|(h, name)| h.name == name && h.classes == STANCE_CLASSES);
+        if !heads_ok {
+            return Err(bad(format!(
+                "expected the heads {HEADS:?} with the classes {STANCE_CLASSES:?}"
+            )));
         }
         let mut index = FxHashMap::default();
         let mut is_target = Vec::with_capacity(file.ngrams.len());
@@ -131,8 +139,18 @@ impl StanceModel {
         &self.targets
     }
 
-    pub(crate) fn head(&self) -> &Head {
-        &self.file.heads[0]
+    /// The head for a text: `posts` for short texts, `news` otherwise.
+    pub(crate) fn head(&self, short_text: bool) -> &Head {
+        &self.file.heads[usize::from(!short_text)]
+    }
+
+    /// The head of this name (the news head when there is none of that name).
+    pub(crate) fn head_named(&self, name: &str) -> &Head {
+        self.file
+            .heads
+            .iter()
+            .find(|h| h.name == name)
+            .unwrap_or(&self.file.heads[1])
     }
 
     /// Checks that the model was trained with these lexicons and evaluative vocabularies.

@@ -520,7 +520,7 @@ not.fr = ["Russie blanche"]
                 format!(
                     "{GOOD}\n[[target]]\nid = \"russia\"\nname = \"R\"\naliases.fr = [\"x\"]\n"
                 ),
-                Some(14),
+                Some(13),
                 "a second target",
             ),
         ];

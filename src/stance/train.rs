@@ -37,7 +37,7 @@ use super::features::{
     STANCE_SPEC_VERSION,
 };
 use super::matching::StanceMatcher;
-use super::model::{lexicon_refs, vocabulary_refs, StanceModel, STANCE_CLASSES};
+use super::model::{lexicon_refs, vocabulary_refs, StanceModel, HEADS, STANCE_CLASSES};
 use super::targets::Targets;
 use super::vocabulary::Vocabulary;
 use crate::analyzer::{Analyzer, Article};
@@ -438,7 +438,7 @@ fn examples_of(ctx: &Context<'_>, r: &Record, options: &PrepareOptions) -> Resul
 pub struct TrainParams {
     /// Seed (recorded; the procedure has no other randomness).
     pub seed: u64,
-    /// N-grams kept per language group.
+    /// N-grams kept per language group (at most one per training example of the language).
     pub ngrams_per_language: usize,
     /// N-grams kept per target group.
     pub ngrams_per_target: usize,
@@ -472,7 +472,7 @@ impl Default for TrainParams {
 /// The model selection score on held-out rows: the mean, over the corpora present, of their
 /// headline figure (SemEval-2016: `f_avg`; entity spans: macro-F1 of favor and against; the
 /// neutral mentions and FIGNEWS pooled: macro-F1), so that no corpus outweighs the others by its
-/// size.
+/// size; a corpus whose held-out gold holds one class only is left out.
 fn selection_score(rows: &[usize], ex: &[Example], gold: &[usize], pred: &[usize]) -> f64 {
     let mut scores = Vec::new();
     for group in [
@@ -487,6 +487,9 @@ fn selection_score(rows: &[usize], ex: &[Example], gold: &[usize], pred: &[usize
             continue;
         }
         let g: Vec<usize> = idx.iter().map(|&j| gold[j]).collect();
+        if g.iter().all(|&c| c == g[0]) {
+            continue; // one gold class (the neutral mentions alone): no F1 to average
+        }
         let p: Vec<usize> = idx.iter().map(|&j| pred[j]).collect();
         scores.push(if group[0] == Source::Fignews {
             macro_f1(&g, &p)
@@ -498,7 +501,8 @@ fn selection_score(rows: &[usize], ex: &[Example], gold: &[usize], pred: &[usize
 }
 
 /// Offsets tried on the score of "none" (see [`train`]).
-const NONE_OFFSETS: [f32; 7] = [-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5];
+/// Zero first: on ties the score of "none" is left as fitted.
+const NONE_OFFSETS: [f32; 7] = [0.0, -0.5, 0.5, -1.0, 1.0, -1.5, 1.5];
 
 fn inner_validation(record_id: &str) -> bool {
     (fnv1a(record_id) / 5).is_multiple_of(5)
@@ -521,13 +525,9 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
             "the data holds no stance training examples".into(),
         ));
     }
-    // Targets with enough training examples in the target-centric corpora get n-grams of
-    // their own.
+    // Targets with enough training examples get n-grams of their own.
     let mut per_target: FxHashMap<&str, usize> = FxHashMap::default();
     for &i in &train_idx {
-        if !matches!(ex[i].source, Source::Semeval2016 | Source::Fignews) {
-            continue;
-        }
         if let Some(t) = &ex[i].target {
             *per_target.entry(t.as_str()).or_insert(0) += 1;
         }
@@ -538,13 +538,9 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
     };
     let doc = |i: usize, group: u8| -> Option<ngrams::SelectionDoc> {
         let e = &ex[i];
-        // Target groups come from the target-centric corpora (posts about one target); in news
-        // (semeval2025) a target's own n-grams and intercept would learn that corpus's prior on
-        // it (Russia mostly an antagonist in its English articles), which does not carry over.
-        let target_centric = matches!(e.source, Source::Semeval2016 | Source::Fignews);
         let name = if group == 0 {
             language_group(&e.lang)
-        } else if target_centric && keep_target(&e.target) {
+        } else if keep_target(&e.target) {
             target_group(e.target.as_deref().unwrap_or(""))
         } else {
             return None;
@@ -565,13 +561,30 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
     let target_docs: Vec<ngrams::SelectionDoc> =
         train_idx.iter().filter_map(|&i| doc(i, 1)).collect();
     let k = STANCE_CLASSES.len();
-    let mut chosen = ngrams::select(
-        &lang_docs,
-        &prepared.texts,
-        k,
-        params.ngrams_per_language,
-        params.min_df,
-    );
+    // Per language, at most one n-gram per training example (the non-English corpora are small).
+    let mut chosen = Vec::new();
+    let mut groups: Vec<String> = lang_docs.iter().map(|d| d.lang.clone()).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    for g in groups {
+        let docs: Vec<ngrams::SelectionDoc> = lang_docs
+            .iter()
+            .filter(|d| d.lang == g)
+            .map(|d| ngrams::SelectionDoc {
+                lang: d.lang.clone(),
+                classes: d.classes.clone(),
+                grams: d.grams.clone(),
+            })
+            .collect();
+        let budget = params.ngrams_per_language.min(docs.len());
+        chosen.extend(ngrams::select(
+            &docs,
+            &prepared.texts,
+            k,
+            budget,
+            params.min_df,
+        ));
+    }
     chosen.extend(ngrams::select(
         &target_docs,
         &prepared.texts,
@@ -628,15 +641,18 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
         dense_features: spec.names().to_vec(),
         ngrams: chosen,
         scaler,
-        heads: vec![linear::Head {
-            name: "stance".into(),
-            classes: STANCE_CLASSES.iter().map(|s| s.to_string()).collect(),
-            weights: Vec::new(),
-            intercept: vec![0.0; k],
-            platt: None,
-            threshold: None,
-            alpha: 1.0,
-        }],
+        heads: HEADS
+            .iter()
+            .map(|name| linear::Head {
+                name: (*name).to_string(),
+                classes: STANCE_CLASSES.iter().map(|s| s.to_string()).collect(),
+                weights: Vec::new(),
+                intercept: vec![0.0; k],
+                platt: None,
+                threshold: None,
+                alpha: 1.0,
+            })
+            .collect(),
         training: TrainingSummary {
             data: params.data.clone(),
             n_train: train_idx.len(),
@@ -649,32 +665,110 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
         checksum: String::new(),
     };
     let n_features = file.ngrams.len() + d;
-    file.heads[0].weights = vec![0.0; n_features * k];
+    for h in &mut file.heads {
+        h.weights = vec![0.0; n_features * k];
+    }
     let model = StanceModel::new(file.clone(), "training")?;
     let inputs = inputs(prepared, &model);
 
-    let (inner_train, inner_valid): (Vec<usize>, Vec<usize>) = train_idx
+    // One head per genre, each with its own model selection: short target-centric posts
+    // (SemEval-2016, FIGNEWS) and sentences of news articles (SemEval-2025).
+    let fitted: Vec<Result<(linear::Head, f32, f32)>> = [0usize, 1]
+        .par_iter()
+        .map(|&h| {
+            let rows: Vec<usize> = train_idx
+                .iter()
+                .copied()
+                .filter(|&i| head_of(ex[i].source) == h)
+                .collect();
+            fit_head(HEADS[h], &rows, ex, &inputs, n_features, params)
+        })
+        .collect();
+    let mut heads = Vec::new();
+    for (h, f) in fitted.into_iter().enumerate() {
+        let (head, alpha, offset) = f?;
+        eprintln!(
+            "partipris: stance/{}: alpha {alpha}, none offset {offset:+}",
+            HEADS[h]
+        );
+        heads.push(head);
+    }
+    for source in [
+        Source::Semeval2016,
+        Source::Semeval2025Entity,
+        Source::Fignews,
+        Source::Semeval2025Neutral,
+    ] {
+        let idx: Vec<usize> = (0..ex.len())
+            .filter(|&i| ex[i].partition == Partition::Validation && ex[i].source == source)
+            .collect();
+        if idx.is_empty() {
+            continue;
+        }
+        let head = &heads[head_of(source)];
+        let gold: Vec<usize> = idx.iter().map(|&i| ex[i].gold).collect();
+        let pred: Vec<usize> = idx
+            .iter()
+            .map(|&i| decide(source, &head.probabilities(&inputs[i])))
+            .collect();
+        let ok = gold.iter().zip(&pred).filter(|(g, p)| g == p).count();
+        file.validation.push(ValidationSummary {
+            head: format!(
+                "{}/{}",
+                HEADS[head_of(source)],
+                format!("{source:?}").to_lowercase()
+            ),
+            n: idx.len(),
+            macro_f1: macro_f1(&gold, &pred),
+            accuracy: ok as f64 / idx.len() as f64,
+            f1: Some(f_avg(&gold, &pred)),
+        });
+    }
+    file.heads = heads;
+    file.checksum = file.compute_checksum()?;
+    Ok(file)
+}
+
+/// The head that scores a corpus's examples (an index into [`HEADS`]).
+fn head_of(source: Source) -> usize {
+    match source {
+        Source::Semeval2016 | Source::Fignews => 0,
+        Source::Semeval2025Entity | Source::Semeval2025Neutral => 1,
+    }
+}
+
+/// Fits one head on training rows: the L2 strength, then an offset added to the score of
+/// "none" (a prior correction), chosen on the inner fold; then a refit on all the rows.
+fn fit_head(
+    name: &str,
+    rows: &[usize],
+    ex: &[Example],
+    inputs: &[Vec<(u32, f32)>],
+    n_features: usize,
+    params: &TrainParams,
+) -> Result<(linear::Head, f32, f32)> {
+    let classes: Vec<String> = STANCE_CLASSES.iter().map(|s| s.to_string()).collect();
+    if rows.is_empty() {
+        return Err(Error::Config(format!(
+            "stance head {name}: no training examples"
+        )));
+    }
+    let (inner_train, inner_valid): (Vec<usize>, Vec<usize>) = rows
         .iter()
         .partition(|&&i| !inner_validation(&ex[i].record_id));
-    // Model selection on the inner fold: the L2 strength, then an offset added to the score of
-    // "none" (a prior correction: the corpora mix very different shares of neutral examples).
     let gold_inner: Vec<usize> = inner_valid.iter().map(|&i| ex[i].gold).collect();
     let candidates: Vec<Result<(f64, f32, f32)>> = params
         .alphas
         .par_iter()
         .map(|&alpha| {
-            let (x, y) = matrix(&inputs, &inner_train, ex, n_features);
-            let mut head = linear::fit(
-                "stance",
-                &file.heads[0].classes,
-                &x,
-                &y,
-                alpha,
-                params.max_iterations,
-            )?;
+            let (x, y) = matrix(inputs, &inner_train, ex, n_features);
+            let mut head = linear::fit(name, &classes, &x, &y, alpha, params.max_iterations)?;
             let base = head.intercept[2];
             let mut best = (f64::NEG_INFINITY, 0f32);
-            for offset in NONE_OFFSETS {
+            // The offset is tuned only where the held-out gold holds all three classes.
+            let tuned = (0..STANCE_CLASSES.len()).all(|c| gold_inner.contains(&c));
+            let offsets: &[f32] = if tuned { &NONE_OFFSETS } else { &[0.0] };
+            for &offset in offsets {
                 head.intercept[2] = base + offset;
                 let pred: Vec<usize> = inner_valid
                     .iter()
@@ -693,7 +787,10 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
     for c in candidates {
         match c {
             Ok((score, alpha, offset)) => {
-                eprintln!("partipris: stance: alpha {alpha}: inner selection score {score:.3} (none offset {offset:+})");
+                eprintln!(
+                    "partipris: stance/{name}: alpha {alpha}: inner selection score {score:.3} \
+                     (none offset {offset:+})"
+                );
                 if best.is_none_or(|(s, _, _)| score > s) {
                     best = Some((score, alpha, offset));
                 }
@@ -704,46 +801,10 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
     let Some((_, alpha, offset)) = best else {
         return Err(last_error.unwrap_or_else(|| Error::Config("no candidate head".into())));
     };
-    let (x, y) = matrix(&inputs, &train_idx, ex, n_features);
-    let mut head = linear::fit(
-        "stance",
-        &file.heads[0].classes,
-        &x,
-        &y,
-        alpha,
-        params.max_iterations,
-    )?;
+    let (x, y) = matrix(inputs, rows, ex, n_features);
+    let mut head = linear::fit(name, &classes, &x, &y, alpha, params.max_iterations)?;
     head.intercept[2] += offset;
-    drop(x);
-    for source in [
-        Source::Semeval2016,
-        Source::Semeval2025Entity,
-        Source::Fignews,
-        Source::Semeval2025Neutral,
-    ] {
-        let idx: Vec<usize> = (0..ex.len())
-            .filter(|&i| ex[i].partition == Partition::Validation && ex[i].source == source)
-            .collect();
-        if idx.is_empty() {
-            continue;
-        }
-        let gold: Vec<usize> = idx.iter().map(|&i| ex[i].gold).collect();
-        let pred: Vec<usize> = idx
-            .iter()
-            .map(|&i| decide(source, &head.probabilities(&inputs[i])))
-            .collect();
-        let ok = gold.iter().zip(&pred).filter(|(g, p)| g == p).count();
-        file.validation.push(ValidationSummary {
-            head: format!("{source:?}").to_lowercase(),
-            n: idx.len(),
-            macro_f1: macro_f1(&gold, &pred),
-            accuracy: ok as f64 / idx.len() as f64,
-            f1: Some(f_avg(&gold, &pred)),
-        });
-    }
-    file.heads = vec![head];
-    file.checksum = file.compute_checksum()?;
-    Ok(file)
+    Ok((head, alpha, offset))
 }
 
 /// The input vectors of every example.
@@ -910,7 +971,7 @@ pub fn evaluate(
         texts: FxHashMap::default(),
     };
     let inputs = inputs(&sub, model);
-    let head = model.head();
+    let head = model.head_named(HEADS[head_of(source)]);
     let probs: Vec<Vec<f32>> = inputs.iter().map(|x| head.probabilities(x)).collect();
     let gold: Vec<usize> = sub.examples.iter().map(|e| e.gold).collect();
     let pred: Vec<usize> = probs.iter().map(|p| decide(source, p)).collect();
