@@ -49,7 +49,7 @@ enum Command {
         /// Also score with the shipped classifiers (see models/MODEL_CARD.md).
         #[arg(long)]
         models: bool,
-        /// Leave out stances toward targets (reported by default).
+        /// Leave out stances toward targets (reported by default here; opt-in in the library).
         #[arg(long)]
         no_stance: bool,
         /// Extra stance targets (TOML, see models/targets.md), added to the shipped ones.
@@ -470,7 +470,15 @@ pub fn run(cli: Cli) -> Result<i32> {
                 .default_models(models && !custom);
             if no_stance {
                 builder = builder.stance(false);
-            } else if !targets.is_empty() {
+            } else if custom && targets.is_empty() {
+                eprintln!(
+                    "partipris: custom lexicons: no stances (the stance model was trained on the \
+                     shipped lexicons' markers)"
+                );
+                builder = builder.stance(false);
+            } else if targets.is_empty() {
+                builder = builder.stance(true);
+            } else {
                 let mut all = Targets::try_default()?;
                 for t in &targets {
                     all = all.extend(Targets::from_path(t)?);

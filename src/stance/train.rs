@@ -462,7 +462,7 @@ impl Default for TrainParams {
             ngrams_per_target: 500,
             min_target_examples: 150,
             min_df: 2,
-            alphas: vec![1.0, 3.0, 10.0],
+            alphas: vec![0.3, 1.0, 3.0],
             max_iterations: 100,
             data: Vec::new(),
         }
