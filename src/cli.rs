@@ -101,8 +101,12 @@ enum Command {
         /// N-grams kept per language.
         #[arg(long, default_value_t = 2000)]
         ngrams: usize,
+        /// N-grams of each kind (word, character) kept per language in the evidence tables
+        /// (0: no evidence features).
+        #[arg(long, default_value_t = 20_000)]
+        evidence: usize,
         /// L2 strengths tried (comma-separated).
-        #[arg(long, value_delimiter = ',', default_value = "0.3,3,30")]
+        #[arg(long, value_delimiter = ',', default_value = "0.3,3,30,300")]
         alphas: Vec<f32>,
     },
 }
@@ -305,6 +309,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             out,
             seed,
             ngrams,
+            evidence,
             alphas,
         } => {
             let task: Task = task.parse()?;
@@ -323,6 +328,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             let params = TrainParams {
                 seed,
                 ngrams_per_language: ngrams,
+                evidence_per_language: evidence,
                 alphas,
                 data: data.iter().map(|p| p.display().to_string()).collect(),
                 ..TrainParams::default()

@@ -131,6 +131,7 @@ impl Models {
         let mut scores = Scores::default();
         // The article's dense features, shared by the article-level models.
         let dense = ctx.spec.vector(report);
+        let language = ctx.language.as_ref().map_or("", Language::as_str);
         for (c, _) in &self.classifiers {
             if !supports(c, ctx.language) {
                 continue;
@@ -139,7 +140,7 @@ impl Models {
                 Task::Persuasion => scores.persuasion = Some(persuasion(c, ctx)),
                 Task::SentenceBias => scores.sentence_bias = Some(sentence_bias(c, ctx)),
                 task => {
-                    let input = c.input(ctx.normalized, &ctx.tokens.tokens, &dense);
+                    let input = c.input(ctx.normalized, &ctx.tokens.tokens, &dense, language);
                     let s = class_scores(c, &input);
                     match task {
                         Task::Genre => scores.genre = Some(s),
@@ -188,7 +189,8 @@ fn stretch_input(
     let hi = ctx.markers.partition_point(|m| m.start() < end);
     let (categories, loaded) = features::category_figures(&ctx.markers[lo..hi], words);
     let dense = ctx.spec.vector_of(words, &categories, loaded, &style);
-    c.input(ctx.normalized, toks, &dense)
+    let language = ctx.language.as_ref().map_or("", Language::as_str);
+    c.input(ctx.normalized, toks, &dense, language)
 }
 
 fn persuasion(c: &Classifier, ctx: &Context<'_>) -> PersuasionScores {
