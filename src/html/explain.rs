@@ -1,0 +1,1 @@
+//! The explain page of one article.
