@@ -1,5 +1,9 @@
 //! The `partipris` command line.
 
+mod args;
+mod explain;
+mod score;
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -13,7 +17,11 @@ use partipris::lexicon::{
 use partipris::model::train::{self, Prepared, TrainParams};
 use partipris::model::{Classifier, ModelFile};
 use partipris::task::{Gold, Partition, Task};
-use partipris::{corpus, Analyzer, Article, Category, Error, Language, Lexicon, Result};
+use partipris::{corpus, Analyzer, Article, Category, Error, Lexicon, Result};
+
+use args::AnalyzerArgs;
+use explain::ExplainArgs;
+use score::ScoreArgs;
 
 /// Scores how loaded and one-sided news articles are, with the evidence for every score.
 #[derive(Debug, Parser)]
@@ -31,22 +39,20 @@ enum Command {
         /// Article text files; `-` reads standard input.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// The articles' language (ISO 639-1, such as `fr`); identified per article when absent.
-        #[arg(long)]
-        lang: Option<String>,
-        /// Extra lexicon files (TOML, see models/lexicons/FORMAT.md).
-        #[arg(long = "lexicon")]
-        lexicons: Vec<PathBuf>,
-        /// Use only the lexicons given with --lexicon.
-        #[arg(long)]
-        no_default_lexicons: bool,
+        #[command(flatten)]
+        analyzer: AnalyzerArgs,
         /// Print compact JSON even for one article.
         #[arg(long)]
         compact: bool,
-        /// Also score with the shipped classifiers (see models/MODEL_CARD.md).
-        #[arg(long)]
-        models: bool,
     },
+    /// Scores a corpus: JSON Lines, CSV/TSV, directories of .txt files or standard input, in
+    /// parallel, streaming; one JSON report (or CSV row) per record, in input order. A record
+    /// that cannot be scored becomes an error record; the exit code is then 1 (2 for a fatal
+    /// error).
+    Score(ScoreArgs),
+    /// Writes a self-contained HTML page explaining one article: its text with every marker
+    /// highlighted by category, and its scores with the features that pushed them.
+    Explain(ExplainArgs),
     /// Evaluates a task's model on labelled data and prints the figures (JSON or Markdown).
     Eval {
         /// The task: persuasion, genre, satire, leaning, sentence_bias.
@@ -346,32 +352,14 @@ pub fn run(cli: Cli) -> Result<i32> {
             );
             Ok(0)
         }
+        Command::Score(args) => score::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Analyze {
             files,
-            lang,
-            lexicons,
-            no_default_lexicons,
+            analyzer,
             compact,
-            models,
         } => {
-            let custom = no_default_lexicons || !lexicons.is_empty();
-            if custom && models {
-                eprintln!(
-                    "partipris: custom lexicons: scoring without the shipped models (they were \
-                     trained on the shipped lexicons' features)"
-                );
-            }
-            let mut builder = Analyzer::builder()
-                .default_lexicons(!no_default_lexicons)
-                .default_models(models && !custom);
-            for l in lexicons {
-                builder = builder.lexicon_file(l);
-            }
-            let language = lang.as_deref().map(Language::new).transpose()?;
-            if let Some(l) = language {
-                builder = builder.language(l);
-            }
-            let analyzer = builder.build()?;
+            let analyzer = analyzer.build(None)?;
             let pretty = files.len() == 1 && !compact;
             let stdout = std::io::stdout();
             let mut out = stdout.lock();

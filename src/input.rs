@@ -10,6 +10,8 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -208,7 +210,9 @@ impl InputRecord {
     }
 
     fn text_field(&self) -> String {
-        self.text_field.clone().unwrap_or_else(|| "text".to_string())
+        self.text_field
+            .clone()
+            .unwrap_or_else(|| "text".to_string())
     }
 }
 
@@ -222,6 +226,8 @@ pub struct InputOptions {
     /// Texts larger than this many bytes become [`RecordErrorKind::TooLarge`] errors, read
     /// without holding them whole where the format allows (JSON lines, text files).
     pub max_bytes: usize,
+    /// When set, counts the bytes read from the sources (before decompression), for progress.
+    pub read_counter: Option<ReadCounter>,
 }
 
 impl Default for InputOptions {
@@ -230,7 +236,53 @@ impl Default for InputOptions {
             fields: Fields::default(),
             format: None,
             max_bytes: DEFAULT_MAX_ARTICLE_BYTES,
+            read_counter: None,
         }
+    }
+}
+
+/// A shared count of the bytes read from the sources, before decompression: compare it with
+/// the sources' sizes to tell progress.
+#[derive(Debug, Clone, Default)]
+pub struct ReadCounter(Arc<AtomicU64>);
+
+impl ReadCounter {
+    /// The bytes read so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+impl PartialEq for ReadCounter {
+    fn eq(&self, other: &ReadCounter) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for ReadCounter {}
+
+/// A reader that adds what it reads to a [`ReadCounter`].
+struct Counted<R> {
+    inner: R,
+    counter: ReadCounter,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter.0.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// `reader`, counted when the options have a counter.
+fn counted(reader: Box<dyn Read + Send>, options: &InputOptions) -> Box<dyn Read + Send> {
+    match &options.read_counter {
+        Some(c) => Box::new(Counted {
+            inner: reader,
+            counter: c.clone(),
+        }),
+        None => reader,
     }
 }
 
@@ -275,7 +327,7 @@ impl Inputs {
         options: &InputOptions,
     ) -> Box<dyn Iterator<Item = InputItem> + Send> {
         let file = PathBuf::from(name);
-        let reader = match decompressed(BufReader::new(reader)) {
+        let reader = match decompressed(BufReader::new(counted(reader, options))) {
             Ok(r) => r,
             Err(e) => return Box::new(std::iter::once(Err(open_error(&file, &e)))),
         };
@@ -303,11 +355,11 @@ impl Inputs {
         if format == InputFormat::TextDir {
             return Box::new(TextDir::new(path, self.options.clone()));
         }
+        let opts = &self.options;
         let reader: std::io::Result<Box<dyn BufRead + Send>> = if path.as_os_str() == "-" {
-            decompressed(BufReader::new(Box::new(std::io::stdin()) as Box<dyn Read + Send>))
+            decompressed(BufReader::new(counted(Box::new(std::io::stdin()), opts)))
         } else {
-            File::open(&path)
-                .and_then(|f| decompressed(BufReader::new(Box::new(f) as Box<dyn Read + Send>)))
+            File::open(&path).and_then(|f| decompressed(BufReader::new(counted(Box::new(f), opts))))
         };
         match reader {
             Ok(r) => source(path, r, format, &self.options),
@@ -356,7 +408,9 @@ fn source(
 }
 
 /// Wraps a reader in a gzip decoder when its first bytes say it is gzip.
-fn decompressed(mut r: BufReader<Box<dyn Read + Send>>) -> std::io::Result<Box<dyn BufRead + Send>> {
+fn decompressed(
+    mut r: BufReader<Box<dyn Read + Send>>,
+) -> std::io::Result<Box<dyn BufRead + Send>> {
     let gzip = r.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     Ok(if gzip {
         Box::new(BufReader::with_capacity(
@@ -855,10 +909,7 @@ impl Delimited {
             ));
         }
         let with_id = |e: RecordError| RecordError {
-            id: id
-                .clone()
-                .filter(|s| !s.is_empty())
-                .unwrap_or(e.id.clone()),
+            id: id.clone().filter(|s| !s.is_empty()).unwrap_or(e.id.clone()),
             ..e
         };
         let text = cell(Some(cols.text), &fields.text)
@@ -905,8 +956,7 @@ impl Iterator for Delimited {
                 }
                 Ok(true) => {
                     // A blank line is no record.
-                    if self.record.len() == 1 && self.record.get(0).is_some_and(<[u8]>::is_empty)
-                    {
+                    if self.record.len() == 1 && self.record.get(0).is_some_and(<[u8]>::is_empty) {
                         continue;
                     }
                     return Some(self.row(cols));
@@ -924,13 +974,7 @@ impl Iterator for Delimited {
                     } else {
                         RecordErrorKind::Malformed
                     };
-                    return Some(Err(self.maker.error(
-                        line,
-                        None,
-                        None,
-                        kind,
-                        e.to_string(),
-                    )));
+                    return Some(Err(self.maker.error(line, None, None, kind, e.to_string())));
                 }
             }
         }
@@ -954,9 +998,15 @@ fn read_text(
         reason,
     };
     let mut bytes = Vec::new();
-    let limit = u64::try_from(max_bytes).unwrap_or(u64::MAX).saturating_add(1);
+    let limit = u64::try_from(max_bytes)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
     if let Err(e) = reader.take(limit).read_to_end(&mut bytes) {
-        return Err(error(RecordErrorKind::Read, None, format!("read error: {e}")));
+        return Err(error(
+            RecordErrorKind::Read,
+            None,
+            format!("read error: {e}"),
+        ));
     }
     if bytes.len() > max_bytes {
         return Err(error(
@@ -1045,7 +1095,7 @@ impl Iterator for TextDir {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let opened = File::open(&path)
-            .and_then(|f| decompressed(BufReader::new(Box::new(f) as Box<dyn Read + Send>)));
+            .and_then(|f| decompressed(BufReader::new(counted(Box::new(f), &self.options))));
         Some(match opened {
             Ok(reader) => read_text(&path, id, reader, self.options.max_bytes),
             Err(e) => Err(RecordError {
@@ -1150,7 +1200,10 @@ mod tests {
         let got = read(InputFormat::Jsonl, long.as_bytes(), &options);
         assert_eq!(got.len(), 2);
         assert_eq!(
-            got[0].as_ref().err().map(|e| (e.kind, e.id.as_str(), e.line)),
+            got[0]
+                .as_ref()
+                .err()
+                .map(|e| (e.kind, e.id.as_str(), e.line)),
             Some((RecordErrorKind::TooLarge, "big", 1))
         );
         assert_eq!(got[1].as_ref().map(|r| r.location.line).ok(), Some(2));
@@ -1185,8 +1238,8 @@ mod tests {
 
     #[test]
     fn csv_and_tsv_with_quoted_newlines_short_rows_and_bad_utf8() {
-        let mut csv = b"id,text,lang,label\n1,\"Un texte,\nsur deux lignes\",fr,x\n2,court\n"
-            .to_vec();
+        let mut csv =
+            b"id,text,lang,label\n1,\"Un texte,\nsur deux lignes\",fr,x\n2,court\n".to_vec();
         csv.extend(b"3,\"\xff\xfe\",fr,y\n4,\"Quatre\",,z\n");
         let options = InputOptions {
             fields: Fields {
@@ -1203,7 +1256,10 @@ mod tests {
             Ok(("1", 2, true))
         );
         assert_eq!(
-            got[1].as_ref().err().map(|e| (e.kind, e.line, e.id.as_str())),
+            got[1]
+                .as_ref()
+                .err()
+                .map(|e| (e.kind, e.line, e.id.as_str())),
             Some((RecordErrorKind::TooFewColumns, 4, "2"))
         );
         assert_eq!(
@@ -1218,7 +1274,11 @@ mod tests {
         let tsv = b"text\tid\nBonjour le monde\tt1\n";
         let got = read(InputFormat::Tsv, tsv, &InputOptions::default());
         assert_eq!(got[0].as_ref().map(|r| r.id.as_str()).ok(), Some("t1"));
-        let missing = read(InputFormat::Csv, b"id,body\n1,x\n", &InputOptions::default());
+        let missing = read(
+            InputFormat::Csv,
+            b"id,body\n1,x\n",
+            &InputOptions::default(),
+        );
         assert_eq!(
             missing.iter().map(kind).collect::<Vec<_>>(),
             [Some(RecordErrorKind::MissingField)]

@@ -6,7 +6,8 @@
 // `tokenize` (tokens, sentences, paragraphs) → `language` → `lexicon` (markers) → `features`
 // (figures, feature vector) → `model` (classifiers) → `report`; `analyzer` runs it.
 // Around it: `corpus` (labelled data), `task` (what to learn from it), `eval` (metrics),
-// `input` (articles read from files), `batch` (parallel scoring in input order), `html`
+// `input` (articles read from files), `batch` (parallel scoring in input order), `output`
+// (what score writes), `html`
 // (self-contained report pages).
 mod analyzer;
 pub mod batch;
@@ -20,6 +21,7 @@ pub mod language;
 pub mod lexicon;
 pub mod model;
 pub mod normalize;
+pub mod output;
 pub mod report;
 pub mod task;
 pub mod tokenize;
