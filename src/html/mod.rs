@@ -70,7 +70,7 @@ h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #d5dbe1; padd
 table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.92rem; }
 th, td { border: 1px solid #d5dbe1; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }
 th { background: #f1f4f7; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .muted { color: #5f6b76; font-size: 0.9rem; }
 footer { margin-top: 3rem; color: #5f6b76; font-size: 0.8rem; }
 ";
