@@ -393,10 +393,10 @@ fn source(
         InputFormat::Csv => Box::new(Delimited::new(file, reader, b',', options.clone())),
         InputFormat::Tsv => Box::new(Delimited::new(file, reader, b'\t', options.clone())),
         InputFormat::Text | InputFormat::TextDir => {
-            let id = file
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "stdin".to_string());
+            let id = match file.file_stem() {
+                Some(s) if file.as_os_str() != "-" => s.to_string_lossy().into_owned(),
+                _ => "stdin".to_string(),
+            };
             Box::new(std::iter::once(read_text(
                 &file,
                 id,

@@ -7,8 +7,7 @@
 // (figures, feature vector) → `model` (classifiers) → `report`; `analyzer` runs it.
 // Around it: `corpus` (labelled data), `task` (what to learn from it), `eval` (metrics),
 // `input` (articles read from files), `batch` (parallel scoring in input order), `output`
-// (what score writes), `html`
-// (self-contained report pages).
+// (what `score` writes), `html` (self-contained report pages).
 mod analyzer;
 pub mod batch;
 pub mod corpus;

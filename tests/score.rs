@@ -187,7 +187,7 @@ fn errors_file_csv_output_and_fields() {
         "csv",
     ]);
     let mut reader = csv::Reader::from_reader(o.stdout.as_slice());
-    let header = reader.headers().map(|h| h.clone()).unwrap_or_default();
+    let header = reader.headers().cloned().unwrap_or_default();
     let error_col = header.iter().position(|h| h == "error");
     let rows: Vec<csv::StringRecord> = reader.records().filter_map(|r| r.ok()).collect();
     assert_eq!(rows.len(), expected.len());

@@ -89,7 +89,7 @@ fn csv_error(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
 /// Where reports go.
 enum Sink {
     Json(Box<dyn Write + Send>),
-    Csv(csv::Writer<Box<dyn Write + Send>>),
+    Csv(Box<csv::Writer<Box<dyn Write + Send>>>),
 }
 
 /// Runs the command; returns the exit code.
@@ -120,7 +120,7 @@ pub fn run(args: ScoreArgs) -> Result<i32> {
         let mut w = csv::Writer::from_writer(writer);
         w.write_record(headline_header())
             .map_err(csv_error(&out_name))?;
-        Sink::Csv(w)
+        Sink::Csv(Box::new(w))
     } else {
         Sink::Json(writer)
     };

@@ -96,11 +96,7 @@ pub fn page(p: &EvalPage<'_>) -> String {
     };
     let _ = write!(out, "<figure>");
     confusion_svg(&mut out, confusion);
-    let _ = write!(
-        out,
-        "<figcaption>{}</figcaption></figure>\n",
-        escape(caption)
-    );
+    let _ = writeln!(out, "<figcaption>{}</figcaption></figure>", escape(caption));
     if let Some(bins) = &p.reliability {
         out.push_str("<figure>");
         reliability_svg(&mut out, bins);

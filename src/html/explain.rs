@@ -458,11 +458,11 @@ fn categories(out: &mut String, a: &Article<'_>) {
     }
     out.push_str("</table>\n");
     let s = r.style();
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<p class=\"muted\">Style: {} exclamation marks, {} questions ({} rhetorical), {} scare \
          quotes, {} words in capitals, {} first-person plural and {} second-person words, {} \
-         superlatives, {} words per sentence, type-token ratio {}.</p>\n",
+         superlatives, {} words per sentence, type-token ratio {}.</p>",
         s.exclamations,
         s.questions,
         s.rhetorical_questions,
