@@ -239,7 +239,7 @@ pub fn run(args: ScoreArgs) -> Result<i32> {
                 let secs = started.elapsed().as_secs_f64().max(1e-9);
                 progress.set_position(counter.get());
                 progress.set_message(format!(
-                    "{} articles, {:.1} MB/s of text, {} errors",
+                    "{} articles, {:.1} MB/s, errors: {}",
                     scored + failed,
                     text_bytes as f64 / 1e6 / secs,
                     failed
@@ -276,12 +276,12 @@ fn progress_bar(total: Option<u64>) -> ProgressBar {
     let bar = match total {
         Some(t) => ProgressBar::new(t).with_style(
             ProgressStyle::with_template(
-                "{spinner} {elapsed_precise} [{wide_bar}] {bytes}/{total_bytes} ETA {eta} {msg}",
+                "{spinner} {elapsed_precise} {msg} [{wide_bar}] {percent:>3}% ETA {eta}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
         ),
         None => ProgressBar::new_spinner().with_style(
-            ProgressStyle::with_template("{spinner} {elapsed_precise} {bytes} read {msg}")
+            ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}, {bytes} read")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         ),
     };
