@@ -308,6 +308,27 @@ impl Analyzer {
         self.analyze_parts(article).map(|parts| parts.report)
     }
 
+    /// Analyses many articles in parallel (rayon, in the current thread pool) and yields one
+    /// item per article, in input order: its report or the error [`Analyzer::analyze`] gives
+    /// for it. Articles are taken from `articles` in bounded chunks
+    /// ([`crate::batch::ChunkLimits`]), so memory does not grow with the number of articles.
+    ///
+    /// ```
+    /// use partipris::{Analyzer, Article};
+    ///
+    /// let analyzer = Analyzer::default();
+    /// let texts = ["Les vassaux de Washington s'inquiètent.", "  "];
+    /// let articles = texts.iter().enumerate().map(|(i, t)| Article::new(i.to_string(), *t));
+    /// let results: Vec<_> = analyzer.analyze_batch(articles).collect();
+    /// assert!(results[0].is_ok() && results[1].is_err());
+    /// ```
+    pub fn analyze_batch<'a, I>(&self, articles: I) -> crate::batch::Batch<'a, I::IntoIter>
+    where
+        I: IntoIterator<Item = Article<'a>>,
+    {
+        crate::batch::Batch::new(self.clone(), articles.into_iter())
+    }
+
     /// [`Analyzer::analyze`], also returning the normalized text and the tokens, for the
     /// stages after the report (classifiers).
     pub(crate) fn analyze_parts(&self, article: &Article<'_>) -> Result<Analysis> {

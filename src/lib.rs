@@ -5,16 +5,22 @@
 // The pipeline (DESIGN.md): `normalize` (text → normalized text with alignment) →
 // `tokenize` (tokens, sentences, paragraphs) → `language` → `lexicon` (markers) → `features`
 // (figures, feature vector) → `model` (classifiers) → `report`; `analyzer` runs it.
-// Around it: `corpus` (labelled data), `task` (what to learn from it), `eval` (metrics).
+// Around it: `corpus` (labelled data), `task` (what to learn from it), `eval` (metrics),
+// `input` (articles read from files), `batch` (parallel scoring in input order), `output`
+// (what `score` writes), `html` (self-contained report pages).
 mod analyzer;
+pub mod batch;
 pub mod corpus;
 mod error;
 pub mod eval;
 pub mod features;
+pub mod html;
+pub mod input;
 pub mod language;
 pub mod lexicon;
 pub mod model;
 pub mod normalize;
+pub mod output;
 pub mod report;
 pub mod task;
 pub mod tokenize;
