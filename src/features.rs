@@ -576,7 +576,8 @@ mod tests {
 
     #[test]
     fn house_style_cues_count_typographic_apostrophes_and_no_break_spaces() {
-        let cases: &[(&str, (u32, u32), (u32, u32))] = &[
+        type Counts = (u32, u32);
+        let cases: &[(&str, Counts, Counts)] = &[
             // text, (apostrophes, typographic), (spaced gaps, no-break gaps)
             ("L'État n'a rien dit.", (2, 0), (3, 0)),
             ("L’État n’a rien dit\u{a0}!", (2, 2), (4, 1)),

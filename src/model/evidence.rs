@@ -468,7 +468,9 @@ mod tests {
         );
     }
 
-    fn counts(text: &str) -> (Vec<(u64, u32)>, Vec<(u64, u32)>, FxHashMap<u64, String>) {
+    type Counts = Vec<(u64, u32)>;
+
+    fn counts(text: &str) -> (Counts, Counts, FxHashMap<u64, String>) {
         let n = normalize(text);
         let t = tokenize(text, &n);
         let mut texts = FxHashMap::default();
