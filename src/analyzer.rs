@@ -79,7 +79,8 @@ pub struct AnalyzerBuilder {
     fold_accents: bool,
     max_article_bytes: usize,
     models: Option<Models>,
-    default_models: bool,
+    /// `None`: the shipped models when the lexicons are the shipped ones.
+    default_models: Option<bool>,
 }
 
 impl Default for AnalyzerBuilder {
@@ -93,7 +94,7 @@ impl Default for AnalyzerBuilder {
             fold_accents: true,
             max_article_bytes: DEFAULT_MAX_ARTICLE_BYTES,
             models: None,
-            default_models: false,
+            default_models: None,
         }
     }
 }
@@ -150,11 +151,12 @@ impl AnalyzerBuilder {
     }
 
     /// Whether to score with the shipped models (`models/*.json`) when no others are given.
-    /// Off by default for now: their validation figures and limits are in
-    /// `models/MODEL_CARD.md`. They were trained on the features of the shipped lexicons, so
-    /// they are refused next to other lexicons.
+    /// By default they are used when the analyzer has exactly the shipped lexicons (their
+    /// validation figures and limits are in `models/MODEL_CARD.md`), and left out otherwise:
+    /// they were trained on the features of the shipped lexicons, so `default_models(true)`
+    /// next to other lexicons is an error.
     pub fn default_models(mut self, yes: bool) -> Self {
-        self.default_models = yes;
+        self.default_models = Some(yes);
         self
     }
 
@@ -167,6 +169,8 @@ impl AnalyzerBuilder {
                 self.max_article_bytes
             )));
         }
+        let shipped_lexicons =
+            self.default_lexicons && self.lexicons.is_empty() && self.lexicon_files.is_empty();
         let mut lexicons = self.lexicons;
         for path in &self.lexicon_files {
             lexicons.push(Lexicon::from_path(path)?);
@@ -209,7 +213,7 @@ impl AnalyzerBuilder {
         let spec = FeatureSpec::default();
         let models = match self.models {
             Some(m) => m,
-            None if self.default_models => Models::embedded()?,
+            None if self.default_models.unwrap_or(shipped_lexicons) => Models::embedded()?,
             None => Models::none(),
         };
         models.check(&spec, &lexicons)?;

@@ -7,7 +7,7 @@ use partipris::{Analyzer, Language, Result, DEFAULT_MAX_ARTICLE_BYTES};
 
 /// Whether the shipped classifiers score articles when neither `--models` nor `--no-models`
 /// is given. One switch for `analyze`, `score` and `explain`.
-pub const MODELS_BY_DEFAULT: bool = false;
+pub const MODELS_BY_DEFAULT: bool = true;
 
 /// How the analyzer is built (`analyze`, `score`, `explain`).
 #[derive(Debug, Clone, clap::Args)]
@@ -22,7 +22,7 @@ pub struct AnalyzerArgs {
     /// Use only the lexicons given with --lexicon.
     #[arg(long)]
     pub no_default_lexicons: bool,
-    /// Also score with the shipped classifiers (see models/MODEL_CARD.md).
+    /// Score with the shipped classifiers (the default; see models/MODEL_CARD.md).
     #[arg(long, overrides_with = "no_models")]
     pub models: bool,
     /// Do not score with the shipped classifiers.
