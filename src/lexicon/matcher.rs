@@ -26,7 +26,7 @@ use thread_local::ThreadLocal;
 
 use crate::error::{Error, Result};
 use crate::language::Language;
-use crate::normalize::{fold_word, normalize, FoldOptions};
+use crate::normalize::{fold_word, join_spaced, normalize, FoldOptions};
 use crate::tokenize::{tokenize, word_hash, Token, TokenKind};
 
 use super::Lexicon;
@@ -225,7 +225,15 @@ impl Matcher {
                     }
                 }
                 _ => {
-                    for part in text[token.norm_span()].split('-').filter(|p| !p.is_empty()) {
+                    let word = &text[token.norm_span()];
+                    let joined;
+                    let parts: Vec<&str> = if token.is_spaced() {
+                        joined = join_spaced(word);
+                        vec![joined.as_str()]
+                    } else {
+                        word.split('-').filter(|p| !p.is_empty()).collect()
+                    };
+                    for part in parts {
                         let (folded, stem) = self.fold_and_stem(part);
                         let id = match self.word_id(&folded, &stem) {
                             UNKNOWN => {
@@ -334,7 +342,12 @@ impl Matcher {
                 let id = match cache.find(hash, |(h, w, _)| *h == hash && w.matches(&probe, part)) {
                     Some(&(_, _, id)) => id,
                     None => {
-                        let (folded, stem) = self.fold_and_stem(part);
+                        // A letter-spaced word is looked up without its separators.
+                        let (folded, stem) = if token.is_spaced() {
+                            self.fold_and_stem(&join_spaced(part))
+                        } else {
+                            self.fold_and_stem(part)
+                        };
                         let id = self.word_id(&folded, &stem);
                         if cache.len() >= CACHE_CAPACITY {
                             cache.clear();
