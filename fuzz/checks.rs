@@ -44,6 +44,7 @@ pub fn analyze(data: &[u8]) -> Depth {
             for m in report.markers() {
                 assert!(text.is_char_boundary(m.start()) && text.is_char_boundary(m.end()));
                 assert_eq!(text.get(m.span()), Some(m.text()));
+                assert!(!m.text().is_empty(), "empty marker {m:?}");
             }
             for s in report.style_markers() {
                 assert!(text.get(s.span()).is_some());
@@ -103,6 +104,7 @@ pub fn lexicon(data: &[u8]) -> Depth {
         Ok(report) => {
             for m in report.markers() {
                 assert_eq!(body.get(m.span()), Some(m.text()));
+                assert!(!m.text().is_empty(), "empty marker {m:?}");
             }
             Depth::Complete
         }

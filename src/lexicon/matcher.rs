@@ -169,8 +169,12 @@ impl Matcher {
                     reason,
                 };
                 let pattern = m.phrase_pattern(entry.phrase())?;
-                if pattern.is_empty() {
-                    return Err(err("the phrase has no words".into()));
+                if pattern.iter().all(|&id| id == BARRIER) {
+                    return Err(err(
+                        "the phrase has no words (sentence punctuation and brackets alone are \
+                         not matched)"
+                            .into(),
+                    ));
                 }
                 match seen.get(&pattern) {
                     Some(&(l, e)) if l == lex_idx => {
@@ -551,6 +555,20 @@ mod tests {
         ]);
         assert!(found(&lex, "les relations globalement").is_empty());
         assert_eq!(found(&lex, "les globalistes").len(), 1);
+    }
+
+    #[test]
+    fn phrases_without_words_are_refused() {
+        for phrase in ["!!!", ".", "( )", "…"] {
+            let lex = lexicon(&[("vassaux", "pejorative_label"), (phrase, "exaggeration")]);
+            match Matcher::new(Some(Language::FRENCH), &[(0, &lex)], true) {
+                Err(Error::Lexicon { line, reason, .. }) => {
+                    assert_eq!(line, Some(7), "{phrase}");
+                    assert!(reason.contains("no words"), "{reason}");
+                }
+                other => panic!("{phrase:?}: expected an error, got {other:?}"),
+            }
+        }
     }
 
     #[test]
