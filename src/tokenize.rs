@@ -220,6 +220,17 @@ fn latin_lookalikes(s: &str) -> String {
         .collect()
 }
 
+/// Whether a word holds a Latin letter (small capitals included): only then are look-alikes in
+/// it read as Latin for elisions and clitics (a Ukrainian `м'ясо` is not `m'` + `ясо`).
+fn has_latin(word: &str) -> bool {
+    word.chars().any(|c| {
+        c.is_ascii_alphabetic()
+            || matches!(c, '\u{00C0}'..='\u{024F}' | '\u{0250}'..='\u{02AF}' | '\u{1D00}'..='\u{1D2B}' | '\u{A730}'..='\u{A731}')
+                && c != '\u{00D7}'
+                && c != '\u{00F7}'
+    })
+}
+
 /// Byte length of the elided article or pronoun a word starts with (`l'`, `qu'`), if any.
 fn elision_len(word: &str) -> Option<usize> {
     let prefix = &word[..=word.find('\'')?];
@@ -227,7 +238,7 @@ fn elision_len(word: &str) -> Option<usize> {
         return None;
     }
     let known = |p: &str| ELISIONS.contains(&p);
-    (known(prefix) || !prefix.is_ascii() && known(&latin_lookalikes(prefix)))
+    (known(prefix) || !prefix.is_ascii() && has_latin(word) && known(&latin_lookalikes(prefix)))
         .then_some(prefix.len())
 }
 
@@ -245,7 +256,7 @@ fn clitic_len(word: &str) -> Option<usize> {
     if let Some(c) = find(word) {
         return Some(c.len());
     }
-    if word.is_ascii() {
+    if word.is_ascii() || !has_latin(word) {
         return None;
     }
     // Written with look-alikes: the clitic's length in characters, then in bytes.
@@ -713,6 +724,8 @@ mod tests {
         assert_eq!(words("\u{0458}'accuse"), ["\u{0458}'", "accuse"]);
         assert_eq!(words("ʟ'ᴀᴠɪs"), ["ʟ'", "ᴀᴠɪs"]);
         assert_eq!(words("Powell'\u{0455}"), ["Powell", "'\u{0455}"]);
+        // Not in words of another script.
+        assert_eq!(words("м'ясо п'ять"), ["м'ясо", "п'ять"]);
     }
 
     #[test]
