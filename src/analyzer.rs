@@ -10,7 +10,7 @@ use crate::features::{self, FeatureSpec, WordClasses};
 use crate::language::{self, Language};
 use crate::lexicon::{Lexicon, Matcher, RawMatch};
 use crate::model::{Context, Models};
-use crate::normalize::{normalize, NormalizedText};
+use crate::normalize::{detect_evasions, normalize, NormalizedText};
 use crate::report::{ArticleReport, LanguageReport, LanguageSource, Marker, Scores};
 use crate::tokenize::{tokenize, Tokens};
 
@@ -371,6 +371,15 @@ impl Analyzer {
                 let entry = lexicon.entries().get(r.entry.1)?;
                 let token = tokens.tokens.get(r.token)?;
                 let span = normalized.to_original_span(r.norm_start..r.norm_end);
+                let matched = text.get(span.clone())?;
+                let spaced = tokens.tokens[r.token..]
+                    .iter()
+                    .take_while(|t| t.norm_span().start < r.norm_end)
+                    .any(|t| t.is_spaced());
+                let reversed = normalized
+                    .reversed_runs()
+                    .iter()
+                    .any(|run| run.start < span.end && span.start < run.end);
                 Some(Marker {
                     term: format!("{}:{}", lexicon.name(), entry.line()),
                     phrase: entry.phrase().to_string(),
@@ -378,7 +387,8 @@ impl Analyzer {
                     weight: entry.weight(),
                     polarity: entry.polarity(),
                     target: entry.target().map(str::to_string),
-                    text: text.get(span.clone())?.to_string(),
+                    text: matched.to_string(),
+                    evasion: detect_evasions(matched, entry.phrase(), spaced, reversed),
                     start: span.start,
                     end: span.end,
                     sentence: token.sentence(),

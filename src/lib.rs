@@ -30,4 +30,6 @@ pub use error::{Error, Result};
 pub use features::{CategoryFigure, FeatureSpec, StyleFigures};
 pub use language::Language;
 pub use lexicon::{Category, Entry, Lexicon, Polarity};
-pub use report::{ArticleReport, LanguageReport, LanguageSource, Marker, StyleKind, StyleMarker};
+pub use report::{
+    ArticleReport, Evasion, LanguageReport, LanguageSource, Marker, StyleKind, StyleMarker,
+};

@@ -168,8 +168,16 @@ impl ModelFile {
             file: source.to_string(),
             reason,
         };
-        let version: VersionOnly =
-            serde_json::from_str(json).map_err(|e| bad(format!("not a model file: {e}")))?;
+        let not_json = |e: serde_json::Error| {
+            if e.is_eof() {
+                bad(format!(
+                    "truncated: the JSON ends before the model is complete ({e})"
+                ))
+            } else {
+                bad(format!("not a model file: {e}"))
+            }
+        };
+        let version: VersionOnly = serde_json::from_str(json).map_err(not_json)?;
         match version.format_version {
             Some(v) if READABLE_FORMAT_VERSIONS.contains(&v) => {}
             Some(v) => {
@@ -179,8 +187,13 @@ impl ModelFile {
             }
             None => return Err(bad("missing format_version".into())),
         }
-        let model: ModelFile =
-            serde_json::from_str(json).map_err(|e| bad(format!("malformed model: {e}")))?;
+        let model: ModelFile = serde_json::from_str(json).map_err(|e| {
+            if e.is_eof() {
+                not_json(e)
+            } else {
+                bad(format!("malformed model: {e}"))
+            }
+        })?;
         let expected = model.compute_checksum()?;
         if model.checksum != expected {
             return Err(bad(format!(
@@ -189,20 +202,55 @@ impl ModelFile {
                 model.checksum
             )));
         }
-        if let Some(e) = &model.evidence {
+        model.validate(source)?;
+        Ok(model)
+    }
+
+    /// Checks what the checksum cannot: that the scaler, the n-grams, the evidence and the
+    /// heads fit together and hold finite values in range. [`ModelFile::from_json`] and
+    /// [`Models::from_files`] call it; `source` names the model in errors.
+    pub fn validate(&self, source: &str) -> Result<()> {
+        let bad = |reason: String| Error::Model {
+            file: source.to_string(),
+            reason,
+        };
+        if let Some(e) = &self.evidence {
             e.check().map_err(bad)?;
         }
-        let n_features = model.ngrams.len()
-            + model.scaler.mean.len()
-            + model.evidence.as_ref().map_or(0, Evidence::n_features);
-        if model.scaler.mean.len() != model.scaler.scale.len()
-            || model.scaler.mean.len() != model.dense_features.len()
+        let n_features = self.ngrams.len()
+            + self.scaler.mean.len()
+            + self.evidence.as_ref().map_or(0, Evidence::n_features);
+        if self.scaler.mean.len() != self.scaler.scale.len()
+            || self.scaler.mean.len() != self.dense_features.len()
         {
             return Err(bad(
                 "scaler mean, scale and dense feature names differ in length".into(),
             ));
         }
-        for h in &model.heads {
+        let finite = |v: &[f32]| v.iter().all(|x| x.is_finite());
+        if !finite(&self.scaler.mean)
+            || !self.scaler.scale.iter().all(|x| x.is_finite() && *x > 0.0)
+        {
+            return Err(bad(
+                "the scaler holds a non-finite mean or a scale that is not positive".into(),
+            ));
+        }
+        if let Some(g) = self.ngrams.iter().find(|g| !g.idf.is_finite()) {
+            return Err(bad(format!("n-gram {:?} has a non-finite IDF", g.text)));
+        }
+        if self.heads.is_empty() {
+            return Err(bad("the model has no heads".into()));
+        }
+        for h in &self.heads {
+            let platt_ok = h.platt.is_none_or(|p| p.a.is_finite() && p.b.is_finite());
+            let threshold_ok = h.threshold.is_none_or(|t| (0.0..=1.0).contains(&t));
+            if !finite(&h.weights) || !finite(&h.intercept) || !platt_ok || !threshold_ok {
+                return Err(bad(format!(
+                    "head {:?} holds a non-finite weight, intercept or calibration, or a \
+                     threshold outside [0, 1]",
+                    h.name
+                )));
+            }
             if h.classes.is_empty()
                 || h.weights.len() != n_features * h.classes.len()
                 || h.intercept.len() != h.classes.len()
@@ -216,14 +264,19 @@ impl ModelFile {
                 )));
             }
         }
-        Ok(model)
+        Ok(())
     }
 
-    /// Loads a model file.
+    /// Loads a model file. A file that is not UTF-8 is refused with [`Error::InvalidUtf8`]
+    /// naming it, any other damage with [`Error::Model`] (see [`ModelFile::from_json`]).
     pub fn load(path: &Path) -> Result<ModelFile> {
-        let json = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
+        })?;
+        let json = String::from_utf8(bytes).map_err(|e| Error::InvalidUtf8 {
+            path: path.to_path_buf(),
+            offset: e.utf8_error().valid_up_to(),
         })?;
         ModelFile::from_json(&json, &path.display().to_string())
     }
@@ -484,7 +537,7 @@ mod tests {
         let json = model().to_json().unwrap_or_default();
         assert!(ModelFile::from_json(&json, "m.json").is_ok());
         let cases: Vec<(String, &str)> = vec![
-            (json[..json.len() / 2].to_string(), "not a model file"),
+            (json[..json.len() / 2].to_string(), "truncated"),
             (
                 json.replacen("\"format_version\":2", "\"format_version\":9", 1),
                 "unknown format_version",

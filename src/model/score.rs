@@ -79,11 +79,12 @@ impl Models {
         Models::from_files(files)
     }
 
-    /// Models from parsed files, with the names used in errors; two models of one task are
-    /// refused.
+    /// Models from parsed files, with the names used in errors. Each is checked
+    /// ([`ModelFile::validate`]); two models of one task are refused.
     pub fn from_files(files: Vec<(ModelFile, String)>) -> Result<Models> {
         let mut classifiers: Vec<(Classifier, String)> = Vec::new();
         for (file, source) in files {
+            file.validate(&source)?;
             if let Some((_, other)) = classifiers.iter().find(|(c, _)| c.task() == file.task) {
                 return Err(Error::Model {
                     file: source,
