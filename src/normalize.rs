@@ -247,15 +247,16 @@ fn normalize_with(original: &str, overrides: bool) -> NormalizedText {
             }
             _ => None,
         };
-        match latin {
+        // One call site, so that `normalize_segment` stays inlined in this loop.
+        let folded;
+        let (input_first, input) = match latin {
             Some(latin) => {
-                let mut folded = String::with_capacity(seg_len);
-                folded.push(latin);
-                folded.push_str(&seg[first.len_utf8()..]);
-                normalize_segment(latin, &folded, &mut text);
+                folded = format!("{latin}{}", &seg[first.len_utf8()..]);
+                (latin, folded.as_str())
             }
-            None => normalize_segment(first, seg, &mut text),
-        }
+            None => (first, seg),
+        };
+        normalize_segment(input_first, input, &mut text);
         let produced = &text[out_start..];
         let one_for_one = seg_len == first.len_utf8()
             && produced.len() == seg_len

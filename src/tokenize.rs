@@ -256,7 +256,9 @@ fn clitic_len(word: &str) -> Option<usize> {
     if let Some(c) = find(word) {
         return Some(c.len());
     }
-    if word.is_ascii() || !has_latin(word) {
+    // Folding changes only non-ASCII letters: the last three characters must hold one.
+    let tail = word.char_indices().rev().nth(2).map_or(0, |(i, _)| i);
+    if word[tail..].is_ascii() || !has_latin(word) {
         return None;
     }
     // Written with look-alikes: the clitic's length in characters, then in bytes.
@@ -428,7 +430,8 @@ impl Tokenizer<'_> {
             // Quick refusal of the common case: a one-letter word before a longer one.
             let b = text.as_bytes();
             if b.get(end) != Some(&b' ')
-                || b.get(end + 2).is_some_and(|y| y.is_ascii_alphanumeric())
+                || b.get(end + 2)
+                    .is_some_and(|y| y.is_ascii_alphanumeric() || *y == b'\'')
             {
                 return None;
             }
