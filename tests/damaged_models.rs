@@ -153,7 +153,7 @@ fn damaged_model_files_are_refused_naming_file_and_reason() {
         ),
         (
             "edited: the threshold",
-            edited("\"threshold\":0.55", "\"threshold\":0.45"),
+            edited("\"threshold\":0.25", "\"threshold\":0.35"),
             Stage::Load,
             "checksum mismatch",
         ),
