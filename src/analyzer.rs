@@ -10,7 +10,7 @@ use crate::features::{self, FeatureSpec, WordClasses};
 use crate::language::{self, Language};
 use crate::lexicon::{Lexicon, Matcher, RawMatch};
 use crate::model::{Context, Models};
-use crate::normalize::{normalize, NormalizedText};
+use crate::normalize::{detect_evasions, normalize, NormalizedText};
 use crate::report::{ArticleReport, LanguageReport, LanguageSource, Marker, Scores};
 use crate::stance::{ArticleView, StanceEngine, StanceModel, Targets};
 use crate::tokenize::{tokenize, Tokens};
@@ -80,7 +80,8 @@ pub struct AnalyzerBuilder {
     fold_accents: bool,
     max_article_bytes: usize,
     models: Option<Models>,
-    default_models: bool,
+    /// `None`: the shipped models when the lexicons are the shipped ones.
+    default_models: Option<bool>,
     targets: Option<Targets>,
     stance: Option<bool>,
     stance_model: Option<StanceModel>,
@@ -104,7 +105,7 @@ impl Default for AnalyzerBuilder {
             fold_accents: true,
             max_article_bytes: DEFAULT_MAX_ARTICLE_BYTES,
             models: None,
-            default_models: false,
+            default_models: None,
             targets: None,
             stance: None,
             stance_model: None,
@@ -164,11 +165,12 @@ impl AnalyzerBuilder {
     }
 
     /// Whether to score with the shipped models (`models/*.json`) when no others are given.
-    /// Off by default for now: their validation figures and limits are in
-    /// `models/MODEL_CARD.md`. They were trained on the features of the shipped lexicons, so
-    /// they are refused next to other lexicons.
+    /// By default they are used when the analyzer has exactly the shipped lexicons (their
+    /// validation figures and limits are in `models/MODEL_CARD.md`), and left out otherwise:
+    /// they were trained on the features of the shipped lexicons, so `default_models(true)`
+    /// next to other lexicons is an error.
     pub fn default_models(mut self, yes: bool) -> Self {
-        self.default_models = yes;
+        self.default_models = Some(yes);
         self
     }
 
@@ -204,6 +206,8 @@ impl AnalyzerBuilder {
                 self.max_article_bytes
             )));
         }
+        let shipped_lexicons =
+            self.default_lexicons && self.lexicons.is_empty() && self.lexicon_files.is_empty();
         let mut lexicons = self.lexicons;
         for path in &self.lexicon_files {
             lexicons.push(Lexicon::from_path(path)?);
@@ -246,7 +250,7 @@ impl AnalyzerBuilder {
         let spec = FeatureSpec::default();
         let models = match self.models {
             Some(m) => m,
-            None if self.default_models => Models::embedded()?,
+            None if self.default_models.unwrap_or(shipped_lexicons) => Models::embedded()?,
             None => Models::none(),
         };
         models.check(&spec, &lexicons)?;
@@ -375,6 +379,27 @@ impl Analyzer {
         self.analyze_parts(article).map(|parts| parts.report)
     }
 
+    /// Analyses many articles in parallel (rayon, in the current thread pool) and yields one
+    /// item per article, in input order: its report or the error [`Analyzer::analyze`] gives
+    /// for it. Articles are taken from `articles` in bounded chunks
+    /// ([`crate::batch::ChunkLimits`]), so memory does not grow with the number of articles.
+    ///
+    /// ```
+    /// use partipris::{Analyzer, Article};
+    ///
+    /// let analyzer = Analyzer::default();
+    /// let texts = ["Les vassaux de Washington s'inquiètent.", "  "];
+    /// let articles = texts.iter().enumerate().map(|(i, t)| Article::new(i.to_string(), *t));
+    /// let results: Vec<_> = analyzer.analyze_batch(articles).collect();
+    /// assert!(results[0].is_ok() && results[1].is_err());
+    /// ```
+    pub fn analyze_batch<'a, I>(&self, articles: I) -> crate::batch::Batch<'a, I::IntoIter>
+    where
+        I: IntoIterator<Item = Article<'a>>,
+    {
+        crate::batch::Batch::new(self.clone(), articles.into_iter())
+    }
+
     /// [`Analyzer::analyze`], also returning the normalized text and the tokens, for the
     /// stages after the report (classifiers).
     pub(crate) fn analyze_parts(&self, article: &Article<'_>) -> Result<Analysis> {
@@ -413,6 +438,15 @@ impl Analyzer {
                 let entry = lexicon.entries().get(r.entry.1)?;
                 let token = tokens.tokens.get(r.token)?;
                 let span = normalized.to_original_span(r.norm_start..r.norm_end);
+                let matched = text.get(span.clone())?;
+                let spaced = tokens.tokens[r.token..]
+                    .iter()
+                    .take_while(|t| t.norm_span().start < r.norm_end)
+                    .any(|t| t.is_spaced());
+                let reversed = normalized
+                    .reversed_runs()
+                    .iter()
+                    .any(|run| run.start < span.end && span.start < run.end);
                 Some(Marker {
                     term: format!("{}:{}", lexicon.name(), entry.line()),
                     phrase: entry.phrase().to_string(),
@@ -420,7 +454,8 @@ impl Analyzer {
                     weight: entry.weight(),
                     polarity: entry.polarity(),
                     target: entry.target().map(str::to_string),
-                    text: text.get(span.clone())?.to_string(),
+                    text: matched.to_string(),
+                    evasion: detect_evasions(matched, entry.phrase(), spaced, reversed),
                     start: span.start,
                     end: span.end,
                     sentence: token.sentence(),

@@ -1,22 +1,29 @@
 //! The `partipris` command line.
 
+mod args;
+mod eval_data;
+mod explain;
+mod score;
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-use partipris::eval;
 use partipris::lexicon::{
     self,
     learn::{self, Evidence, LearnParams},
 };
 use partipris::model::train::{self, Prepared, TrainParams};
-use partipris::model::{Classifier, ModelFile};
+use partipris::model::{Classifier, ModelFile, Models};
 use partipris::task::{Gold, Partition, Task};
-use partipris::{
-    corpus, stance, Analyzer, Article, Category, Error, Language, Lexicon, Result, StanceModel,
-    Targets,
-};
+use partipris::{corpus, stance, Analyzer, Article, Category, Error, Lexicon, Result, StanceModel};
+use partipris::{eval, html};
+
+use args::{AnalyzerArgs, InputArgs};
+use eval_data::LabelPair;
+use explain::ExplainArgs;
+use score::ScoreArgs;
 
 /// Scores how loaded and one-sided news articles are, with the evidence for every score.
 #[derive(Debug, Parser)]
@@ -34,42 +41,48 @@ enum Command {
         /// Article text files; `-` reads standard input.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// The articles' language (ISO 639-1, such as `fr`); identified per article when absent.
-        #[arg(long)]
-        lang: Option<String>,
-        /// Extra lexicon files (TOML, see models/lexicons/FORMAT.md).
-        #[arg(long = "lexicon")]
-        lexicons: Vec<PathBuf>,
-        /// Use only the lexicons given with --lexicon.
-        #[arg(long)]
-        no_default_lexicons: bool,
+        #[command(flatten)]
+        analyzer: AnalyzerArgs,
         /// Print compact JSON even for one article.
         #[arg(long)]
         compact: bool,
-        /// Also score with the shipped classifiers (see models/MODEL_CARD.md).
-        #[arg(long)]
-        models: bool,
-        /// Leave out stances toward targets (reported by default here; opt-in in the library).
-        #[arg(long)]
-        no_stance: bool,
-        /// Extra stance targets (TOML, see models/targets.md), added to the shipped ones.
-        #[arg(long = "targets")]
-        targets: Vec<PathBuf>,
     },
+    /// Scores a corpus: JSON Lines, CSV/TSV, directories of .txt files or standard input, in
+    /// parallel, streaming; one JSON report (or CSV row) per record, in input order. A record
+    /// that cannot be scored becomes an error record; the exit code is then 1 (2 for a fatal
+    /// error).
+    Score(ScoreArgs),
+    /// Writes a self-contained HTML page explaining one article: its text with every marker
+    /// highlighted by category, and its scores with the features that pushed them.
+    Explain(ExplainArgs),
     /// Evaluates a task's model on labelled data and prints the figures (JSON or Markdown).
     Eval {
         /// The task: persuasion, genre, satire, leaning, sentence_bias, stance, entity_stance.
         #[arg(long)]
         task: String,
-        /// Data files (JSON Lines, plain or gzip, in the shared schema).
+        /// Data files: JSON Lines in the shared schema (plain or gzip), or any input `score`
+        /// reads (CSV/TSV with a header, other field names) with a label field.
         #[arg(long = "data", required = true)]
         data: Vec<PathBuf>,
-        /// The model file (for stance and entity_stance: the shipped stance model by default).
+        #[command(flatten)]
+        input: InputArgs,
+        /// The field holding the label (default: `label`, `genre` for the genre task). Naming
+        /// it reads the data with the input options instead of the datasets schema.
+        #[arg(long)]
+        label_field: Option<String>,
+        /// Maps the data's label names onto the task's: `user=task,...`.
+        #[arg(long, value_delimiter = ',')]
+        label_map: Vec<LabelPair>,
+        /// The model file (default: the shipped model of the task).
         #[arg(long)]
         model: Option<PathBuf>,
-        /// Output format.
-        #[arg(long, default_value = "json", value_parser = ["json", "md"])]
+        /// Output format: JSON, Markdown, or a self-contained HTML report (with the figures per
+        /// language, a confusion matrix, a reliability diagram and the worst errors).
+        #[arg(long, default_value = "json", value_parser = ["json", "md", "html"])]
         format: String,
+        /// Write the output to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Break figures down by this field (only `lang`).
         #[arg(long, value_parser = ["lang"])]
         by: Option<String>,
@@ -110,7 +123,11 @@ enum Command {
         /// N-grams kept per language.
         #[arg(long, default_value_t = 2000)]
         ngrams: usize,
-        /// L2 strengths tried (comma-separated; stance: 1,3,10 unless given).
+        /// N-grams of each kind (word, character) kept per language in the evidence tables
+        /// (0: no evidence features).
+        #[arg(long, default_value_t = 20_000)]
+        evidence: usize,
+        /// L2 strengths tried (comma-separated; default 0.3,3,30,300, stance 0.3,1,3).
         #[arg(long, value_delimiter = ',')]
         alphas: Vec<f32>,
         /// Stance: n-grams kept per target that has training examples of its own.
@@ -198,22 +215,24 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Eval {
             task,
             data,
+            input,
+            label_field,
+            label_map,
             model,
             format,
+            out,
             by,
             partition,
             resamples,
         } => {
             let task: Task = task.parse()?;
-            let mut records = Vec::new();
-            for path in &data {
-                records.extend(corpus::read_all(path)?);
-            }
             let analyzer = Analyzer::builder()
                 .default_models(false)
                 .stance(false)
                 .build()?;
             if matches!(task, Task::Stance | Task::EntityStance) {
+                let records =
+                    eval_data::read(task, &data, &input, label_field.as_deref(), &label_map)?.0;
                 let model = match &model {
                     Some(path) => StanceModel::load(path)?,
                     None => StanceModel::embedded()?,
@@ -241,10 +260,21 @@ pub fn run(cli: Cli) -> Result<i32> {
                 }
                 return Ok(0);
             }
-            let model = model
-                .ok_or_else(|| Error::Config(format!("eval --task {task} needs --model FILE")))?;
-            let file = ModelFile::load(&model)?;
-            let source = model.display().to_string();
+            let (records, skipped) =
+                eval_data::read(task, &data, &input, label_field.as_deref(), &label_map)?;
+            let (file, source) = match &model {
+                Some(path) => (ModelFile::load(path)?, path.display().to_string()),
+                None => {
+                    let shipped = Models::embedded()?
+                        .classifiers()
+                        .find(|c| c.task() == task)
+                        .map(|c| c.file().clone())
+                        .ok_or_else(|| {
+                            Error::Config(format!("no shipped {task} model: give --model"))
+                        })?;
+                    (shipped, format!("models/{task}.json (shipped)"))
+                }
+            };
             file.check_compatible(analyzer.feature_spec(), analyzer.lexicons(), &source)?;
             if file.task != task {
                 return Err(Error::Model {
@@ -271,7 +301,8 @@ pub fn run(cli: Cli) -> Result<i32> {
             let inputs = prepared.inputs(&classifier, &indices);
             let probabilities: Vec<Vec<Vec<f32>>> =
                 inputs.iter().map(|x| classifier.probabilities(x)).collect();
-            let groups: Option<Vec<String>> = by.map(|_| {
+            let html = format == "html";
+            let groups: Option<Vec<String>> = (by.is_some() || html).then(|| {
                 indices
                     .iter()
                     .map(|&i| prepared.examples[i].lang.clone().unwrap_or_default())
@@ -282,7 +313,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 ..eval::Bootstrap::default()
             };
             let heads = &classifier.file().heads;
-            let (json, md) = if task.is_multilabel() {
+            let (json, md, page) = if task.is_multilabel() {
                 let n_cat = heads.len().saturating_sub(1);
                 let categories: Vec<String> =
                     heads[..n_cat].iter().map(|h| h.name.clone()).collect();
@@ -316,7 +347,38 @@ pub fn run(cli: Cli) -> Result<i32> {
                     groups.as_deref(),
                     &bootstrap,
                 )?;
-                (serde_json::to_string_pretty(&r), r.to_markdown())
+                let page = if html {
+                    let gold_any: Vec<bool> = gold.iter().map(|g| g.contains(&true)).collect();
+                    let label = |yes: bool| {
+                        if yes {
+                            eval::ANY_POSITIVE
+                        } else {
+                            eval::ANY_NEGATIVE
+                        }
+                    };
+                    let wrong = indices
+                        .iter()
+                        .enumerate()
+                        .filter(|&(k, _)| any[k] != gold_any[k])
+                        .map(|(k, &i)| {
+                            let p = if any[k] { any_p[k] } else { 1.0 - any_p[k] };
+                            (
+                                &prepared.examples[i],
+                                label(gold_any[k]).to_string(),
+                                label(any[k]).to_string(),
+                                p,
+                            )
+                        });
+                    Some(html::eval_report::page(&html::eval_report::EvalPage {
+                        description: format!("{} on {}, model {source}", task, describe(&data)),
+                        figures: html::eval_report::Figures::Multi(&r),
+                        reliability: Some(eval::reliability(&gold_any, &any_p)?),
+                        misses: eval_data::worst(wrong, 20),
+                    }))
+                } else {
+                    None
+                };
+                (serde_json::to_string_pretty(&r), r.to_markdown(), page)
             } else {
                 let head = &heads[0];
                 let gold: Vec<usize> = indices
@@ -338,12 +400,57 @@ pub fn run(cli: Cli) -> Result<i32> {
                     groups.as_deref(),
                     &bootstrap,
                 )?;
-                (serde_json::to_string_pretty(&r), r.to_markdown())
+                let page = if html {
+                    let label = |c: usize| head.classes.get(c).cloned().unwrap_or_default();
+                    let wrong = indices
+                        .iter()
+                        .enumerate()
+                        .filter(|&(k, _)| predicted[k] != gold[k])
+                        .map(|(k, &i)| {
+                            let p = probabilities[k][0]
+                                .get(predicted[k])
+                                .copied()
+                                .unwrap_or(0.0);
+                            (
+                                &prepared.examples[i],
+                                label(gold[k]),
+                                label(predicted[k]),
+                                f64::from(p),
+                            )
+                        });
+                    let reliability = match &positive {
+                        Some(p) => {
+                            let pos: Vec<bool> = gold.iter().map(|&g| g == 1).collect();
+                            Some(eval::reliability(&pos, p)?)
+                        }
+                        None => None,
+                    };
+                    Some(html::eval_report::page(&html::eval_report::EvalPage {
+                        description: format!("{} on {}, model {source}", task, describe(&data)),
+                        figures: html::eval_report::Figures::Single(&r),
+                        reliability,
+                        misses: eval_data::worst(wrong, 20),
+                    }))
+                } else {
+                    None
+                };
+                (serde_json::to_string_pretty(&r), r.to_markdown(), page)
             };
-            if format == "md" {
-                println!("{md}");
-            } else {
-                println!("{}", json.map_err(|e| Error::Config(e.to_string()))?);
+            let text = match (format.as_str(), page) {
+                ("md", _) => md,
+                (_, Some(page)) => page,
+                _ => json.map_err(|e| Error::Config(e.to_string()))?,
+            };
+            match &out {
+                Some(path) => std::fs::write(path, text).map_err(|source| Error::Io {
+                    path: path.clone(),
+                    source,
+                })?,
+                None => println!("{text}"),
+            }
+            if skipped > 0 {
+                eprintln!("partipris: {skipped} records could not be read and were left out");
+                return Ok(1);
             }
             Ok(0)
         }
@@ -353,6 +460,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             out,
             seed,
             ngrams,
+            evidence,
             alphas,
             ngrams_per_target,
             exclude_lang,
@@ -425,6 +533,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             let params = TrainParams {
                 seed,
                 ngrams_per_language: ngrams,
+                evidence_per_language: evidence,
                 alphas,
                 data: data.iter().map(|p| p.display().to_string()).collect(),
                 ..TrainParams::default()
@@ -448,51 +557,14 @@ pub fn run(cli: Cli) -> Result<i32> {
             );
             Ok(0)
         }
+        Command::Score(args) => score::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Analyze {
             files,
-            lang,
-            lexicons,
-            no_default_lexicons,
+            analyzer,
             compact,
-            models,
-            no_stance,
-            targets,
         } => {
-            let custom = no_default_lexicons || !lexicons.is_empty();
-            if custom && models {
-                eprintln!(
-                    "partipris: custom lexicons: scoring without the shipped models (they were \
-                     trained on the shipped lexicons' features)"
-                );
-            }
-            let mut builder = Analyzer::builder()
-                .default_lexicons(!no_default_lexicons)
-                .default_models(models && !custom);
-            if no_stance {
-                builder = builder.stance(false);
-            } else if custom && targets.is_empty() {
-                eprintln!(
-                    "partipris: custom lexicons: no stances (the stance model was trained on the \
-                     shipped lexicons' markers)"
-                );
-                builder = builder.stance(false);
-            } else if targets.is_empty() {
-                builder = builder.stance(true);
-            } else {
-                let mut all = Targets::try_default()?;
-                for t in &targets {
-                    all = all.extend(Targets::from_path(t)?);
-                }
-                builder = builder.targets(all);
-            }
-            for l in lexicons {
-                builder = builder.lexicon_file(l);
-            }
-            let language = lang.as_deref().map(Language::new).transpose()?;
-            if let Some(l) = language {
-                builder = builder.language(l);
-            }
-            let analyzer = builder.build()?;
+            let analyzer = analyzer.build(None)?;
             let pretty = files.len() == 1 && !compact;
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
@@ -522,6 +594,12 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(if failures == 0 { 0 } else { 1 })
         }
     }
+}
+
+/// The data files, for a report's description.
+fn describe(data: &[PathBuf]) -> String {
+    let names: Vec<String> = data.iter().map(|p| p.display().to_string()).collect();
+    names.join(", ")
 }
 
 /// Reads an article file: (id = file stem, text).

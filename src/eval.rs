@@ -472,6 +472,59 @@ pub fn evaluate_multilabel(
     })
 }
 
+/// One probability bin of a reliability diagram: the examples whose predicted probability of
+/// the positive class falls in `[low, high)` (the last bin includes 1), as in the expected
+/// calibration error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReliabilityBin {
+    /// Lower edge of the bin.
+    pub low: f64,
+    /// Upper edge of the bin.
+    pub high: f64,
+    /// Number of examples in the bin.
+    pub n: usize,
+    /// Mean predicted probability in the bin (NaN when empty).
+    pub mean_predicted: f64,
+    /// Share of positive examples in the bin (NaN when empty).
+    pub observed: f64,
+}
+
+/// The reliability diagram of binary probabilities: the 10 equal-width bins of the expected
+/// calibration error, each with its mean predicted probability and its observed share of
+/// positives. `positive[i]` says whether example `i` is of the positive class; `proba[i]` is
+/// its predicted probability of it.
+///
+/// # Errors
+///
+/// [`Error::Config`] when the lengths differ, there are no examples, or a probability is not in
+/// `[0, 1]`.
+pub fn reliability(positive: &[bool], proba: &[f64]) -> Result<Vec<ReliabilityBin>> {
+    check_columns(positive.len(), &[("proba", Some(proba.len()))])?;
+    check_proba("proba", proba)?;
+    let mut sums = [(0usize, 0.0f64, 0usize); ECE_BINS];
+    for (&y, &p) in positive.iter().zip(proba) {
+        let b = ((p * ECE_BINS as f64) as usize).min(ECE_BINS - 1);
+        sums[b].0 += 1;
+        sums[b].1 += p;
+        sums[b].2 += usize::from(y);
+    }
+    Ok(sums
+        .iter()
+        .enumerate()
+        .map(|(b, &(n, p, y))| ReliabilityBin {
+            low: b as f64 / ECE_BINS as f64,
+            high: (b + 1) as f64 / ECE_BINS as f64,
+            n,
+            mean_predicted: if n == 0 { f64::NAN } else { p / n as f64 },
+            observed: if n == 0 {
+                f64::NAN
+            } else {
+                y as f64 / n as f64
+            },
+        })
+        .collect())
+}
+
 // ---------------------------------------------------------------------------------------------
 // Validation
 // ---------------------------------------------------------------------------------------------

@@ -49,6 +49,16 @@ pub struct StyleFigures {
     /// 100-word segments (the plain ratio for shorter texts), so that it does not fall with
     /// length.
     pub type_token_ratio: f64,
+    /// Apostrophes (in elisions, clitics and words).
+    pub apostrophes: u32,
+    /// Of those, apostrophes written typographically (’, ʼ, ...) rather than as `'`: a
+    /// house-style cue of the source, not of the content.
+    pub typographic_apostrophes: u32,
+    /// Gaps between tokens that hold white space.
+    pub spaced_gaps: u32,
+    /// Of those, gaps holding a no-break space (U+00A0, U+202F), as French typography puts
+    /// before `:;!?` and inside `« »`: another house-style cue.
+    pub nonbreaking_gaps: u32,
 }
 
 /// What a listed word is, for the style figures.
@@ -174,8 +184,25 @@ pub(crate) fn style(
     let mut previous = None;
     let mut ttr_sum = 0.0;
     let mut ttr_segments = 0usize;
+    let mut previous_end = None;
     for (i, t) in toks.iter().enumerate() {
         let norm = &normalized[t.norm_span()];
+        if let Some(gap) = previous_end.and_then(|end| original.get(end..t.start())) {
+            if !gap.is_empty() {
+                s.spaced_gaps += 1;
+                // A no-break space takes two or three bytes.
+                if gap.len() > 1 && gap.contains(['\u{a0}', '\u{202f}']) {
+                    s.nonbreaking_gaps += 1;
+                }
+            }
+        }
+        previous_end = Some(t.end());
+        if t.kind() != TokenKind::Punct && norm.contains('\'') {
+            let n = norm.bytes().filter(|&b| b == b'\'').count() as u32;
+            let ascii = original[t.span()].bytes().filter(|&b| b == b'\'').count() as u32;
+            s.apostrophes += n;
+            s.typographic_apostrophes += n.saturating_sub(ascii);
+        }
         match t.kind() {
             TokenKind::Word => {
                 words += 1;
@@ -435,6 +462,8 @@ const STYLE_FEATURES: &[&str] = &[
     "style.avg_sentence_words",
     "style.type_token_ratio",
     "style.log_words",
+    "style.typographic_apostrophe_share",
+    "style.nonbreaking_space_share",
 ];
 
 impl Default for FeatureSpec {
@@ -444,7 +473,7 @@ impl Default for FeatureSpec {
             .map(|c| format!("lexicon.{c}.per_1k_words"))
             .collect();
         names.extend(STYLE_FEATURES.iter().map(|s| s.to_string()));
-        FeatureSpec { version: 1, names }
+        FeatureSpec { version: 2, names }
     }
 }
 
@@ -515,6 +544,16 @@ impl FeatureSpec {
             s.avg_sentence_words,
             s.type_token_ratio,
             (word_count as f64).ln_1p(),
+            if s.apostrophes == 0 {
+                0.0
+            } else {
+                f64::from(s.typographic_apostrophes) / f64::from(s.apostrophes)
+            },
+            if s.spaced_gaps == 0 {
+                0.0
+            } else {
+                f64::from(s.nonbreaking_gaps) / f64::from(s.spaced_gaps)
+            },
         ]);
         v.into_iter().map(|x| x as f32).collect()
     }
@@ -533,5 +572,28 @@ mod tests {
         assert_eq!(names.len(), spec.len());
         assert_eq!(spec.len(), Category::ALL.len() + STYLE_FEATURES.len());
         assert_eq!(spec.fingerprint(), FeatureSpec::default().fingerprint());
+    }
+
+    #[test]
+    fn house_style_cues_count_typographic_apostrophes_and_no_break_spaces() {
+        type Counts = (u32, u32);
+        let cases: &[(&str, Counts, Counts)] = &[
+            // text, (apostrophes, typographic), (spaced gaps, no-break gaps)
+            ("L'État n'a rien dit.", (2, 0), (3, 0)),
+            ("L’État n’a rien dit\u{a0}!", (2, 2), (4, 1)),
+            ("« Oui\u{202f}», dit-il aujourd’hui.", (1, 1), (4, 1)),
+            ("Nothing here", (0, 0), (1, 0)),
+        ];
+        for (text, apostrophes, gaps) in cases {
+            let n = crate::normalize::normalize(text);
+            let t = crate::tokenize::tokenize(text, &n);
+            let (s, _, _) = style(text, n.as_str(), &t.tokens, &t.sentences, 0, None);
+            assert_eq!(
+                (s.apostrophes, s.typographic_apostrophes),
+                *apostrophes,
+                "{text}"
+            );
+            assert_eq!((s.spaced_gaps, s.nonbreaking_gaps), *gaps, "{text}");
+        }
     }
 }

@@ -6,16 +6,22 @@
 // `tokenize` (tokens, sentences, paragraphs) → `language` → `lexicon` (markers) → `features`
 // (figures, feature vector) → `model` (classifiers) and `stance` (targets, stance) → `report`;
 // `analyzer` runs it.
-// Around it: `corpus` (labelled data), `task` (what to learn from it), `eval` (metrics).
+// Around it: `corpus` (labelled data), `task` (what to learn from it), `eval` (metrics),
+// `input` (articles read from files), `batch` (parallel scoring in input order), `output`
+// (what `score` writes), `html` (self-contained report pages).
 mod analyzer;
+pub mod batch;
 pub mod corpus;
 mod error;
 pub mod eval;
 pub mod features;
+pub mod html;
+pub mod input;
 pub mod language;
 pub mod lexicon;
 pub mod model;
 pub mod normalize;
+pub mod output;
 pub mod report;
 pub mod stance;
 pub mod task;
@@ -26,5 +32,7 @@ pub use error::{Error, Result};
 pub use features::{CategoryFigure, FeatureSpec, StyleFigures};
 pub use language::Language;
 pub use lexicon::{Category, Entry, Lexicon, Polarity};
-pub use report::{ArticleReport, LanguageReport, LanguageSource, Marker, StyleKind, StyleMarker};
+pub use report::{
+    ArticleReport, Evasion, LanguageReport, LanguageSource, Marker, StyleKind, StyleMarker,
+};
 pub use stance::{Mention, Stance, StanceLabel, StanceModel, Target, Targets, Voice};

@@ -25,6 +25,45 @@ pub struct Marker {
     pub(crate) sentence: usize,
     pub(crate) paragraph: usize,
     pub(crate) quoted: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub(crate) evasion: Vec<Evasion>,
+}
+
+/// A way the text of a match was disguised (see [`Marker::evasion`]). The match was found
+/// through the disguise; the flag says that the author, or a tool, wrote the term so that
+/// plain matching would miss it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Evasion {
+    /// Invisible characters inside the term: zero-width characters, joiners, bidi controls,
+    /// variation selectors, tags (soft hyphens, a legitimate hyphenation hint, are not counted).
+    Invisible,
+    /// Cyrillic or Greek look-alike letters, or Latin small capitals, standing for Latin letters.
+    MixedScript,
+    /// Compatibility forms standing for plain letters: full-width, mathematical, circled letters.
+    CompatibilityForm,
+    /// The term is written backwards under a right-to-left override (U+202E), so that it
+    /// displays the right way round.
+    Reversed,
+    /// The letters are spaced out (`m i n o r i t é`, `m.i.n.o.r.i.t.é`, `m-i-n-o-r-i-t-é`).
+    LetterSpacing,
+    /// Digits stand for letters (`n3ocoloniales`, `pr0pagande`).
+    Leetspeak,
+}
+
+impl Evasion {
+    /// The flag's identifier, as written in reports.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Evasion::Invisible => "invisible",
+            Evasion::MixedScript => "mixed_script",
+            Evasion::CompatibilityForm => "compatibility_form",
+            Evasion::Reversed => "reversed",
+            Evasion::LetterSpacing => "letter_spacing",
+            Evasion::Leetspeak => "leetspeak",
+        }
+    }
 }
 
 impl Marker {
@@ -79,6 +118,11 @@ impl Marker {
     /// Whether the match stands inside quotation marks (a quoted voice, not the author's).
     pub fn quoted(&self) -> bool {
         self.quoted
+    }
+    /// How the match was disguised, if it was (empty for plain text and ordinary typography:
+    /// capitals, accents composed or not, NBSP, typographic apostrophes, soft hyphens).
+    pub fn evasion(&self) -> &[Evasion] {
+        &self.evasion
     }
 }
 

@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use crate::normalize::{NormalizedText, SpanMapper};
+use crate::normalize::{lookalike_to_latin, NormalizedText, SpanMapper};
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -44,6 +44,11 @@ pub struct Token {
 const COMPOUND: u8 = 1;
 const ELISION: u8 = 2;
 const QUOTED: u8 = 4;
+const SPACED: u8 = 8;
+
+/// Fewest letters a letter-spaced word must have to be read as one word (see
+/// [`Token::is_spaced`]): fewer would join initials and short lists.
+pub const MIN_SPACED_LETTERS: usize = 4;
 
 impl Token {
     /// What the token is.
@@ -89,6 +94,14 @@ impl Token {
     /// Whether the token stands inside quotation marks (a quoted voice, not the author's).
     pub fn is_quoted(&self) -> bool {
         self.flags & QUOTED != 0
+    }
+    /// Whether the word is letter-spaced: at least [`MIN_SPACED_LETTERS`] single letters
+    /// apart, each from the next, by exactly one space, or one full stop, or one hyphen
+    /// (`m i n o r i t é`, `m.i.n.o.r.i.t.é`, `m-i-n-o-r-i-t-é`), read as one word; its
+    /// normalized text keeps the separators ([`crate::normalize::join_spaced`] removes them).
+    /// Initials (`J. R. R.`, `J.R.R.`), numbers and words with digits are never spaced words.
+    pub fn is_spaced(&self) -> bool {
+        self.flags & SPACED != 0
     }
     /// [`word_hash`] of the token's normalized text (0 for punctuation): later stages key their
     /// look-up tables by it instead of hashing the word again.
@@ -162,6 +175,98 @@ fn is_word_char(c: char) -> bool {
         || matches!(c, '\u{0100}'..='\u{024F}')
         || c.is_alphanumeric()
         || unicode_normalization::char::is_combining_mark(c)
+}
+
+/// The single letters apart by one `sep` starting at `p` (`m i n o r i t é` for a space):
+/// where they end and how many there are. A letter that goes on into a longer word (`a b cd`,
+/// `l'`) is not one of them.
+fn spaced_letters(text: &str, mut p: usize, sep: char) -> (usize, usize) {
+    let (mut end, mut letters) = (p, 0);
+    while let Some(rest) = text.get(p..) {
+        let mut chars = rest.chars();
+        let Some(letter) = chars.next().filter(|c| c.is_alphabetic()) else {
+            break;
+        };
+        let after = chars.next();
+        let then = chars.next();
+        let q = p + letter.len_utf8();
+        if after == Some(sep) && then.is_some_and(char::is_alphabetic) {
+            letters += 1;
+            end = q;
+            p = q + sep.len_utf8();
+            continue;
+        }
+        // The last letter: it must stand alone (not go on the way `word` joins letters).
+        let joins = match after {
+            Some('-') => then.is_some_and(char::is_alphanumeric),
+            Some('\'' | '.') => then.is_some_and(char::is_alphabetic),
+            Some(c) => is_word_char(c),
+            None => false,
+        };
+        if !joins {
+            letters += 1;
+            end = q;
+        }
+        break;
+    }
+    (end, letters)
+}
+
+/// A word's characters with look-alike letters read as Latin (`ј'` → `j'`), to recognize
+/// elisions and clitics written with them.
+fn latin_lookalikes(s: &str) -> String {
+    s.chars()
+        .map(|c| lookalike_to_latin(c).unwrap_or(c))
+        .collect()
+}
+
+/// Whether a word holds a Latin letter (small capitals included): only then are look-alikes in
+/// it read as Latin for elisions and clitics (a Ukrainian `м'ясо` is not `m'` + `ясо`).
+fn has_latin(word: &str) -> bool {
+    word.chars().any(|c| {
+        c.is_ascii_alphabetic()
+            || matches!(c, '\u{00C0}'..='\u{024F}' | '\u{0250}'..='\u{02AF}' | '\u{1D00}'..='\u{1D2B}' | '\u{A730}'..='\u{A731}')
+                && c != '\u{00D7}'
+                && c != '\u{00F7}'
+    })
+}
+
+/// Byte length of the elided article or pronoun a word starts with (`l'`, `qu'`), if any.
+fn elision_len(word: &str) -> Option<usize> {
+    let prefix = &word[..=word.find('\'')?];
+    if prefix.len() >= word.len() {
+        return None;
+    }
+    let known = |p: &str| ELISIONS.contains(&p);
+    (known(prefix) || !prefix.is_ascii() && has_latin(word) && known(&latin_lookalikes(prefix)))
+        .then_some(prefix.len())
+}
+
+/// Byte length of the English clitic a word ends with (`'s`, `n't`), if any.
+fn clitic_len(word: &str) -> Option<usize> {
+    let find = |w: &str| {
+        if w.ends_with("n't") && w.len() > 3 {
+            return Some("n't");
+        }
+        CLITICS
+            .iter()
+            .copied()
+            .find(|c| w.ends_with(c) && w.len() > c.len())
+    };
+    if let Some(c) = find(word) {
+        return Some(c.len());
+    }
+    // Folding changes only non-ASCII letters: the last three characters must hold one.
+    let tail = word.char_indices().rev().nth(2).map_or(0, |(i, _)| i);
+    if word[tail..].is_ascii() || !has_latin(word) {
+        return None;
+    }
+    // Written with look-alikes: the clitic's length in characters, then in bytes.
+    let chars = find(&latin_lookalikes(word))?.chars().count();
+    word.char_indices()
+        .rev()
+        .nth(chars - 1)
+        .map(|(i, _)| word.len() - i)
 }
 
 /// Splits a normalized text into tokens, sentences and paragraphs.
@@ -243,6 +348,8 @@ impl Tokenizer<'_> {
         let mut apostrophe = false;
         let mut all_digits = true;
         let mut seg_len = 0usize; // characters since the last inner separator
+        let mut segments = 1usize;
+        let mut long_segment = false; // a segment of more than one character
         loop {
             // ASCII letters and digits (the normalized text has no capitals): the common case.
             let run_start = end;
@@ -285,6 +392,8 @@ impl Tokenizer<'_> {
             }
             compound |= c == '-';
             apostrophe |= c == '\'';
+            long_segment |= seg_len > 1;
+            segments += 1;
             seg_len = 0;
             end += c.len_utf8();
         }
@@ -293,6 +402,12 @@ impl Tokenizer<'_> {
         } else {
             TokenKind::Word
         };
+        if seg_len == 1 && !long_segment && !all_digits && !apostrophe {
+            if let Some(spaced_end) = self.spaced(start, end, segments, compound) {
+                self.push(kind, start, spaced_end, SPACED);
+                return spaced_end;
+            }
+        }
         if apostrophe {
             self.split_apostrophes(start, end, compound);
         } else {
@@ -301,33 +416,75 @@ impl Tokenizer<'_> {
         end
     }
 
+    /// Where the letter-spaced word starting at `start` ends, if there is one (see
+    /// [`Token::is_spaced`]). `start..end` is the word `word` scanned: a single letter
+    /// (`segments == 1`), or single letters joined by full stops or hyphens.
+    ///
+    /// A spaced word has at least [`MIN_SPACED_LETTERS`] letters, or two or three when it
+    /// stands next to one that has (`d u   p e u p l e`, `d.u p.e.u.p.l.e`): a phrase spaced
+    /// out letter by letter. Between words of a phrase spaced with spaces the gap must be two
+    /// spaces or more (one space is the gap between letters).
+    fn spaced(&self, start: usize, end: usize, segments: usize, compound: bool) -> Option<usize> {
+        let text = self.normalized.as_str();
+        let (sep, run_end, letters, gap) = if segments == 1 {
+            // Quick refusal of the common case: a one-letter word before a longer one.
+            let b = text.as_bytes();
+            if b.get(end) != Some(&b' ')
+                || b.get(end + 2)
+                    .is_some_and(|y| y.is_ascii_alphanumeric() || *y == b'\'')
+            {
+                return None;
+            }
+            let (run_end, letters) = spaced_letters(text, start, ' ');
+            (' ', run_end, letters, 2)
+        } else if text[start..end].bytes().any(|b| b.is_ascii_digit()) {
+            return None;
+        } else {
+            (if compound { '-' } else { '.' }, end, segments, 1)
+        };
+        if letters >= MIN_SPACED_LETTERS {
+            return Some(run_end);
+        }
+        if letters < 2 {
+            return None;
+        }
+        // Next to a spaced word: the previous token, or one of the next few words.
+        let after_spaced = self.out.tokens.last().is_some_and(|t| {
+            t.is_spaced()
+                && text
+                    .get(t.norm_end as usize..start)
+                    .is_some_and(|g| g.len() >= gap && g.bytes().all(|b| b == b' '))
+        });
+        if after_spaced {
+            return Some(run_end);
+        }
+        let mut p = run_end;
+        for _ in 0..4 {
+            let spaces = text[p..].bytes().take_while(|&b| b == b' ').count();
+            if spaces < gap {
+                return None;
+            }
+            let (next_end, next_letters) = spaced_letters(text, p + spaces, sep);
+            if next_letters >= MIN_SPACED_LETTERS {
+                return Some(run_end);
+            }
+            if next_letters == 0 || next_end == p + spaces {
+                return None;
+            }
+            p = next_end;
+        }
+        None
+    }
+
     /// Emits a word holding apostrophes, splitting elided prefixes and English clitics.
     fn split_apostrophes(&mut self, mut start: usize, end: usize, compound: bool) {
         let text = self.normalized.as_str();
         let flags = if compound { COMPOUND } else { 0 };
-        loop {
-            let word = &text[start..end];
-            let elided = word
-                .find('\'')
-                .map(|i| &word[..=i])
-                .filter(|p| ELISIONS.contains(p) && p.len() < word.len());
-            match elided {
-                Some(prefix) => {
-                    self.push(TokenKind::Word, start, start + prefix.len(), ELISION);
-                    start += prefix.len();
-                }
-                None => break,
-            }
+        while let Some(len) = elision_len(&text[start..end]) {
+            self.push(TokenKind::Word, start, start + len, ELISION);
+            start += len;
         }
-        let word = &text[start..end];
-        let clitic = if word.ends_with("n't") && word.len() > 3 {
-            Some(3)
-        } else {
-            CLITICS
-                .iter()
-                .find(|c| word.ends_with(*c) && word.len() > c.len())
-                .map(|c| c.len())
-        };
+        let clitic = clitic_len(&text[start..end]);
         match clitic {
             Some(len) => {
                 self.push(TokenKind::Word, start, end - len, flags);
@@ -520,6 +677,58 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(words(text), *want, "tokenizing {text:?}");
         }
+    }
+
+    fn spaced(text: &str) -> Vec<String> {
+        let n = normalize(text);
+        tokenize(text, &n)
+            .tokens
+            .iter()
+            .filter(|t| t.is_spaced())
+            .map(|t| text[t.span()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn letter_spaced_words() {
+        let cases: &[(&str, &[&str])] = &[
+            ("la m i n o r i t é est là", &["m i n o r i t é"]),
+            ("M.I.N.O.R.I.T.É, dit-il", &["M.I.N.O.R.I.T.É"]),
+            ("une m-i-n-o-r-i-t-é.", &["m-i-n-o-r-i-t-é"]),
+            (
+                "e n n e m i s   d u   p e u p l e !",
+                &["e n n e m i s", "d u", "p e u p l e"],
+            ),
+            (
+                "l e s   a t l a n t i s t e s",
+                &["l e s", "a t l a n t i s t e s"],
+            ),
+            ("d.u p.e.u.p.l.e", &["d.u", "p.e.u.p.l.e"]),
+            ("de l' a v i s", &["a v i s"]),
+            // Acronyms written with full stops are letters joined too (they match only if
+            // a lexicon holds them).
+            ("la S.N.C.F. annonce", &["S.N.C.F"]),
+            // Not spaced: initials, short runs, numbers, ordinary words.
+            ("J. R. R. Tolkien et J.R.R. Martin", &[]),
+            ("les points a b c et x y z", &[]),
+            ("il y a à faire", &[]),
+            ("le G7, la covid-19 et 2 0 2 4 en 2024", &[]),
+            ("a b c d5 e", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(spaced(text), *want, "{text:?}");
+        }
+        // The spaced word is one word token.
+        assert_eq!(words("la m i n o r i t é"), ["la", "m i n o r i t é"]);
+    }
+
+    #[test]
+    fn elisions_and_clitics_with_lookalikes() {
+        assert_eq!(words("\u{0458}'accuse"), ["\u{0458}'", "accuse"]);
+        assert_eq!(words("ʟ'ᴀᴠɪs"), ["ʟ'", "ᴀᴠɪs"]);
+        assert_eq!(words("Powell'\u{0455}"), ["Powell", "'\u{0455}"]);
+        // Not in words of another script.
+        assert_eq!(words("м'ясо п'ять"), ["м'ясо", "п'ять"]);
     }
 
     #[test]

@@ -26,7 +26,7 @@ use thread_local::ThreadLocal;
 
 use crate::error::{Error, Result};
 use crate::language::Language;
-use crate::normalize::{fold_word, normalize, FoldOptions};
+use crate::normalize::{fold_word, join_spaced, normalize, FoldOptions};
 use crate::tokenize::{tokenize, word_hash, Token, TokenKind};
 
 use super::Lexicon;
@@ -153,8 +153,12 @@ impl Matcher {
                     reason,
                 };
                 let pattern = m.phrase_pattern(entry.phrase())?;
-                if pattern.is_empty() {
-                    return Err(err("the phrase has no words".into()));
+                if pattern.iter().all(|&id| id == BARRIER) {
+                    return Err(err(
+                        "the phrase has no words (sentence punctuation and brackets alone are \
+                         not matched)"
+                            .into(),
+                    ));
                 }
                 match seen.get(&pattern) {
                     Some(&(l, e)) if l == lex_idx => {
@@ -267,7 +271,15 @@ impl Matcher {
                     }
                 }
                 _ => {
-                    for part in text[token.norm_span()].split('-').filter(|p| !p.is_empty()) {
+                    let word = &text[token.norm_span()];
+                    let joined;
+                    let parts: Vec<&str> = if token.is_spaced() {
+                        joined = join_spaced(word);
+                        vec![joined.as_str()]
+                    } else {
+                        word.split('-').filter(|p| !p.is_empty()).collect()
+                    };
+                    for part in parts {
                         let (folded, stem) = self.fold_and_stem(part);
                         let id = match self.word_id(&folded, &stem) {
                             UNKNOWN => {
@@ -376,7 +388,12 @@ impl Matcher {
                 let id = match cache.find(hash, |(h, w, _)| *h == hash && w.matches(&probe, part)) {
                     Some(&(_, _, id)) => id,
                     None => {
-                        let (folded, stem) = self.fold_and_stem(part);
+                        // A letter-spaced word is looked up without its separators.
+                        let (folded, stem) = if token.is_spaced() {
+                            self.fold_and_stem(&join_spaced(part))
+                        } else {
+                            self.fold_and_stem(part)
+                        };
                         let id = self.word_id(&folded, &stem);
                         if cache.len() >= CACHE_CAPACITY {
                             cache.clear();
@@ -580,6 +597,20 @@ mod tests {
         ]);
         assert!(found(&lex, "les relations globalement").is_empty());
         assert_eq!(found(&lex, "les globalistes").len(), 1);
+    }
+
+    #[test]
+    fn phrases_without_words_are_refused() {
+        for phrase in ["!!!", ".", "( )", "…"] {
+            let lex = lexicon(&[("vassaux", "pejorative_label"), (phrase, "exaggeration")]);
+            match Matcher::new(Some(Language::FRENCH), &[(0, &lex)], true) {
+                Err(Error::Lexicon { line, reason, .. }) => {
+                    assert_eq!(line, Some(7), "{phrase}");
+                    assert!(reason.contains("no words"), "{reason}");
+                }
+                other => panic!("{phrase:?}: expected an error, got {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -210,27 +210,49 @@ pub fn fit(
     }
     let k = classes.len();
     let targets = Array1::from_iter(y.iter().copied());
-    let dataset = Dataset::new(x.clone(), targets);
-    let fitted = MultiLogisticRegression::<f32>::default()
-        .alpha(alpha)
-        .max_iterations(max_iterations)
-        .fit(&dataset)
-        .map_err(|e| Error::Config(format!("head {name}: training failed: {e}")))?;
-    let present = fitted.classes();
-    let params = fitted.params();
-    let intercept = fitted.intercept();
-    let n = x.ncols();
-    let mut weights = vec![0f32; n * k];
-    let mut bias = vec![-30f32; k];
-    for (j, &class) in present.iter().enumerate() {
-        if class >= k {
+    // When linfa's line search fails on its first step (a large gradient sends the f32 loss to
+    // infinity), it returns the starting point, all zeros, without an error. The same problem
+    // on inputs scaled by `s`, with L2 strength `alpha·s²`, has the same solution divided by
+    // `s` and a gentler first step: retry with smaller scales.
+    for scale in [1f32, 0.1, 0.01] {
+        let dataset = Dataset::new(x.mapv(|v| v * scale), targets.clone());
+        let fitted = MultiLogisticRegression::<f32>::default()
+            .alpha(alpha * scale * scale)
+            .max_iterations(max_iterations)
+            .fit(&dataset)
+            .map_err(|e| Error::Config(format!("head {name}: training failed: {e}")))?;
+        let present = fitted.classes();
+        let params = fitted.params();
+        let intercept = fitted.intercept();
+        if params.iter().chain(intercept.iter()).all(|&w| w == 0.0) && present.len() > 1 {
             continue;
         }
-        bias[class] = intercept[j];
-        for i in 0..n {
-            weights[i * k + class] = params[(i, j)];
+        let n = x.ncols();
+        let mut weights = vec![0f32; n * k];
+        let mut bias = vec![-30f32; k];
+        for (j, &class) in present.iter().enumerate() {
+            if class >= k {
+                continue;
+            }
+            bias[class] = intercept[j];
+            for i in 0..n {
+                weights[i * k + class] = params[(i, j)] * scale;
+            }
         }
+        return finish(name, classes, weights, bias, alpha);
     }
+    Err(Error::Config(format!(
+        "head {name}: the solver did not move from its starting point, even on rescaled inputs"
+    )))
+}
+
+fn finish(
+    name: &str,
+    classes: &[String],
+    weights: Vec<f32>,
+    bias: Vec<f32>,
+    alpha: f32,
+) -> Result<Head> {
     if weights.iter().chain(&bias).any(|w| !w.is_finite()) {
         return Err(Error::Config(format!(
             "head {name}: training diverged (non-finite weights)"

@@ -7,11 +7,13 @@
 //! validation figures, and a SHA-256 checksum of everything else, so that a truncated or edited
 //! file is refused with the reason.
 
+mod evidence;
 pub(crate) mod linear;
 pub(crate) mod ngrams;
 mod score;
 pub mod train;
 
+pub use evidence::{Evidence, EvidenceTable, GramKind};
 pub use linear::{Head, Platt};
 pub use ngrams::Ngram;
 pub(crate) use score::Context;
@@ -28,10 +30,14 @@ use crate::lexicon::Lexicon;
 use crate::task::Task;
 use crate::tokenize::Token;
 
+use evidence::Scorer;
 use ngrams::Vocabulary;
 
-/// The model file format version this build reads and writes.
-pub const MODEL_FORMAT_VERSION: u32 = 1;
+/// The model file format version this build writes (version 2 added [`Evidence`]).
+pub const MODEL_FORMAT_VERSION: u32 = 2;
+
+/// The model file format versions this build reads.
+pub const READABLE_FORMAT_VERSIONS: [u32; 2] = [1, 2];
 
 /// A lexicon a model was trained with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +112,9 @@ pub struct ModelFile {
     pub ngrams: Vec<Ngram>,
     /// Standardization of the dense features (after the n-grams).
     pub scaler: Scaler,
+    /// N-gram evidence features (after the dense features); absent in format version 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
     /// The heads: one for single-label tasks; for `persuasion`, one per category then "any".
     pub heads: Vec<Head>,
     /// Training data summary.
@@ -159,19 +168,32 @@ impl ModelFile {
             file: source.to_string(),
             reason,
         };
-        let version: VersionOnly =
-            serde_json::from_str(json).map_err(|e| bad(format!("not a model file: {e}")))?;
+        let not_json = |e: serde_json::Error| {
+            if e.is_eof() {
+                bad(format!(
+                    "truncated: the JSON ends before the model is complete ({e})"
+                ))
+            } else {
+                bad(format!("not a model file: {e}"))
+            }
+        };
+        let version: VersionOnly = serde_json::from_str(json).map_err(not_json)?;
         match version.format_version {
-            Some(MODEL_FORMAT_VERSION) => {}
+            Some(v) if READABLE_FORMAT_VERSIONS.contains(&v) => {}
             Some(v) => {
                 return Err(bad(format!(
-                    "unknown format_version {v} (this build reads {MODEL_FORMAT_VERSION})"
+                    "unknown format_version {v} (this build reads {READABLE_FORMAT_VERSIONS:?})"
                 )))
             }
             None => return Err(bad("missing format_version".into())),
         }
-        let model: ModelFile =
-            serde_json::from_str(json).map_err(|e| bad(format!("malformed model: {e}")))?;
+        let model: ModelFile = serde_json::from_str(json).map_err(|e| {
+            if e.is_eof() {
+                not_json(e)
+            } else {
+                bad(format!("malformed model: {e}"))
+            }
+        })?;
         let expected = model.compute_checksum()?;
         if model.checksum != expected {
             return Err(bad(format!(
@@ -180,15 +202,55 @@ impl ModelFile {
                 model.checksum
             )));
         }
-        let n_features = model.ngrams.len() + model.scaler.mean.len();
-        if model.scaler.mean.len() != model.scaler.scale.len()
-            || model.scaler.mean.len() != model.dense_features.len()
+        model.validate(source)?;
+        Ok(model)
+    }
+
+    /// Checks what the checksum cannot: that the scaler, the n-grams, the evidence and the
+    /// heads fit together and hold finite values in range. [`ModelFile::from_json`] and
+    /// [`Models::from_files`] call it; `source` names the model in errors.
+    pub fn validate(&self, source: &str) -> Result<()> {
+        let bad = |reason: String| Error::Model {
+            file: source.to_string(),
+            reason,
+        };
+        if let Some(e) = &self.evidence {
+            e.check().map_err(bad)?;
+        }
+        let n_features = self.ngrams.len()
+            + self.scaler.mean.len()
+            + self.evidence.as_ref().map_or(0, Evidence::n_features);
+        if self.scaler.mean.len() != self.scaler.scale.len()
+            || self.scaler.mean.len() != self.dense_features.len()
         {
             return Err(bad(
                 "scaler mean, scale and dense feature names differ in length".into(),
             ));
         }
-        for h in &model.heads {
+        let finite = |v: &[f32]| v.iter().all(|x| x.is_finite());
+        if !finite(&self.scaler.mean)
+            || !self.scaler.scale.iter().all(|x| x.is_finite() && *x > 0.0)
+        {
+            return Err(bad(
+                "the scaler holds a non-finite mean or a scale that is not positive".into(),
+            ));
+        }
+        if let Some(g) = self.ngrams.iter().find(|g| !g.idf.is_finite()) {
+            return Err(bad(format!("n-gram {:?} has a non-finite IDF", g.text)));
+        }
+        if self.heads.is_empty() {
+            return Err(bad("the model has no heads".into()));
+        }
+        for h in &self.heads {
+            let platt_ok = h.platt.is_none_or(|p| p.a.is_finite() && p.b.is_finite());
+            let threshold_ok = h.threshold.is_none_or(|t| (0.0..=1.0).contains(&t));
+            if !finite(&h.weights) || !finite(&h.intercept) || !platt_ok || !threshold_ok {
+                return Err(bad(format!(
+                    "head {:?} holds a non-finite weight, intercept or calibration, or a \
+                     threshold outside [0, 1]",
+                    h.name
+                )));
+            }
             if h.classes.is_empty()
                 || h.weights.len() != n_features * h.classes.len()
                 || h.intercept.len() != h.classes.len()
@@ -202,14 +264,19 @@ impl ModelFile {
                 )));
             }
         }
-        Ok(model)
+        Ok(())
     }
 
-    /// Loads a model file.
+    /// Loads a model file. A file that is not UTF-8 is refused with [`Error::InvalidUtf8`]
+    /// naming it, any other damage with [`Error::Model`] (see [`ModelFile::from_json`]).
     pub fn load(path: &Path) -> Result<ModelFile> {
-        let json = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
+        })?;
+        let json = String::from_utf8(bytes).map_err(|e| Error::InvalidUtf8 {
+            path: path.to_path_buf(),
+            offset: e.utf8_error().valid_up_to(),
         })?;
         ModelFile::from_json(&json, &path.display().to_string())
     }
@@ -274,13 +341,19 @@ impl ModelFile {
 pub struct Classifier {
     file: ModelFile,
     vocabulary: Vocabulary,
+    evidence: Option<Scorer>,
 }
 
 impl Classifier {
     /// A classifier from a checked model file.
     pub fn new(file: ModelFile) -> Classifier {
         let vocabulary = Vocabulary::new(file.ngrams.clone());
-        Classifier { file, vocabulary }
+        let evidence = file.evidence.as_ref().map(Scorer::new);
+        Classifier {
+            file,
+            vocabulary,
+            evidence,
+        }
     }
 
     /// The model file.
@@ -293,51 +366,91 @@ impl Classifier {
         self.file.task
     }
 
-    /// The sparse input vector of a tokenized text (see [`crate::tokenize`]): its n-gram
-    /// TF-IDF values, then its standardized dense features (`dense`: the
-    /// [`FeatureSpec::vector`] of its report).
-    pub fn input(&self, normalized: &str, tokens: &[Token], dense: &[f32]) -> Vec<(u32, f32)> {
+    /// The sparse input vector of a tokenized text (see [`crate::tokenize`]) in `language`:
+    /// its n-gram TF-IDF values, then its standardized dense features (`dense`: the
+    /// [`FeatureSpec::vector`] of its report), then its n-gram evidence and language
+    /// indicator.
+    pub fn input(
+        &self,
+        normalized: &str,
+        tokens: &[Token],
+        dense: &[f32],
+        language: &str,
+    ) -> Vec<(u32, f32)> {
         let mut v = self.vocabulary.vector(normalized, tokens);
         self.append_dense(&mut v, dense);
+        if let Some(scorer) = &self.evidence {
+            let values = scorer.values(language, normalized, tokens);
+            self.append_evidence(&mut v, &values, language);
+        }
         v
     }
 
-    /// The input vector from n-gram counts (training).
+    /// The input vector from word and character n-gram counts by hash (training and
+    /// evaluation).
     pub(crate) fn input_from_counts(
         &self,
-        counts: &[(u64, u32)],
+        words: &[(u64, u32)],
+        chars: &[(u64, u32)],
         dense: &[f32],
+        language: &str,
     ) -> Vec<(u32, f32)> {
-        let mut v = self.vocabulary.vector_from_counts(counts);
+        let values = self
+            .evidence
+            .as_ref()
+            .map(|s| s.values_from_counts(language, words, chars));
+        self.input_with_evidence(words, dense, values.as_deref(), language)
+    }
+
+    /// The input vector from word n-gram counts, dense features and raw evidence `values`
+    /// (training gives out-of-fold evidence).
+    pub(crate) fn input_with_evidence(
+        &self,
+        words: &[(u64, u32)],
+        dense: &[f32],
+        values: Option<&[f32]>,
+        language: &str,
+    ) -> Vec<(u32, f32)> {
+        let mut v = self.vocabulary.vector_from_counts(words);
         self.append_dense(&mut v, dense);
+        if let Some(values) = values {
+            self.append_evidence(&mut v, values, language);
+        }
         v
+    }
+
+    /// Appends raw evidence `values` (standardized) and the language indicator.
+    fn append_evidence(&self, v: &mut Vec<(u32, f32)>, values: &[f32], language: &str) {
+        let Some(e) = &self.file.evidence else {
+            return;
+        };
+        let offset = (self.vocabulary.len() + self.file.scaler.mean.len()) as u32;
+        push_scaled(v, offset, values, &e.scaler);
+        if let Some(i) = e.languages.iter().position(|l| l == language) {
+            v.push((offset + values.len() as u32 + i as u32, 1.0));
+        }
     }
 
     fn append_dense(&self, v: &mut Vec<(u32, f32)>, dense: &[f32]) {
-        let offset = self.vocabulary.len() as u32;
-        let s = &self.file.scaler;
-        for (j, x) in dense.iter().enumerate() {
-            let (Some(m), Some(sd)) = (s.mean.get(j), s.scale.get(j)) else {
-                break;
-            };
-            let z = (x - m) / sd;
-            if z != 0.0 && z.is_finite() {
-                v.push((offset + j as u32, z.clamp(-10.0, 10.0)));
-            }
-        }
+        push_scaled(v, self.vocabulary.len() as u32, dense, &self.file.scaler);
     }
 
-    /// The name of input feature `i`: an n-gram, or a dense feature name.
+    /// The name of input feature `i`: an n-gram, a dense feature name, an evidence feature
+    /// (`evidence.word.any`) or a language indicator (`language.fr`).
     pub fn feature_name(&self, i: usize) -> String {
-        match self.file.ngrams.get(i) {
-            Some(g) => g.text.clone(),
-            None => self
-                .file
-                .dense_features
-                .get(i - self.file.ngrams.len())
-                .cloned()
-                .unwrap_or_default(),
+        let n = self.file.ngrams.len();
+        let d = self.file.dense_features.len();
+        if let Some(g) = self.file.ngrams.get(i) {
+            return g.text.clone();
         }
+        if let Some(name) = self.file.dense_features.get(i - n) {
+            return name.clone();
+        }
+        self.file
+            .evidence
+            .as_ref()
+            .and_then(|e| e.feature_name(i - n - d))
+            .unwrap_or_default()
     }
 
     /// Probabilities of each head's classes for an input vector.
@@ -347,6 +460,19 @@ impl Classifier {
             .iter()
             .map(|h| h.probabilities(input))
             .collect()
+    }
+}
+
+/// Appends `(x - mean) / scale`, clamped to ±10, of each value, at indices from `offset`.
+fn push_scaled(v: &mut Vec<(u32, f32)>, offset: u32, values: &[f32], s: &Scaler) {
+    for (j, x) in values.iter().enumerate() {
+        let (Some(m), Some(sd)) = (s.mean.get(j), s.scale.get(j)) else {
+            break;
+        };
+        let z = (x - m) / sd;
+        if z != 0.0 && z.is_finite() {
+            v.push((offset + j as u32, z.clamp(-10.0, 10.0)));
+        }
     }
 }
 
@@ -411,9 +537,9 @@ mod tests {
         let json = model().to_json().unwrap_or_default();
         assert!(ModelFile::from_json(&json, "m.json").is_ok());
         let cases: Vec<(String, &str)> = vec![
-            (json[..json.len() / 2].to_string(), "not a model file"),
+            (json[..json.len() / 2].to_string(), "truncated"),
             (
-                json.replacen("\"format_version\":1", "\"format_version\":9", 1),
+                json.replacen("\"format_version\":2", "\"format_version\":9", 1),
                 "unknown format_version",
             ),
             (

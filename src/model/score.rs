@@ -79,8 +79,8 @@ impl Models {
         Models::from_files(files)
     }
 
-    /// Models from parsed files, with the names used in errors; two models of one task are
-    /// refused.
+    /// Models from parsed files, with the names used in errors. Each is checked
+    /// ([`ModelFile::validate`]); two models of one task are refused.
     pub fn from_files(files: Vec<(ModelFile, String)>) -> Result<Models> {
         let mut classifiers: Vec<(Classifier, String)> = Vec::new();
         for (file, source) in files {
@@ -90,6 +90,7 @@ impl Models {
                     reason: "a stance model: give it to AnalyzerBuilder::stance_model".into(),
                 });
             }
+            file.validate(&source)?;
             if let Some((_, other)) = classifiers.iter().find(|(c, _)| c.task() == file.task) {
                 return Err(Error::Model {
                     file: source,
@@ -137,6 +138,7 @@ impl Models {
         let mut scores = Scores::default();
         // The article's dense features, shared by the article-level models.
         let dense = ctx.spec.vector(report);
+        let language = ctx.language.as_ref().map_or("", Language::as_str);
         for (c, _) in &self.classifiers {
             if !supports(c, ctx.language) {
                 continue;
@@ -145,7 +147,7 @@ impl Models {
                 Task::Persuasion => scores.persuasion = Some(persuasion(c, ctx)),
                 Task::SentenceBias => scores.sentence_bias = Some(sentence_bias(c, ctx)),
                 task => {
-                    let input = c.input(ctx.normalized, &ctx.tokens.tokens, &dense);
+                    let input = c.input(ctx.normalized, &ctx.tokens.tokens, &dense, language);
                     let s = class_scores(c, &input);
                     match task {
                         Task::Genre => scores.genre = Some(s),
@@ -194,7 +196,8 @@ fn stretch_input(
     let hi = ctx.markers.partition_point(|m| m.start() < end);
     let (categories, loaded) = features::category_figures(&ctx.markers[lo..hi], words);
     let dense = ctx.spec.vector_of(words, &categories, loaded, &style);
-    c.input(ctx.normalized, toks, &dense)
+    let language = ctx.language.as_ref().map_or("", Language::as_str);
+    c.input(ctx.normalized, toks, &dense, language)
 }
 
 fn persuasion(c: &Classifier, ctx: &Context<'_>) -> PersuasionScores {

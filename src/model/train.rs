@@ -4,7 +4,9 @@
 //!    n-grams counted.
 //! 2. N-grams are selected per language on the training folds by chi-squared
 //!    ([`TrainParams::ngrams_per_language`]); dense features are standardized on the training
-//!    folds.
+//!    folds. N-gram evidence tables (word and character n-grams, see [`super::Evidence`]) are
+//!    fitted per language on the training folds; training examples get their evidence out of
+//!    fold (five folds by record).
 //! 3. For each head, the L2 strength is chosen among [`TrainParams::alphas`] on an inner
 //!    validation fold of the training data (never on the validation partition); binary heads
 //!    are then Platt-calibrated and their decision threshold set on that inner fold. Classes
@@ -16,10 +18,11 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::evidence::{self, FitDoc, Scorer};
 use super::linear::{self, Head, Platt};
 use super::ngrams::{self, SelectionDoc};
 use super::{
-    Classifier, LexiconRef, ModelFile, Scaler, TrainingSummary, ValidationSummary,
+    Classifier, Evidence, LexiconRef, ModelFile, Scaler, TrainingSummary, ValidationSummary,
     MODEL_FORMAT_VERSION,
 };
 use crate::analyzer::{Analyzer, Article};
@@ -37,6 +40,8 @@ pub struct TrainParams {
     pub ngrams_per_language: usize,
     /// Minimum document frequency of an n-gram within its language.
     pub min_df: u32,
+    /// N-grams of each kind kept per language in the evidence tables (0: no evidence).
+    pub evidence_per_language: usize,
     /// L2 strengths tried.
     pub alphas: Vec<f32>,
     /// L-BFGS iterations.
@@ -51,7 +56,8 @@ impl Default for TrainParams {
             seed: 42,
             ngrams_per_language: 2000,
             min_df: 3,
-            alphas: vec![0.3, 3.0, 30.0],
+            evidence_per_language: 20_000,
+            alphas: vec![0.3, 3.0, 30.0, 300.0],
             max_iterations: 100,
             data: Vec::new(),
         }
@@ -87,11 +93,20 @@ pub struct Prepared {
     pub partitions: Vec<Partition>,
     dense: Vec<Vec<f32>>,
     grams: Vec<Vec<(u64, u32)>>,
+    chars: Vec<Vec<(u64, u32)>>,
     texts: FxHashMap<u64, String>,
 }
 
-/// One analysed example: dense features, n-gram counts, and (training) n-gram texts.
-type Analysed = (Vec<f32>, Vec<(u64, u32)>, Vec<(u64, String)>);
+/// One analysed example.
+struct Analysed {
+    dense: Vec<f32>,
+    /// Word n-gram counts by hash, sorted.
+    grams: Vec<(u64, u32)>,
+    /// Character n-gram counts by hash, sorted.
+    chars: Vec<(u64, u32)>,
+    /// (Training) the texts of its n-grams.
+    texts: Vec<(u64, String)>,
+}
 
 impl Prepared {
     /// Collects and analyses the task's examples from records (in parallel, results in input
@@ -130,12 +145,14 @@ impl Prepared {
             .collect();
         let mut dense = Vec::with_capacity(examples.len());
         let mut grams = Vec::with_capacity(examples.len());
+        let mut chars = Vec::with_capacity(examples.len());
         let mut texts = FxHashMap::default();
         for a in analysed {
-            let (d, g, t) = a?;
-            dense.push(d);
-            grams.push(g);
-            for (h, s) in t {
+            let a = a?;
+            dense.push(a.dense);
+            grams.push(a.grams);
+            chars.push(a.chars);
+            for (h, s) in a.texts {
                 texts.entry(h).or_insert(s);
             }
         }
@@ -145,6 +162,7 @@ impl Prepared {
             partitions,
             dense,
             grams,
+            chars,
             texts,
         })
     }
@@ -153,8 +171,19 @@ impl Prepared {
     pub fn inputs(&self, classifier: &Classifier, indices: &[usize]) -> Vec<Vec<(u32, f32)>> {
         indices
             .par_iter()
-            .map(|&i| classifier.input_from_counts(&self.grams[i], &self.dense[i]))
+            .map(|&i| {
+                classifier.input_from_counts(
+                    &self.grams[i],
+                    &self.chars[i],
+                    &self.dense[i],
+                    self.language(i),
+                )
+            })
             .collect()
+    }
+
+    fn language(&self, i: usize) -> &str {
+        self.examples[i].lang.as_deref().unwrap_or("")
     }
 
     /// Indices of the examples in a partition.
@@ -173,11 +202,12 @@ fn analyse(analyzer: &Analyzer, e: &Example, with_text: bool) -> Result<Analysed
     let parts = match analyzer.analyze_parts(&article) {
         Ok(p) => p,
         Err(Error::EmptyText { .. }) => {
-            return Ok((
-                vec![0.0; analyzer.feature_spec().len()],
-                Vec::new(),
-                Vec::new(),
-            ))
+            return Ok(Analysed {
+                dense: vec![0.0; analyzer.feature_spec().len()],
+                grams: Vec::new(),
+                chars: Vec::new(),
+                texts: Vec::new(),
+            })
         }
         Err(err) => return Err(err),
     };
@@ -198,9 +228,27 @@ fn analyse(analyzer: &Analyzer, e: &Example, with_text: bool) -> Result<Analysed
             *c += 1;
         },
     );
-    let mut counts: Vec<(u64, u32)> = counts.into_iter().collect();
-    counts.sort_unstable();
-    Ok((dense, counts, texts))
+    let mut char_counts: FxHashMap<u64, u32> = FxHashMap::default();
+    for t in &parts.tokens.tokens {
+        evidence::for_each_char_gram(&parts.normalized.as_str()[t.norm_span()], |h, g| {
+            let c = char_counts.entry(h).or_insert(0);
+            if *c == 0 && with_text {
+                texts.push((h, g.to_string()));
+            }
+            *c += 1;
+        });
+    }
+    let sorted = |m: FxHashMap<u64, u32>| {
+        let mut v: Vec<(u64, u32)> = m.into_iter().collect();
+        v.sort_unstable();
+        v
+    };
+    Ok(Analysed {
+        dense,
+        grams: sorted(counts),
+        chars: sorted(char_counts),
+        texts,
+    })
 }
 
 /// A head to train: its name, classes, and the class of every example.
@@ -250,59 +298,131 @@ fn inner_validation(record_id: &str) -> bool {
     (fnv1a(record_id) / 5).is_multiple_of(5)
 }
 
-/// Trains a model on the training partition of prepared examples.
-pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> Result<ModelFile> {
-    params.check()?;
-    let task = prepared.task;
-    let train_idx = prepared.indices(Partition::Train);
-    if train_idx.is_empty() {
-        return Err(Error::Config(format!(
-            "task {task}: the data holds no training examples"
-        )));
-    }
-    let specs = head_specs(task, &prepared.examples);
+/// The fold (of five) of a training record for out-of-fold evidence.
+fn evidence_fold(record_id: &str) -> u64 {
+    (fnv1a(record_id) / 125) % 5
+}
 
-    // N-gram selection on the training folds.
-    let selection: Vec<SelectionDoc> = train_idx
+/// The evidence outputs of a task's heads, and whether example `i` is positive for each.
+fn evidence_outputs(task: Task, specs: &[HeadSpec]) -> (Vec<String>, Vec<Vec<bool>>) {
+    let n = specs.first().map_or(0, |s| s.targets.len());
+    if task.is_multilabel() {
+        let names = specs.iter().map(|s| s.name.clone()).collect();
+        let positive = (0..n)
+            .map(|i| specs.iter().map(|s| s.targets[i] == 1).collect())
+            .collect();
+        return (names, positive);
+    }
+    let Some(spec) = specs.first() else {
+        return (Vec::new(), Vec::new());
+    };
+    let k = spec.classes.len();
+    // A binary head needs one output (the other is its negation).
+    let classes: Vec<usize> = if k == 2 { vec![1] } else { (0..k).collect() };
+    let names = classes.iter().map(|&c| spec.classes[c].clone()).collect();
+    let positive = spec
+        .targets
         .iter()
-        .map(|&i| {
-            let e = &prepared.examples[i];
-            let classes = match &e.gold {
-                Gold::Class(c) => vec![*c],
-                Gold::Categories(v) => (0..v.len()).filter(|&c| v[c]).collect(),
-            };
-            SelectionDoc {
-                lang: e.lang.clone().unwrap_or_default(),
-                classes,
-                grams: prepared.grams[i].iter().map(|(h, _)| *h).collect(),
-            }
+        .map(|&t| classes.iter().map(|&c| t == c).collect())
+        .collect();
+    (names, positive)
+}
+
+/// Fits the evidence of a model on the training examples; returns it (without its scaler
+/// filled in) and the raw evidence of every example: out of fold for training examples, from
+/// the final tables for the others.
+fn fit_evidence(
+    prepared: &Prepared,
+    train_idx: &[usize],
+    specs: &[HeadSpec],
+    params: &TrainParams,
+) -> (Evidence, Vec<Vec<f32>>) {
+    let (outputs, positive) = evidence_outputs(prepared.task, specs);
+    let k = outputs.len();
+    let doc = |i: usize| FitDoc {
+        language: prepared.language(i),
+        words: &prepared.grams[i],
+        chars: &prepared.chars[i],
+        positive: positive[i].clone(),
+    };
+    let fit = |rows: &[usize]| {
+        let docs: Vec<FitDoc<'_>> = rows.iter().map(|&i| doc(i)).collect();
+        evidence::fit_tables(
+            &docs,
+            &prepared.texts,
+            k,
+            params.min_df.min(2),
+            params.evidence_per_language,
+        )
+    };
+    let empty_scaler = Scaler {
+        mean: vec![0.0; 2 * k],
+        scale: vec![1.0; 2 * k],
+    };
+    let mut languages: Vec<String> = Vec::new();
+    for &i in train_idx {
+        let l = prepared.language(i);
+        if !languages.iter().any(|x| x == l) {
+            languages.push(l.to_string());
+        }
+    }
+    languages.sort();
+    if languages.len() < 2 {
+        languages.clear();
+    }
+    let evidence = Evidence {
+        outputs: outputs.clone(),
+        tables: fit(train_idx),
+        scaler: empty_scaler.clone(),
+        languages,
+    };
+    let final_scorer = Scorer::new(&evidence);
+    let score = |scorer: &Scorer, i: usize| {
+        scorer.values_from_counts(prepared.language(i), &prepared.grams[i], &prepared.chars[i])
+    };
+    let mut values: Vec<Vec<f32>> = (0..prepared.examples.len())
+        .into_par_iter()
+        .map(|i| score(&final_scorer, i))
+        .collect();
+    let folds: Vec<Vec<(usize, Vec<f32>)>> = (0..5u64)
+        .into_par_iter()
+        .map(|f| {
+            let in_fold = |i: &usize| evidence_fold(&prepared.examples[*i].record_id) == f;
+            let rest: Vec<usize> = train_idx.iter().copied().filter(|i| !in_fold(i)).collect();
+            let scorer = Scorer::new(&Evidence {
+                outputs: outputs.clone(),
+                tables: fit(&rest),
+                scaler: empty_scaler.clone(),
+                languages: Vec::new(),
+            });
+            train_idx
+                .iter()
+                .copied()
+                .filter(in_fold)
+                .map(|i| (i, score(&scorer, i)))
+                .collect()
         })
         .collect();
-    let n_select_classes = if task.is_multilabel() {
-        PERSUASION_CATEGORIES.len()
-    } else {
-        task.labels().len()
-    };
-    let chosen = ngrams::select(
-        &selection,
-        &prepared.texts,
-        n_select_classes,
-        params.ngrams_per_language,
-        params.min_df,
-    );
+    for (i, v) in folds.into_iter().flatten() {
+        values[i] = v;
+    }
+    (evidence, values)
+}
 
-    // Standardization of the dense features on the training folds.
-    let d = analyzer.feature_spec().len();
+/// Mean and standard deviation of each column of `rows` (1 where constant).
+fn standardize<'a>(rows: impl Iterator<Item = &'a [f32]>, d: usize) -> Scaler {
     let mut mean = vec![0f64; d];
     let mut sq = vec![0f64; d];
-    for &i in &train_idx {
-        for (j, x) in prepared.dense[i].iter().enumerate().take(d) {
+    let mut n = 0f64;
+    for row in rows {
+        n += 1.0;
+        for (j, x) in row.iter().enumerate().take(d) {
             mean[j] += f64::from(*x);
             sq[j] += f64::from(*x) * f64::from(*x);
         }
     }
-    let n = train_idx.len() as f64;
-    let scaler = Scaler {
+    let n = n.max(1.0);
+    Scaler {
         mean: mean.iter().map(|m| (m / n) as f32).collect(),
         scale: mean
             .iter()
@@ -316,6 +436,71 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
                 }
             })
             .collect(),
+    }
+}
+
+/// Trains a model on the training partition of prepared examples.
+pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> Result<ModelFile> {
+    params.check()?;
+    let task = prepared.task;
+    let train_idx = prepared.indices(Partition::Train);
+    if train_idx.is_empty() {
+        return Err(Error::Config(format!(
+            "task {task}: the data holds no training examples"
+        )));
+    }
+    let specs = head_specs(task, &prepared.examples);
+
+    // N-gram selection on the training folds, and again on the inner training fold alone for
+    // model selection (so that the inner validation fold stays unseen).
+    let (inner_train, inner_valid): (Vec<usize>, Vec<usize>) = train_idx
+        .iter()
+        .partition(|&&i| !inner_validation(&prepared.examples[i].record_id));
+    let selection = |rows: &[usize]| -> Vec<SelectionDoc> {
+        rows.iter()
+            .map(|&i| {
+                let e = &prepared.examples[i];
+                let classes = match &e.gold {
+                    Gold::Class(c) => vec![*c],
+                    Gold::Categories(v) => (0..v.len()).filter(|&c| v[c]).collect(),
+                };
+                SelectionDoc {
+                    lang: e.lang.clone().unwrap_or_default(),
+                    classes,
+                    grams: prepared.grams[i].iter().map(|(h, _)| *h).collect(),
+                }
+            })
+            .collect()
+    };
+    let n_select_classes = if task.is_multilabel() {
+        PERSUASION_CATEGORIES.len()
+    } else {
+        task.labels().len()
+    };
+    let choose = |rows: &[usize]| {
+        ngrams::select(
+            &selection(rows),
+            &prepared.texts,
+            n_select_classes,
+            params.ngrams_per_language,
+            params.min_df,
+        )
+    };
+
+    // Standardization of the dense features on the training folds.
+    let d = analyzer.feature_spec().len();
+    let scaler = standardize(train_idx.iter().map(|&i| prepared.dense[i].as_slice()), d);
+
+    // N-gram evidence, standardized on the training folds.
+    let (evidence, evidence_values) = if params.evidence_per_language > 0 {
+        let (mut e, values) = fit_evidence(prepared, &train_idx, &specs, params);
+        e.scaler = standardize(
+            train_idx.iter().map(|&i| values[i].as_slice()),
+            2 * e.outputs.len(),
+        );
+        (Some(e), values)
+    } else {
+        (None, Vec::new())
     };
 
     let mut file = ModelFile {
@@ -334,23 +519,36 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
             })
             .collect(),
         dense_features: analyzer.feature_spec().names().to_vec(),
-        ngrams: chosen,
+        ngrams: choose(&train_idx),
         scaler,
+        evidence,
         heads: Vec::new(),
         training: summary(prepared, &train_idx, &specs, params),
         validation: Vec::new(),
         checksum: String::new(),
     };
-    let classifier = Classifier::new(file.clone());
-    let inputs: Vec<Vec<(u32, f32)>> = (0..prepared.examples.len())
-        .into_par_iter()
-        .map(|i| classifier.input_from_counts(&prepared.grams[i], &prepared.dense[i]))
-        .collect();
-    let n_features = file.ngrams.len() + d;
-
-    let (inner_train, inner_valid): (Vec<usize>, Vec<usize>) = train_idx
-        .iter()
-        .partition(|&&i| !inner_validation(&prepared.examples[i].record_id));
+    let inputs_of = |file: &ModelFile| -> Features {
+        let classifier = Classifier::new(file.clone());
+        let rows = (0..prepared.examples.len())
+            .into_par_iter()
+            .map(|i| {
+                classifier.input_with_evidence(
+                    &prepared.grams[i],
+                    &prepared.dense[i],
+                    evidence_values.get(i).map(Vec::as_slice),
+                    prepared.language(i),
+                )
+            })
+            .collect();
+        let n = file.ngrams.len() + d + file.evidence.as_ref().map_or(0, Evidence::n_features);
+        (rows, n)
+    };
+    let all = inputs_of(&file);
+    let inner = inputs_of(&ModelFile {
+        ngrams: choose(&inner_train),
+        ..file.clone()
+    });
+    let inputs = &all.0;
     let valid_idx = prepared.indices(Partition::Validation);
     // Multi-label tasks choose the L2 strength on their last head ("any") and reuse it for the
     // categories; heads are trained in parallel.
@@ -361,8 +559,7 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
     let fit = |spec: &HeadSpec, alphas: &[f32]| {
         fit_head(
             spec,
-            &inputs,
-            n_features,
+            (&inner, &all),
             &train_idx,
             &inner_train,
             &inner_valid,
@@ -481,11 +678,15 @@ fn matrix(
     (x, y)
 }
 
+/// Input vectors of every example, and their dimension.
+type Features = (Vec<Vec<(u32, f32)>>, usize);
+
+/// Fits a head: chooses its L2 strength on the inner fold (`features.0`: n-grams selected on
+/// the inner training fold), then refits it on all training folds (`features.1`).
 #[allow(clippy::too_many_arguments)]
 fn fit_head(
     spec: &HeadSpec,
-    inputs: &[Vec<(u32, f32)>],
-    n_features: usize,
+    features: (&Features, &Features),
     train_idx: &[usize],
     inner_train: &[usize],
     inner_valid: &[usize],
@@ -494,7 +695,8 @@ fn fit_head(
 ) -> Result<Head> {
     let k = spec.classes.len();
     // Model selection on the inner fold.
-    let (x, y) = matrix(inputs, inner_train, &spec.targets, k, n_features);
+    let ((inputs, n_features), (all_inputs, all_features)) = features;
+    let (x, y) = matrix(inputs, inner_train, &spec.targets, k, *n_features);
     let candidates: Vec<Result<(f64, Head)>> = alphas
         .par_iter()
         .map(|&alpha| {
@@ -527,7 +729,7 @@ fn fit_head(
         return Err(last_error.unwrap_or_else(|| Error::Config("no candidate head".into())));
     };
     // Refit on all training folds.
-    let (x, y) = matrix(inputs, train_idx, &spec.targets, k, n_features);
+    let (x, y) = matrix(all_inputs, train_idx, &spec.targets, k, *all_features);
     let mut head = linear::fit(
         &spec.name,
         &spec.classes,
@@ -541,14 +743,14 @@ fn fit_head(
     Ok(head)
 }
 
-/// Calibrates a binary head and sets its threshold on held-out rows; returns its macro-F1
-/// there.
+/// Calibrates a binary head and sets its threshold on held-out rows; returns the negative
+/// mean log-likelihood of its (calibrated) probabilities there, the model-selection criterion
+/// (smoother than macro-F1 on a small fold).
 fn tune(head: &mut Head, inputs: &[Vec<(u32, f32)>], rows: &[usize], targets: &[usize]) -> f64 {
     let gold: Vec<usize> = rows.iter().map(|&r| targets[r]).collect();
     let k = head.classes.len();
     if k != 2 || rows.is_empty() {
-        let pred: Vec<usize> = rows.iter().map(|&r| head.predict(&inputs[r])).collect();
-        return macro_f1(&gold, &pred, k);
+        return -log_loss(head, inputs, rows, &gold);
     }
     let logits: Vec<f32> = rows
         .iter()
@@ -571,7 +773,24 @@ fn tune(head: &mut Head, inputs: &[Vec<(u32, f32)>], rows: &[usize], targets: &[
     }
     head.platt = Some(platt);
     head.threshold = Some(best.1);
-    best.0
+    -log_loss(head, inputs, rows, &gold)
+}
+
+/// Mean negative log-likelihood of the gold classes.
+fn log_loss(head: &Head, inputs: &[Vec<(u32, f32)>], rows: &[usize], gold: &[usize]) -> f64 {
+    let total: f64 = rows
+        .iter()
+        .zip(gold)
+        .map(|(&r, &g)| {
+            let p = head
+                .probabilities(&inputs[r])
+                .get(g)
+                .copied()
+                .unwrap_or(0.0);
+            -f64::from(p.max(1e-6)).ln()
+        })
+        .sum();
+    total / rows.len().max(1) as f64
 }
 
 fn f1_of(gold: &[usize], pred: &[usize], class: usize) -> f64 {

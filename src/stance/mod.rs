@@ -46,6 +46,17 @@ pub enum StanceLabel {
     Neutral,
 }
 
+impl StanceLabel {
+    /// The label's name: `favor`, `against` or `neutral` (as serialized).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            StanceLabel::Favor => "favor",
+            StanceLabel::Against => "against",
+            StanceLabel::Neutral => "neutral",
+        }
+    }
+}
+
 /// Whose words a mention stands in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

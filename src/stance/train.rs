@@ -640,6 +640,7 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
         lexicons,
         dense_features: spec.names().to_vec(),
         ngrams: chosen,
+        evidence: None,
         scaler,
         heads: HEADS
             .iter()

@@ -1,0 +1,9 @@
+//! Fuzz target `model`: see `checks::model` in `fuzz/checks.rs` for the properties it checks.
+#![no_main]
+
+#[path = "../checks.rs"]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    checks::model(data);
+});

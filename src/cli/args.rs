@@ -1,0 +1,158 @@
+//! Options shared by several commands: how the analyzer is built, how inputs are read.
+
+use std::path::PathBuf;
+
+use partipris::input::{Fields, InputFormat, InputOptions};
+use partipris::{Analyzer, Language, Result, Targets, DEFAULT_MAX_ARTICLE_BYTES};
+
+/// Whether the shipped classifiers score articles when neither `--models` nor `--no-models`
+/// is given. One switch for `analyze`, `score` and `explain`.
+pub const MODELS_BY_DEFAULT: bool = true;
+
+/// Whether stances toward the shipped targets are reported when `--no-stance` is not given
+/// (the library leaves them opt-in, [`partipris::DEFAULT_STANCE`]; the command line is where
+/// users ask "which side does this take").
+pub const STANCE_BY_DEFAULT: bool = true;
+
+/// How the analyzer is built (`analyze`, `score`, `explain`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct AnalyzerArgs {
+    /// The articles' language (ISO 639-1, such as `fr`), unless an article gives its own;
+    /// identified per article when absent.
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Extra lexicon files (TOML, see models/lexicons/FORMAT.md).
+    #[arg(long = "lexicon")]
+    pub lexicons: Vec<PathBuf>,
+    /// Use only the lexicons given with --lexicon.
+    #[arg(long)]
+    pub no_default_lexicons: bool,
+    /// Score with the shipped classifiers (the default; see models/MODEL_CARD.md).
+    #[arg(long, overrides_with = "no_models")]
+    pub models: bool,
+    /// Do not score with the shipped classifiers.
+    #[arg(long, overrides_with = "models")]
+    pub no_models: bool,
+    /// Leave out stances toward targets.
+    #[arg(long)]
+    pub no_stance: bool,
+    /// Extra stance targets (TOML, see models/targets.md), added to the shipped ones.
+    #[arg(long = "targets")]
+    pub targets: Vec<PathBuf>,
+}
+
+impl AnalyzerArgs {
+    /// Whether the shipped classifiers are asked for.
+    pub fn wants_models(&self) -> bool {
+        if self.no_models {
+            false
+        } else {
+            self.models || MODELS_BY_DEFAULT
+        }
+    }
+
+    /// Builds the analyzer; `max_bytes` limits an article's size.
+    pub fn build(&self, max_bytes: Option<usize>) -> Result<Analyzer> {
+        let custom = self.no_default_lexicons || !self.lexicons.is_empty();
+        let models = self.wants_models();
+        if custom && models {
+            eprintln!(
+                "partipris: custom lexicons: scoring without the shipped models (they were \
+                 trained on the shipped lexicons' features)"
+            );
+        }
+        let mut builder = Analyzer::builder()
+            .default_lexicons(!self.no_default_lexicons)
+            .default_models(models && !custom);
+        for l in &self.lexicons {
+            builder = builder.lexicon_file(l);
+        }
+        if self.no_stance || (!STANCE_BY_DEFAULT && self.targets.is_empty()) {
+            builder = builder.stance(false);
+        } else if custom && self.targets.is_empty() {
+            eprintln!(
+                "partipris: custom lexicons: no stances (the stance model was trained on the \
+                 shipped lexicons' markers)"
+            );
+            builder = builder.stance(false);
+        } else if self.targets.is_empty() {
+            builder = builder.stance(true);
+        } else {
+            let mut all = Targets::try_default()?;
+            for t in &self.targets {
+                all = all.extend(Targets::from_path(t)?);
+            }
+            builder = builder.targets(all);
+        }
+        if let Some(l) = self.lang.as_deref().map(Language::new).transpose()? {
+            builder = builder.language(l);
+        }
+        if let Some(m) = max_bytes {
+            builder = builder.max_article_bytes(m);
+        }
+        builder.build()
+    }
+}
+
+/// How inputs are read (`score`, `eval`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct InputArgs {
+    /// Input format: told by each input's name when `auto` (.jsonl/.ndjson/.json, .csv, .tsv,
+    /// .txt, each optionally .gz; a directory of .txt files; `-` is JSON Lines).
+    #[arg(long, default_value = "auto", value_parser = ["auto", "jsonl", "csv", "tsv", "txt", "dir"])]
+    pub input_format: String,
+    /// The field (JSON key or CSV column) holding the text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// The field holding the id (records without one get `FILE:LINE`).
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    /// The field holding the language code (optional in each record).
+    #[arg(long, default_value = "lang")]
+    pub lang_field: String,
+    /// A field holding a title, analysed before the text (title, blank line, text; spans are
+    /// offsets into that). Not read unless given.
+    #[arg(long)]
+    pub title_field: Option<String>,
+    /// Records whose text is larger than this many bytes are error records.
+    #[arg(long, default_value_t = DEFAULT_MAX_ARTICLE_BYTES)]
+    pub max_bytes: usize,
+}
+
+impl InputArgs {
+    /// Whether every field name is the datasets schema's default.
+    pub fn default_fields(&self) -> bool {
+        self.text_field == "text"
+            && self.id_field == "id"
+            && self.lang_field == "lang"
+            && self.title_field.is_none()
+    }
+
+    /// The input format, when forced.
+    pub fn format(&self) -> Option<InputFormat> {
+        Some(match self.input_format.as_str() {
+            "jsonl" => InputFormat::Jsonl,
+            "csv" => InputFormat::Csv,
+            "tsv" => InputFormat::Tsv,
+            "txt" => InputFormat::Text,
+            "dir" => InputFormat::TextDir,
+            _ => return None,
+        })
+    }
+
+    /// The reading options; `label` names a label field.
+    pub fn options(&self, label: Option<String>) -> InputOptions {
+        InputOptions {
+            fields: Fields {
+                text: self.text_field.clone(),
+                id: self.id_field.clone(),
+                lang: self.lang_field.clone(),
+                title: self.title_field.clone(),
+                label,
+            },
+            format: self.format(),
+            max_bytes: self.max_bytes,
+            read_counter: None,
+        }
+    }
+}

@@ -1,0 +1,1328 @@
+//! Articles to score, read from files: JSON Lines (plain or gzip), CSV or TSV with a header row
+//! (plain or gzip), a directory of `.txt` files, one text file, or standard input (`-`).
+//!
+//! [`Inputs`] reads several sources one after the other, record by record, holding one record
+//! at a time. Every record carries where it came from ([`Location`]: file and line). A record
+//! that cannot be read is not dropped and does not stop the reading: it comes out as a
+//! [`RecordError`] (its id when known, else `FILE:LINE`; its location; the field at fault; a
+//! [`RecordErrorKind`] and a reason), in its place in the input order.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::analyzer::{Article, DEFAULT_MAX_ARTICLE_BYTES};
+use crate::corpus::Location;
+use crate::error::Error;
+use crate::language::Language;
+
+/// How a source is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputFormat {
+    /// One JSON object per line.
+    Jsonl,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// Tab-separated values with a header row.
+    Tsv,
+    /// A directory of `.txt` files, one article each (id: the file name without `.txt`), read
+    /// in file-name order.
+    TextDir,
+    /// One text file holding one article (id: the file name without its extension).
+    Text,
+}
+
+impl InputFormat {
+    /// The format of a path, told by what it is: a directory is [`InputFormat::TextDir`]; a
+    /// name ending in `.jsonl`, `.ndjson` or `.json` is JSON Lines, `.csv` CSV, `.tsv` or
+    /// `.tab` TSV, `.txt` a text file, each optionally followed by `.gz`; `-` (standard
+    /// input) is JSON Lines. Anything else is `None`: the caller must say.
+    pub fn detect(path: &Path) -> Option<InputFormat> {
+        if path.as_os_str() == "-" {
+            return Some(InputFormat::Jsonl);
+        }
+        if path.is_dir() {
+            return Some(InputFormat::TextDir);
+        }
+        let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+        let name = name.strip_suffix(".gz").unwrap_or(&name);
+        let ext = name.rsplit_once('.')?.1;
+        Some(match ext {
+            "jsonl" | "ndjson" | "json" => InputFormat::Jsonl,
+            "csv" => InputFormat::Csv,
+            "tsv" | "tab" => InputFormat::Tsv,
+            "txt" => InputFormat::Text,
+            _ => return None,
+        })
+    }
+}
+
+/// The names of the fields (JSON keys, CSV header names) that hold an article's parts. The
+/// defaults are those of the shared datasets schema: `text`, `id`, `lang`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fields {
+    /// The article text (required).
+    pub text: String,
+    /// The article id; when a record has none, its id is `FILE:LINE`.
+    pub id: String,
+    /// The language (ISO 639-1 or 639-3 code); optional in each record.
+    pub lang: String,
+    /// The title. When set and present in a record, the text analysed is the title, a blank
+    /// line, then the text (so report spans are offsets into that). Off by default.
+    pub title: Option<String>,
+    /// A label (for evaluation); off by default.
+    pub label: Option<String>,
+}
+
+impl Default for Fields {
+    fn default() -> Fields {
+        Fields {
+            text: "text".to_string(),
+            id: "id".to_string(),
+            lang: "lang".to_string(),
+            title: None,
+            label: None,
+        }
+    }
+}
+
+/// What went wrong with a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RecordErrorKind {
+    /// The source could not be opened or read (a missing file, a damaged gzip stream).
+    Read,
+    /// The record is not valid UTF-8.
+    InvalidUtf8,
+    /// The line is not valid JSON, or a CSV row is malformed.
+    Malformed,
+    /// The JSON line is valid but not an object.
+    NotAnObject,
+    /// The text field is missing.
+    MissingField,
+    /// A field has the wrong type (text not a string, for instance).
+    WrongType,
+    /// A field's value is not acceptable (a language code that is not one).
+    InvalidValue,
+    /// A CSV or TSV row has fewer columns than the header needs.
+    TooFewColumns,
+    /// The text is empty or whitespace only.
+    EmptyText,
+    /// The text is over the size limit.
+    TooLarge,
+    /// Reading succeeded, analysis failed for another reason.
+    Analysis,
+}
+
+/// A record that could not be read or scored, where it came from, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordError {
+    /// The record's id when it could be read, else `FILE:LINE`.
+    pub id: String,
+    /// The source file (`-` for standard input).
+    pub file: String,
+    /// 1-based line of the record in its file (for a CSV record spanning several lines, its
+    /// first line; 0 when the file itself could not be opened).
+    pub line: usize,
+    /// The field at fault, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// What went wrong.
+    pub kind: RecordErrorKind,
+    /// What went wrong, in words.
+    pub reason: String,
+}
+
+impl std::fmt::Display for RecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}, line {}", self.file, self.line)?;
+        if self.id != format!("{}:{}", self.file, self.line) {
+            write!(f, ", id {:?}", self.id)?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ", field {field:?}")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+impl RecordError {
+    /// The error of a record whose analysis failed ([`Error::EmptyText`],
+    /// [`Error::ArticleTooLarge`], ...).
+    pub fn from_analysis(record: &InputRecord, error: &Error) -> RecordError {
+        let (kind, field) = match error {
+            Error::EmptyText { .. } => (RecordErrorKind::EmptyText, Some(record.text_field())),
+            Error::ArticleTooLarge { .. } => (RecordErrorKind::TooLarge, Some(record.text_field())),
+            _ => (RecordErrorKind::Analysis, None),
+        };
+        RecordError {
+            id: record.id.clone(),
+            file: record.location.file.display().to_string(),
+            line: record.location.line,
+            field,
+            kind,
+            reason: error.to_string(),
+        }
+    }
+
+    /// The error as an [`Error::Input`].
+    pub fn to_error(&self) -> Error {
+        Error::Input {
+            file: self.file.clone(),
+            line: self.line,
+            field: self.field.clone(),
+            reason: self.reason.clone(),
+        }
+    }
+}
+
+/// An article read from an input, with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputRecord {
+    /// File and line.
+    pub location: Location,
+    /// The id (from the id field, the file name, or `FILE:LINE`).
+    pub id: String,
+    /// The text to analyse (with the title in front when a title field is set).
+    pub text: String,
+    /// The language the record gives.
+    pub lang: Option<Language>,
+    /// The label the record gives, when a label field is set.
+    pub label: Option<String>,
+    text_field: Option<String>,
+}
+
+impl InputRecord {
+    /// The article to analyse (borrowing this record).
+    pub fn article(&self) -> Article<'_> {
+        let article = Article::new(self.id.as_str(), self.text.as_str());
+        match self.lang {
+            Some(l) => article.with_language(l),
+            None => article,
+        }
+    }
+
+    fn text_field(&self) -> String {
+        self.text_field
+            .clone()
+            .unwrap_or_else(|| "text".to_string())
+    }
+}
+
+/// Options of [`Inputs`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputOptions {
+    /// Field names.
+    pub fields: Fields,
+    /// The format of every source; `None` tells each by its name ([`InputFormat::detect`]).
+    pub format: Option<InputFormat>,
+    /// Texts larger than this many bytes become [`RecordErrorKind::TooLarge`] errors, read
+    /// without holding them whole where the format allows (JSON lines, text files).
+    pub max_bytes: usize,
+    /// When set, counts the bytes read from the sources (before decompression), for progress.
+    pub read_counter: Option<ReadCounter>,
+}
+
+impl Default for InputOptions {
+    fn default() -> InputOptions {
+        InputOptions {
+            fields: Fields::default(),
+            format: None,
+            max_bytes: DEFAULT_MAX_ARTICLE_BYTES,
+            read_counter: None,
+        }
+    }
+}
+
+/// A shared count of the bytes read from the sources, before decompression: compare it with
+/// the sources' sizes to tell progress.
+#[derive(Debug, Clone, Default)]
+pub struct ReadCounter(Arc<AtomicU64>);
+
+impl ReadCounter {
+    /// The bytes read so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+impl PartialEq for ReadCounter {
+    fn eq(&self, other: &ReadCounter) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for ReadCounter {}
+
+/// A reader that adds what it reads to a [`ReadCounter`].
+struct Counted<R> {
+    inner: R,
+    counter: ReadCounter,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter.0.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// `reader`, counted when the options have a counter.
+fn counted(reader: Box<dyn Read + Send>, options: &InputOptions) -> Box<dyn Read + Send> {
+    match &options.read_counter {
+        Some(c) => Box::new(Counted {
+            inner: reader,
+            counter: c.clone(),
+        }),
+        None => reader,
+    }
+}
+
+/// One item read: an article, or the error that stands in its place.
+pub type InputItem = Result<InputRecord, RecordError>;
+
+/// Reads several sources, one after the other, one record at a time.
+pub struct Inputs {
+    pending: std::vec::IntoIter<PathBuf>,
+    options: InputOptions,
+    current: Option<Box<dyn Iterator<Item = InputItem> + Send>>,
+}
+
+impl std::fmt::Debug for Inputs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inputs")
+            .field("pending", &self.pending.as_slice())
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl Inputs {
+    /// Reads these sources (`-` is standard input) with these options. Nothing is opened
+    /// before the first record is asked for; a source that cannot be opened, or whose format
+    /// cannot be told, comes out as one [`RecordErrorKind::Read`] error.
+    pub fn new(paths: impl IntoIterator<Item = PathBuf>, options: InputOptions) -> Inputs {
+        Inputs {
+            pending: paths.into_iter().collect::<Vec<_>>().into_iter(),
+            options,
+            current: None,
+        }
+    }
+
+    /// Reads one source that is already open (such as a byte buffer); `name` names it in
+    /// locations and errors. Gzip is recognized by its first bytes. `format` cannot be
+    /// [`InputFormat::TextDir`].
+    pub fn from_reader(
+        name: &str,
+        reader: Box<dyn Read + Send>,
+        format: InputFormat,
+        options: &InputOptions,
+    ) -> Box<dyn Iterator<Item = InputItem> + Send> {
+        let file = PathBuf::from(name);
+        let reader = match decompressed(BufReader::new(counted(reader, options))) {
+            Ok(r) => r,
+            Err(e) => return Box::new(std::iter::once(Err(open_error(&file, &e)))),
+        };
+        source(file, reader, format, options)
+    }
+
+    fn open(&self, path: PathBuf) -> Box<dyn Iterator<Item = InputItem> + Send> {
+        let format = match self.options.format {
+            Some(InputFormat::TextDir) | None if path.is_dir() => InputFormat::TextDir,
+            Some(InputFormat::TextDir) => {
+                let reason = "not a directory".to_string();
+                return Box::new(std::iter::once(Err(file_error(&path, reason))));
+            }
+            Some(f) => f,
+            None => match InputFormat::detect(&path) {
+                Some(f) => f,
+                None => {
+                    let reason = "cannot tell the input format from the file name (give it \
+                                  with --input-format)"
+                        .to_string();
+                    return Box::new(std::iter::once(Err(file_error(&path, reason))));
+                }
+            },
+        };
+        if format == InputFormat::TextDir {
+            return Box::new(TextDir::new(path, self.options.clone()));
+        }
+        let opts = &self.options;
+        let reader: std::io::Result<Box<dyn BufRead + Send>> = if path.as_os_str() == "-" {
+            decompressed(BufReader::new(counted(Box::new(std::io::stdin()), opts)))
+        } else {
+            File::open(&path).and_then(|f| decompressed(BufReader::new(counted(Box::new(f), opts))))
+        };
+        match reader {
+            Ok(r) => source(path, r, format, &self.options),
+            Err(e) => Box::new(std::iter::once(Err(open_error(&path, &e)))),
+        }
+    }
+}
+
+impl Iterator for Inputs {
+    type Item = InputItem;
+
+    fn next(&mut self) -> Option<InputItem> {
+        loop {
+            if let Some(item) = self.current.as_mut().and_then(Iterator::next) {
+                return Some(item);
+            }
+            let path = self.pending.next()?;
+            self.current = Some(self.open(path));
+        }
+    }
+}
+
+fn source(
+    file: PathBuf,
+    reader: Box<dyn BufRead + Send>,
+    format: InputFormat,
+    options: &InputOptions,
+) -> Box<dyn Iterator<Item = InputItem> + Send> {
+    match format {
+        InputFormat::Jsonl => Box::new(JsonLines::new(file, reader, options.clone())),
+        InputFormat::Csv => Box::new(Delimited::new(file, reader, b',', options.clone())),
+        InputFormat::Tsv => Box::new(Delimited::new(file, reader, b'\t', options.clone())),
+        InputFormat::Text | InputFormat::TextDir => {
+            let id = match file.file_stem() {
+                Some(s) if file.as_os_str() != "-" => s.to_string_lossy().into_owned(),
+                _ => "stdin".to_string(),
+            };
+            Box::new(std::iter::once(read_text(
+                &file,
+                id,
+                reader,
+                options.max_bytes,
+            )))
+        }
+    }
+}
+
+/// Wraps a reader in a gzip decoder when its first bytes say it is gzip.
+fn decompressed(
+    mut r: BufReader<Box<dyn Read + Send>>,
+) -> std::io::Result<Box<dyn BufRead + Send>> {
+    let gzip = r.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    Ok(if gzip {
+        Box::new(BufReader::with_capacity(
+            1 << 16,
+            flate2::read::MultiGzDecoder::new(r),
+        ))
+    } else {
+        Box::new(r)
+    })
+}
+
+fn file_name(file: &Path) -> String {
+    file.display().to_string()
+}
+
+fn file_error(file: &Path, reason: String) -> RecordError {
+    RecordError {
+        id: format!("{}:0", file_name(file)),
+        file: file_name(file),
+        line: 0,
+        field: None,
+        kind: RecordErrorKind::Read,
+        reason,
+    }
+}
+
+fn open_error(file: &Path, e: &std::io::Error) -> RecordError {
+    file_error(file, format!("cannot read: {e}"))
+}
+
+/// Builds records and errors of one source.
+struct Maker {
+    file: PathBuf,
+    name: String,
+    options: InputOptions,
+}
+
+impl Maker {
+    fn error(
+        &self,
+        line: usize,
+        id: Option<String>,
+        field: Option<&str>,
+        kind: RecordErrorKind,
+        reason: String,
+    ) -> RecordError {
+        RecordError {
+            id: id.unwrap_or_else(|| format!("{}:{line}", self.name)),
+            file: self.name.clone(),
+            line,
+            field: field.map(str::to_string),
+            kind,
+            reason,
+        }
+    }
+
+    /// A record from its parts (raw field values), checked.
+    fn record(
+        &self,
+        line: usize,
+        id: Option<String>,
+        text: String,
+        lang: Option<String>,
+        title: Option<String>,
+        label: Option<String>,
+    ) -> InputItem {
+        let fields = &self.options.fields;
+        let id = id.filter(|s| !s.is_empty());
+        let lang = match lang.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+            None => None,
+            Some(code) => match Language::new(code) {
+                Ok(l) => Some(l),
+                Err(e) => {
+                    return Err(self.error(
+                        line,
+                        id,
+                        Some(&fields.lang),
+                        RecordErrorKind::InvalidValue,
+                        e.to_string(),
+                    ))
+                }
+            },
+        };
+        let text = match title.filter(|t| !t.trim().is_empty()) {
+            Some(t) => format!("{t}\n\n{text}"),
+            None => text,
+        };
+        if text.len() > self.options.max_bytes {
+            return Err(self.too_large(line, id, text.len()));
+        }
+        if text.trim().is_empty() {
+            return Err(self.error(
+                line,
+                id,
+                Some(&fields.text),
+                RecordErrorKind::EmptyText,
+                "text is empty".to_string(),
+            ));
+        }
+        Ok(InputRecord {
+            location: Location {
+                file: self.file.clone(),
+                line,
+            },
+            id: id.unwrap_or_else(|| format!("{}:{line}", self.name)),
+            text,
+            lang,
+            label: label.filter(|l| !l.is_empty()),
+            text_field: Some(fields.text.clone()),
+        })
+    }
+
+    fn too_large(&self, line: usize, id: Option<String>, bytes: usize) -> RecordError {
+        self.error(
+            line,
+            id,
+            Some(&self.options.fields.text),
+            RecordErrorKind::TooLarge,
+            format!(
+                "{bytes} bytes is over the limit of {} bytes",
+                self.options.max_bytes
+            ),
+        )
+    }
+}
+
+/// JSON Lines: one object per line; blank lines are skipped. A line longer than the size
+/// limit allows (with room for JSON escapes) is skipped to its end without being held.
+struct JsonLines {
+    maker: Maker,
+    reader: Box<dyn BufRead + Send>,
+    line: usize,
+    buf: Vec<u8>,
+    done: bool,
+}
+
+impl JsonLines {
+    fn new(file: PathBuf, reader: Box<dyn BufRead + Send>, options: InputOptions) -> JsonLines {
+        JsonLines {
+            maker: Maker {
+                name: file_name(&file),
+                file,
+                options,
+            },
+            reader,
+            line: 0,
+            buf: Vec::new(),
+            done: false,
+        }
+    }
+
+    /// The longest line kept: the text limit with room for escapes (`\uXXXX` is 6 bytes for
+    /// at most 3 of UTF-8) and other fields.
+    fn line_limit(&self) -> usize {
+        self.maker
+            .options
+            .max_bytes
+            .saturating_mul(2)
+            .saturating_add(1 << 20)
+    }
+
+    /// Reads the next line into `buf`; returns `Ok(None)` at the end, `Ok(Some(false))` when
+    /// the line was over the limit (and was skipped, `buf` then holds its start).
+    fn read_line(&mut self) -> std::io::Result<Option<bool>> {
+        self.buf.clear();
+        let limit = self.line_limit();
+        let mut any = false;
+        let mut fits = true;
+        loop {
+            let chunk = match self.reader.fill_buf() {
+                Ok(c) => c,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if chunk.is_empty() {
+                return Ok(any.then_some(fits));
+            }
+            any = true;
+            let (take, end) = match chunk.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (chunk.len(), false),
+            };
+            if fits && self.buf.len() + take <= limit {
+                self.buf.extend_from_slice(&chunk[..take]);
+            } else if fits {
+                fits = false;
+                let room = limit.min(4096).saturating_sub(self.buf.len());
+                self.buf.extend_from_slice(&chunk[..take.min(room)]);
+            }
+            self.reader.consume(take);
+            if end {
+                return Ok(Some(fits));
+            }
+        }
+    }
+
+    fn parse(&self, bytes: &[u8]) -> InputItem {
+        let line = self.line;
+        let m = &self.maker;
+        let fields = &m.options.fields;
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            m.error(
+                line,
+                None,
+                None,
+                RecordErrorKind::InvalidUtf8,
+                format!(
+                    "not valid UTF-8 (first invalid byte at column {})",
+                    e.valid_up_to() + 1
+                ),
+            )
+        })?;
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            m.error(
+                line,
+                None,
+                None,
+                RecordErrorKind::Malformed,
+                format!("not valid JSON: {e}"),
+            )
+        })?;
+        let Value::Object(mut object) = value else {
+            return Err(m.error(
+                line,
+                None,
+                None,
+                RecordErrorKind::NotAnObject,
+                format!("a JSON {}, not an object", json_kind(&value)),
+            ));
+        };
+        let id = match object.get(&fields.id) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let text = match object.remove(&fields.text) {
+            Some(Value::String(s)) => s,
+            None | Some(Value::Null) => {
+                return Err(m.error(
+                    line,
+                    id,
+                    Some(&fields.text),
+                    RecordErrorKind::MissingField,
+                    "no text field".to_string(),
+                ))
+            }
+            Some(other) => {
+                return Err(m.error(
+                    line,
+                    id,
+                    Some(&fields.text),
+                    RecordErrorKind::WrongType,
+                    format!("a JSON {}, not a string", json_kind(&other)),
+                ))
+            }
+        };
+        let mut optional = |name: Option<&String>| -> Result<Option<String>, RecordError> {
+            let Some(name) = name else { return Ok(None) };
+            match object.remove(name) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s)),
+                Some(Value::Number(n)) => Ok(Some(n.to_string())),
+                Some(Value::Bool(b)) => Ok(Some(b.to_string())),
+                Some(other) => Err(m.error(
+                    line,
+                    id.clone(),
+                    Some(name),
+                    RecordErrorKind::WrongType,
+                    format!("a JSON {}, not a string", json_kind(&other)),
+                )),
+            }
+        };
+        let lang = optional(Some(&fields.lang))?;
+        let title = optional(fields.title.as_ref())?;
+        let label = optional(fields.label.as_ref())?;
+        m.record(line, id, text, lang, title, label)
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+impl Iterator for JsonLines {
+    type Item = InputItem;
+
+    fn next(&mut self) -> Option<InputItem> {
+        while !self.done {
+            let read = self.read_line();
+            self.line += 1;
+            let fits = match read {
+                Ok(None) => {
+                    self.done = true;
+                    return None;
+                }
+                Ok(Some(fits)) => fits,
+                Err(e) => {
+                    // A read error (a damaged gzip stream) ends the source.
+                    self.done = true;
+                    let reason = format!("read error: {e}");
+                    return Some(Err(self.maker.error(
+                        self.line,
+                        None,
+                        None,
+                        RecordErrorKind::Read,
+                        reason,
+                    )));
+                }
+            };
+            if !fits {
+                let id = id_prefix(&self.buf, &self.maker.options.fields.id);
+                let reason = format!(
+                    "line longer than {} bytes: the text is over the limit of {} bytes",
+                    self.line_limit(),
+                    self.maker.options.max_bytes
+                );
+                let field = self.maker.options.fields.text.clone();
+                return Some(Err(self.maker.error(
+                    self.line,
+                    id,
+                    Some(&field),
+                    RecordErrorKind::TooLarge,
+                    reason,
+                )));
+            }
+            let bytes = self.buf.trim_ascii();
+            if bytes.is_empty() {
+                continue;
+            }
+            return Some(self.parse(bytes));
+        }
+        None
+    }
+}
+
+/// The id of a JSON object whose start is `head`, when it stands near the start (best effort,
+/// for naming a line too long to parse).
+fn id_prefix(head: &[u8], field: &str) -> Option<String> {
+    let head = String::from_utf8_lossy(head);
+    let key = format!("\"{field}\"");
+    let at = head.find(&key)? + key.len();
+    let rest = head[at..].trim_start().strip_prefix(':')?.trim_start();
+    let rest = rest.strip_prefix('"')?;
+    let end = rest.find('"')?;
+    Some(rest[..end].to_string())
+}
+
+/// CSV or TSV with a header row; columns are found by header name.
+struct Delimited {
+    maker: Maker,
+    reader: csv::Reader<Box<dyn BufRead + Send>>,
+    columns: Option<Columns>,
+    record: csv::ByteRecord,
+    done: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    text: usize,
+    id: Option<usize>,
+    lang: Option<usize>,
+    title: Option<usize>,
+    label: Option<usize>,
+}
+
+impl Delimited {
+    fn new(
+        file: PathBuf,
+        reader: Box<dyn BufRead + Send>,
+        delimiter: u8,
+        options: InputOptions,
+    ) -> Delimited {
+        let reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(reader);
+        Delimited {
+            maker: Maker {
+                name: file_name(&file),
+                file,
+                options,
+            },
+            reader,
+            columns: None,
+            record: csv::ByteRecord::new(),
+            done: false,
+        }
+    }
+
+    fn line(&self) -> usize {
+        self.record
+            .position()
+            .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX))
+    }
+
+    /// Reads the header; an error ends the source.
+    fn header(&mut self) -> Result<Columns, RecordError> {
+        let fields = self.maker.options.fields.clone();
+        let fail = |me: &Self, line, field: Option<&str>, reason: String| {
+            me.maker
+                .error(line, None, field, RecordErrorKind::Malformed, reason)
+        };
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(true) => {}
+            Ok(false) => return Err(fail(self, 1, None, "no header row".to_string())),
+            Err(e) => return Err(fail(self, 1, None, format!("header: {e}"))),
+        }
+        let names: Vec<String> = self
+            .record
+            .iter()
+            .map(|c| String::from_utf8_lossy(c).trim().to_string())
+            .collect();
+        let find = |name: &str| names.iter().position(|n| n == name);
+        let line = self.line().max(1);
+        let text = find(&fields.text).ok_or_else(|| {
+            self.maker.error(
+                line,
+                None,
+                Some(&fields.text),
+                RecordErrorKind::MissingField,
+                format!(
+                    "the header has no {:?} column (it has: {})",
+                    fields.text,
+                    names.join(", ")
+                ),
+            )
+        })?;
+        let label = match &fields.label {
+            None => None,
+            Some(name) => Some(find(name).ok_or_else(|| {
+                self.maker.error(
+                    line,
+                    None,
+                    Some(name),
+                    RecordErrorKind::MissingField,
+                    format!("the header has no {name:?} column"),
+                )
+            })?),
+        };
+        Ok(Columns {
+            text,
+            id: find(&fields.id),
+            lang: find(&fields.lang),
+            title: fields.title.as_deref().and_then(find),
+            label,
+        })
+    }
+
+    fn row(&self, cols: Columns) -> InputItem {
+        let m = &self.maker;
+        let fields = &m.options.fields;
+        let line = self.line();
+        let r = &self.record;
+        let cell = |i: Option<usize>, name: &str| -> Result<Option<String>, RecordError> {
+            let Some(i) = i else { return Ok(None) };
+            match r.get(i) {
+                None => Ok(None),
+                Some(bytes) => std::str::from_utf8(bytes)
+                    .map(|s| Some(s.to_string()))
+                    .map_err(|e| {
+                        m.error(
+                            line,
+                            None,
+                            Some(name),
+                            RecordErrorKind::InvalidUtf8,
+                            format!(
+                                "not valid UTF-8 (first invalid byte at byte {} of the field)",
+                                e.valid_up_to() + 1
+                            ),
+                        )
+                    }),
+            }
+        };
+        let id = cell(cols.id, &fields.id)?;
+        let needed = [Some(cols.text), cols.id, cols.lang, cols.title, cols.label]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap_or(0)
+            + 1;
+        if r.len() < needed {
+            return Err(m.error(
+                line,
+                id.filter(|s| !s.is_empty()),
+                None,
+                RecordErrorKind::TooFewColumns,
+                format!("{} columns, the header needs {needed}", r.len()),
+            ));
+        }
+        let with_id = |e: RecordError| RecordError {
+            id: id.clone().filter(|s| !s.is_empty()).unwrap_or(e.id.clone()),
+            ..e
+        };
+        let text = cell(Some(cols.text), &fields.text)
+            .map_err(with_id)?
+            .unwrap_or_default();
+        let lang = cell(cols.lang, &fields.lang).map_err(with_id)?;
+        let title = match (&fields.title, cols.title) {
+            (Some(name), Some(i)) => cell(Some(i), name).map_err(with_id)?,
+            _ => None,
+        };
+        let label = match &fields.label {
+            Some(name) => cell(cols.label, name).map_err(with_id)?,
+            None => None,
+        };
+        m.record(line, id, text, lang, title, label)
+    }
+}
+
+impl Iterator for Delimited {
+    type Item = InputItem;
+
+    fn next(&mut self) -> Option<InputItem> {
+        if self.done {
+            return None;
+        }
+        let cols = match self.columns {
+            Some(c) => c,
+            None => match self.header() {
+                Ok(c) => {
+                    self.columns = Some(c);
+                    c
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            },
+        };
+        loop {
+            match self.reader.read_byte_record(&mut self.record) {
+                Ok(false) => {
+                    self.done = true;
+                    return None;
+                }
+                Ok(true) => {
+                    // A blank line is no record.
+                    if self.record.len() == 1 && self.record.get(0).is_some_and(<[u8]>::is_empty) {
+                        continue;
+                    }
+                    return Some(self.row(cols));
+                }
+                Err(e) => {
+                    let line = e
+                        .position()
+                        .map_or(self.line(), |p| usize::try_from(p.line()).unwrap_or(0));
+                    let io = matches!(e.kind(), csv::ErrorKind::Io(_));
+                    if io {
+                        self.done = true;
+                    }
+                    let kind = if io {
+                        RecordErrorKind::Read
+                    } else {
+                        RecordErrorKind::Malformed
+                    };
+                    return Some(Err(self.maker.error(line, None, None, kind, e.to_string())));
+                }
+            }
+        }
+    }
+}
+
+/// Reads a whole text file (or stream) as one article, refusing it unread past the limit.
+fn read_text(
+    file: &Path,
+    id: String,
+    reader: Box<dyn BufRead + Send>,
+    max_bytes: usize,
+) -> InputItem {
+    let name = file_name(file);
+    let error = |kind, field: Option<&str>, reason| RecordError {
+        id: id.clone(),
+        file: name.clone(),
+        line: 1,
+        field: field.map(str::to_string),
+        kind,
+        reason,
+    };
+    let mut bytes = Vec::new();
+    let limit = u64::try_from(max_bytes)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    if let Err(e) = reader.take(limit).read_to_end(&mut bytes) {
+        return Err(error(
+            RecordErrorKind::Read,
+            None,
+            format!("read error: {e}"),
+        ));
+    }
+    if bytes.len() > max_bytes {
+        return Err(error(
+            RecordErrorKind::TooLarge,
+            None,
+            format!("over the limit of {max_bytes} bytes"),
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        error(
+            RecordErrorKind::InvalidUtf8,
+            None,
+            format!(
+                "not valid UTF-8 (first invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    if text.trim().is_empty() {
+        return Err(error(
+            RecordErrorKind::EmptyText,
+            None,
+            "text is empty".to_string(),
+        ));
+    }
+    Ok(InputRecord {
+        location: Location {
+            file: file.to_path_buf(),
+            line: 1,
+        },
+        id,
+        text,
+        lang: None,
+        label: None,
+        text_field: None,
+    })
+}
+
+/// A directory of `.txt` files, in file-name order.
+struct TextDir {
+    dir: PathBuf,
+    files: Option<std::vec::IntoIter<PathBuf>>,
+    options: InputOptions,
+}
+
+impl TextDir {
+    fn new(dir: PathBuf, options: InputOptions) -> TextDir {
+        TextDir {
+            dir,
+            files: None,
+            options,
+        }
+    }
+}
+
+impl Iterator for TextDir {
+    type Item = InputItem;
+
+    fn next(&mut self) -> Option<InputItem> {
+        if self.files.is_none() {
+            let listed = std::fs::read_dir(&self.dir).and_then(|entries| {
+                let mut files = Vec::new();
+                for e in entries {
+                    let path = e?.path();
+                    let txt = path
+                        .extension()
+                        .is_some_and(|x| x.eq_ignore_ascii_case("txt"));
+                    if txt && path.is_file() {
+                        files.push(path);
+                    }
+                }
+                files.sort();
+                Ok(files)
+            });
+            match listed {
+                Ok(files) => self.files = Some(files.into_iter()),
+                Err(e) => {
+                    self.files = Some(Vec::new().into_iter());
+                    return Some(Err(open_error(&self.dir, &e)));
+                }
+            }
+        }
+        let path = self.files.as_mut()?.next()?;
+        let id = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let opened = File::open(&path)
+            .and_then(|f| decompressed(BufReader::new(counted(Box::new(f), &self.options))));
+        Some(match opened {
+            Ok(reader) => read_text(&path, id, reader, self.options.max_bytes),
+            Err(e) => Err(RecordError {
+                id,
+                ..open_error(&path, &e)
+            }),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(format: InputFormat, bytes: &[u8], options: &InputOptions) -> Vec<InputItem> {
+        Inputs::from_reader(
+            "in",
+            Box::new(std::io::Cursor::new(bytes.to_vec())),
+            format,
+            options,
+        )
+        .collect()
+    }
+
+    fn kind(item: &InputItem) -> Option<RecordErrorKind> {
+        item.as_ref().err().map(|e| e.kind)
+    }
+
+    #[test]
+    fn jsonl_records_and_every_kind_of_bad_line() {
+        let mut input = concat!(
+            "{\"id\":\"a\",\"text\":\"Bonjour\",\"lang\":\"fr\"}\n",
+            "\n",
+            "{\"id\":\"b\"}\n",
+            "not json\n",
+            "[1,2]\n",
+            "{\"id\":7,\"text\":\"   \"}\n",
+            "{\"id\":\"c\",\"text\":3}\n",
+            "{\"id\":\"d\",\"text\":\"x\",\"lang\":\"f1\"}\n",
+            "{\"text\":\"no id\"}\n",
+        )
+        .as_bytes()
+        .to_vec();
+        input.extend(b"{\"id\":\"e\",\"text\":\"\xff\"}\n");
+        input.extend(b"{\"id\":\"f\",\"text\":\"0123456789abc\"}");
+        let options = InputOptions {
+            max_bytes: 12,
+            ..InputOptions::default()
+        };
+        let got = read(InputFormat::Jsonl, &input, &options);
+        assert_eq!(got.len(), 10);
+        let a = got[0].as_ref().map_err(|e| e.to_string());
+        assert_eq!(
+            a.map(|r| (r.id.as_str(), r.location.line, r.lang)),
+            Ok(("a", 1, Some(Language::FRENCH)))
+        );
+        let kinds: Vec<_> = got.iter().map(kind).collect();
+        use RecordErrorKind::*;
+        assert_eq!(
+            kinds,
+            [
+                None,
+                Some(MissingField),
+                Some(Malformed),
+                Some(NotAnObject),
+                Some(EmptyText),
+                Some(WrongType),
+                Some(InvalidValue),
+                None,
+                Some(InvalidUtf8),
+                Some(TooLarge),
+            ]
+        );
+        let lines: Vec<usize> = got
+            .iter()
+            .map(|i| match i {
+                Ok(r) => r.location.line,
+                Err(e) => e.line,
+            })
+            .collect();
+        assert_eq!(lines, [1, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+        let b = got[1].as_ref().err();
+        assert_eq!(
+            b.map(|e| (e.id.as_str(), e.field.as_deref())),
+            Some(("b", Some("text")))
+        );
+        assert_eq!(got[3].as_ref().err().map(|e| e.id.as_str()), Some("in:5"));
+        assert_eq!(got[4].as_ref().err().map(|e| e.id.as_str()), Some("7"));
+        assert_eq!(got[7].as_ref().map(|r| r.id.as_str()).ok(), Some("in:9"));
+    }
+
+    #[test]
+    fn a_line_over_the_limit_is_skipped_unheld() {
+        let options = InputOptions {
+            max_bytes: 10,
+            ..InputOptions::default()
+        };
+        let long = format!(
+            "{{\"id\":\"big\",\"text\":\"{}\"}}\n{{\"id\":\"ok\",\"text\":\"fine\"}}\n",
+            "x".repeat(3 << 20)
+        );
+        let got = read(InputFormat::Jsonl, long.as_bytes(), &options);
+        assert_eq!(got.len(), 2);
+        assert_eq!(
+            got[0]
+                .as_ref()
+                .err()
+                .map(|e| (e.kind, e.id.as_str(), e.line)),
+            Some((RecordErrorKind::TooLarge, "big", 1))
+        );
+        assert_eq!(got[1].as_ref().map(|r| r.location.line).ok(), Some(2));
+    }
+
+    #[test]
+    fn custom_fields_title_label_and_gzip() {
+        use std::io::Write;
+        let options = InputOptions {
+            fields: Fields {
+                text: "body".into(),
+                id: "key".into(),
+                lang: "language".into(),
+                title: Some("headline".into()),
+                label: Some("verdict".into()),
+            },
+            ..InputOptions::default()
+        };
+        let plain = b"{\"key\":\"k\",\"body\":\"Corps.\",\"headline\":\"Titre\",\"verdict\":\"fake\",\"language\":\"fr\"}\n";
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let _ = gz.write_all(plain);
+        let gz = gz.finish().unwrap_or_default();
+        for bytes in [plain.to_vec(), gz] {
+            let got = read(InputFormat::Jsonl, &bytes, &options);
+            let r = got[0].as_ref().map_err(|e| e.to_string());
+            assert_eq!(
+                r.map(|r| (r.id.as_str(), r.text.as_str(), r.label.as_deref())),
+                Ok(("k", "Titre\n\nCorps.", Some("fake")))
+            );
+        }
+    }
+
+    #[test]
+    fn csv_and_tsv_with_quoted_newlines_short_rows_and_bad_utf8() {
+        let mut csv =
+            b"id,text,lang,label\n1,\"Un texte,\nsur deux lignes\",fr,x\n2,court\n".to_vec();
+        csv.extend(b"3,\"\xff\xfe\",fr,y\n4,\"Quatre\",,z\n");
+        let options = InputOptions {
+            fields: Fields {
+                label: Some("label".into()),
+                ..Fields::default()
+            },
+            ..InputOptions::default()
+        };
+        let got = read(InputFormat::Csv, &csv, &options);
+        assert_eq!(got.len(), 4);
+        let first = got[0].as_ref().map_err(|e| e.to_string());
+        assert_eq!(
+            first.map(|r| (r.id.as_str(), r.location.line, r.text.contains('\n'))),
+            Ok(("1", 2, true))
+        );
+        assert_eq!(
+            got[1]
+                .as_ref()
+                .err()
+                .map(|e| (e.kind, e.line, e.id.as_str())),
+            Some((RecordErrorKind::TooFewColumns, 4, "2"))
+        );
+        assert_eq!(
+            got[2].as_ref().err().map(|e| (e.kind, e.field.as_deref())),
+            Some((RecordErrorKind::InvalidUtf8, Some("text")))
+        );
+        let fourth = got[3].as_ref().map_err(|e| e.to_string());
+        assert_eq!(
+            fourth.map(|r| (r.lang, r.label.as_deref())),
+            Ok((None, Some("z")))
+        );
+        let tsv = b"text\tid\nBonjour le monde\tt1\n";
+        let got = read(InputFormat::Tsv, tsv, &InputOptions::default());
+        assert_eq!(got[0].as_ref().map(|r| r.id.as_str()).ok(), Some("t1"));
+        let missing = read(
+            InputFormat::Csv,
+            b"id,body\n1,x\n",
+            &InputOptions::default(),
+        );
+        assert_eq!(
+            missing.iter().map(kind).collect::<Vec<_>>(),
+            [Some(RecordErrorKind::MissingField)]
+        );
+    }
+
+    #[test]
+    fn directories_files_and_missing_sources() {
+        let dir = std::env::temp_dir().join(format!("partipris-input-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let write = |name: &str, bytes: &[u8]| {
+            std::fs::write(dir.join(name), bytes).unwrap_or_else(|e| panic!("{e}"))
+        };
+        write("b.txt", b"Deuxieme article.");
+        write("a.txt", b"Premier article.");
+        write("c.txt", b"\xff");
+        write("notes.md", b"ignored");
+        let inputs = Inputs::new(
+            [dir.clone(), dir.join("missing.jsonl"), dir.join("a.txt")],
+            InputOptions::default(),
+        );
+        let got: Vec<InputItem> = inputs.collect();
+        let ids: Vec<String> = got
+            .iter()
+            .map(|i| match i {
+                Ok(r) => r.id.clone(),
+                Err(e) => format!("{:?}:{}", e.kind, e.id),
+            })
+            .collect();
+        assert_eq!(ids[..3], ["a", "b", "InvalidUtf8:c"]);
+        assert!(ids[3].starts_with("Read:"));
+        assert_eq!(ids[4], "a");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn formats_are_told_by_name() {
+        let f = |s: &str| InputFormat::detect(Path::new(s));
+        assert_eq!(f("x.jsonl.gz"), Some(InputFormat::Jsonl));
+        assert_eq!(f("x.CSV"), Some(InputFormat::Csv));
+        assert_eq!(f("x.tsv.gz"), Some(InputFormat::Tsv));
+        assert_eq!(f("x.txt"), Some(InputFormat::Text));
+        assert_eq!(f("-"), Some(InputFormat::Jsonl));
+        assert_eq!(f("x.bin"), None);
+    }
+}

@@ -1,0 +1,452 @@
+//! `partipris score`, `explain` and `eval --format html` through the binary: output order and
+//! determinism whatever the thread count, error records, CSV output, report parts, input
+//! formats, and well-formed HTML pages.
+
+mod common;
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_partipris"))
+}
+
+fn run(args: &[&str]) -> Output {
+    bin()
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("running partipris: {e}"))
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("partipris-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+fn write(path: &Path, bytes: &[u8]) {
+    std::fs::write(path, bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn lines(bytes: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+const SENTENCES: [&str; 6] = [
+    "Les vassaux de Washington et la minorité planétaire s'inquiètent, a déclaré le ministre.",
+    "Le gouvernement a présenté lundi son projet de budget pour l'année prochaine.",
+    "Cette propagande hexagonale ne trompe plus personne : l'establishment otanesque panique !",
+    "The senator said on Tuesday that the bill would be debated next week.",
+    "Les élites mondialistes veulent détruire notre souveraineté, réveillez-vous !",
+    "Selon l'Insee, le chômage a légèrement reculé au troisième trimestre.",
+];
+
+/// A JSON Lines corpus of `n` synthetic articles, with bad records in known places.
+fn corpus(n: usize) -> (String, Vec<Option<&'static str>>) {
+    let mut out = String::new();
+    let mut expected = Vec::new();
+    for i in 0..n {
+        match i % 50 {
+            7 => {
+                out.push_str("{\"id\":\"broken\",\"text\":\n");
+                expected.push(Some("malformed"));
+            }
+            19 => {
+                out.push_str(&format!("{{\"id\":\"empty-{i}\",\"text\":\"  \"}}\n"));
+                expected.push(Some("empty_text"));
+            }
+            31 => {
+                out.push_str(&format!("{{\"id\":\"notext-{i}\"}}\n"));
+                expected.push(Some("missing_field"));
+            }
+            _ => {
+                let text: Vec<&str> = (0..1 + i % 5)
+                    .map(|k| SENTENCES[(i + k) % SENTENCES.len()])
+                    .collect();
+                let record = serde_json::json!({"id": format!("a{i}"), "text": text.join("\n\n")});
+                out.push_str(&record.to_string());
+                out.push('\n');
+                expected.push(None);
+            }
+        }
+    }
+    (out, expected)
+}
+
+#[test]
+fn output_is_in_input_order_identical_for_any_thread_count_and_loses_nothing() {
+    let dir = temp_dir("threads");
+    let input = dir.join("in.jsonl");
+    let (text, expected) = corpus(230);
+    write(&input, text.as_bytes());
+    let mut outputs = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let out = dir.join(format!("out-{threads}.jsonl"));
+        let o = run(&[
+            "score",
+            input.to_str().unwrap_or_default(),
+            "--models",
+            "--threads",
+            threads,
+            "--chunk",
+            "16",
+            "--out",
+            out.to_str().unwrap_or_default(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "errors give exit code 1");
+        let summary = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            summary.contains("scored 216 articles, 14 error records"),
+            "{summary}"
+        );
+        outputs.push(read(&out));
+    }
+    assert!(
+        outputs.iter().all(|o| *o == outputs[0]),
+        "output depends on --threads"
+    );
+    let got = lines(&outputs[0]);
+    assert_eq!(got.len(), expected.len());
+    for (i, (line, exp)) in got.iter().zip(&expected).enumerate() {
+        match exp {
+            None => {
+                assert_eq!(line["id"], format!("a{i}"));
+                assert!(line["markers"].is_array() && line["scores"].is_object());
+            }
+            Some(kind) => {
+                assert_eq!(line["error"]["kind"], *kind, "line {i}: {line}");
+                assert_eq!(line["error"]["line"], i + 1);
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn errors_file_csv_output_and_fields() {
+    let dir = temp_dir("errors");
+    let input = dir.join("in.jsonl");
+    let (text, expected) = corpus(60);
+    write(&input, text.as_bytes());
+    let (out, errors) = (dir.join("out.jsonl"), dir.join("errors.jsonl"));
+    let o = run(&[
+        "score",
+        input.to_str().unwrap_or_default(),
+        "--fields",
+        "density,scores",
+        "--out",
+        out.to_str().unwrap_or_default(),
+        "--errors",
+        errors.to_str().unwrap_or_default(),
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stderr.is_empty(), "--quiet");
+    let reports = lines(&read(&out));
+    assert_eq!(
+        reports.len(),
+        expected.iter().filter(|e| e.is_none()).count()
+    );
+    for r in &reports {
+        let mut keys: Vec<&str> = r
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        keys.sort_unstable();
+        assert_eq!(keys, ["id", "loaded_language_density", "scores"]);
+    }
+    let errs = lines(&read(&errors));
+    let kinds: Vec<&str> = errs.iter().filter_map(|e| e["kind"].as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["malformed", "empty_text", "missing_field", "malformed"]
+    );
+    assert_eq!(errs[1]["id"], "empty-19");
+    assert_eq!(errs[1]["line"], 20);
+    assert_eq!(errs[1]["field"], "text");
+    assert!(errs[0]["file"]
+        .as_str()
+        .is_some_and(|f| f.ends_with("in.jsonl")));
+
+    let o = run(&[
+        "score",
+        input.to_str().unwrap_or_default(),
+        "--format",
+        "csv",
+    ]);
+    let mut reader = csv::Reader::from_reader(o.stdout.as_slice());
+    let header = reader.headers().cloned().unwrap_or_default();
+    let error_col = header.iter().position(|h| h == "error");
+    let rows: Vec<csv::StringRecord> = reader.records().filter_map(|r| r.ok()).collect();
+    assert_eq!(rows.len(), expected.len());
+    for (row, exp) in rows.iter().zip(&expected) {
+        let err = error_col.and_then(|c| row.get(c)).unwrap_or_default();
+        assert_eq!(err.is_empty(), exp.is_none(), "{row:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn csv_tsv_directories_and_stdin_in_one_call() {
+    let dir = temp_dir("formats");
+    let csv_path = dir.join("in.csv");
+    write(
+        &csv_path,
+        format!(
+            "doc,body,language\nc1,\"{}\",fr\nc2,\"{}\",\n",
+            SENTENCES[0], SENTENCES[1]
+        )
+        .as_bytes(),
+    );
+    let texts = dir.join("texts");
+    std::fs::create_dir_all(&texts).unwrap_or_else(|e| panic!("{e}"));
+    write(&texts.join("b.txt"), SENTENCES[2].as_bytes());
+    write(&texts.join("a.txt"), SENTENCES[4].as_bytes());
+    let mut child = bin()
+        .args([
+            "score",
+            "-",
+            csv_path.to_str().unwrap_or_default(),
+            texts.to_str().unwrap_or_default(),
+            "--text-field",
+            "body",
+            "--id-field",
+            "doc",
+            "--lang-field",
+            "language",
+            "--fields",
+            "language",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        let line = serde_json::json!({"doc": "s1", "body": SENTENCES[3], "language": "en"});
+        let _ = writeln!(stdin, "{line}");
+    }
+    let o = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let got = lines(&o.stdout);
+    let ids: Vec<&str> = got.iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(ids, ["s1", "c1", "c2", "a", "b"]);
+    assert_eq!(got[0]["language"]["source"], "given");
+    assert_eq!(got[1]["language"]["code"], "fr");
+    assert_eq!(got[1]["language"]["source"], "given");
+    assert_eq!(got[2]["language"]["source"], "detected", "empty cell");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Parses a page as XML (the pages are XHTML-compatible) and returns the text of every
+/// `<mark>` with its `data-start`, and whether the parse reached the end.
+fn parse_page(html: &str) -> Vec<(usize, String)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(html);
+    let mut marks = Vec::new();
+    let mut open: Option<(usize, String)> = None;
+    let mut depth = 0i64;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                depth += 1;
+                if e.name().as_ref() == b"mark" {
+                    let start = e
+                        .attributes()
+                        .filter_map(|a| a.ok())
+                        .find(|a| a.key.as_ref() == b"data-start")
+                        .and_then(|a| String::from_utf8_lossy(&a.value).parse().ok())
+                        .unwrap_or_else(|| panic!("a mark without data-start"));
+                    open = Some((start, String::new()));
+                }
+            }
+            Ok(Event::End(e)) => {
+                depth -= 1;
+                if e.name().as_ref() == b"mark" {
+                    marks.extend(open.take());
+                }
+            }
+            Ok(Event::Text(t)) => {
+                if let Some((_, s)) = open.as_mut() {
+                    let raw = String::from_utf8_lossy(&t).into_owned();
+                    let text = quick_xml::escape::unescape(&raw)
+                        .unwrap_or_else(|e| panic!("{e}"))
+                        .into_owned();
+                    s.push_str(&text);
+                }
+            }
+            Ok(Event::GeneralRef(r)) => {
+                let c = match r.resolve_char_ref() {
+                    Ok(Some(c)) => c,
+                    _ => match &*r {
+                        b"amp" => '&',
+                        b"lt" => '<',
+                        b"gt" => '>',
+                        b"quot" => '"',
+                        b"apos" => '\'',
+                        other => panic!("unknown entity {}", String::from_utf8_lossy(other)),
+                    },
+                };
+                if let Some((_, s)) = open.as_mut() {
+                    s.push(c);
+                }
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("not well-formed at byte {}: {e}", reader.buffer_position()),
+        }
+    }
+    assert_eq!(depth, 0, "unclosed elements");
+    marks
+}
+
+fn check_explain(text: &str, name: &str) {
+    let dir = temp_dir(name);
+    let article = dir.join(format!("{name}.txt"));
+    let page = dir.join("page.html");
+    write(&article, text.as_bytes());
+    let o = run(&[
+        "explain",
+        article.to_str().unwrap_or_default(),
+        "--out",
+        page.to_str().unwrap_or_default(),
+        "--models",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let html = String::from_utf8(read(&page)).unwrap_or_else(|e| panic!("{e}"));
+    let marks = parse_page(&html);
+    let report = common::analyzer()
+        .analyze(&partipris::Article::new(name, text))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!report.markers().is_empty());
+    for m in report.markers() {
+        let shown: String = marks
+            .iter()
+            .filter(|(s, _)| m.span().contains(s))
+            .map(|(_, t)| t.as_str())
+            .collect();
+        assert_eq!(shown, m.text(), "marker {m:?}");
+        assert!(html.contains(&format!("class=\"c-{}\"", m.category())));
+    }
+    let categories: HashSet<String> = report
+        .markers()
+        .iter()
+        .map(|m| m.category().to_string())
+        .collect();
+    for c in categories {
+        assert!(
+            html.contains(&format!(".c-{c} {{")),
+            "legend colour for {c}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn explain_page_is_well_formed_and_shows_every_marker() {
+    let hostile = format!(
+        "<b>Titre</b> & « {} »\n\n{}\n\nVraiment ?",
+        SENTENCES[0], SENTENCES[2]
+    );
+    check_explain(&hostile, "inline");
+    if let Some(shared) = common::shared_dir() {
+        for seed in ["000", "004"] {
+            check_explain(&common::seed(&shared, seed), seed);
+        }
+    }
+}
+
+#[test]
+fn eval_reads_a_users_csv_with_a_label_map_and_writes_html() {
+    let dir = temp_dir("eval");
+    let data = dir.join("labelled.csv");
+    let mut csv = String::from("key,content,verdict\n");
+    for i in 0..40 {
+        let verdict = if i % 2 == 0 { "fake" } else { "real" };
+        let text = format!("{} {}", SENTENCES[i % 6], SENTENCES[(i + 1) % 6]);
+        csv.push_str(&format!("k{i},\"{text}\",{verdict}\n"));
+    }
+    csv.push_str("short-row\n");
+    write(&data, csv.as_bytes());
+    let page = dir.join("eval.html");
+    let args = |format: &'static str| {
+        vec![
+            "eval".to_string(),
+            "--task".into(),
+            "satire".into(),
+            "--data".into(),
+            data.display().to_string(),
+            "--text-field".into(),
+            "content".into(),
+            "--id-field".into(),
+            "key".into(),
+            "--label-field".into(),
+            "verdict".into(),
+            "--label-map".into(),
+            "fake=satire,real=regular".into(),
+            "--resamples".into(),
+            "50".into(),
+            "--format".into(),
+            format.into(),
+        ]
+    };
+    let o = bin()
+        .args(args("json"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a skipped record gives exit code 1"
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("line 42"));
+    let json: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(json["n"], 40);
+    assert_eq!(json["per_class"]["satire"]["support"], 20);
+    let mut html_args = args("html");
+    html_args.extend(["--out".to_string(), page.display().to_string()]);
+    let o = bin()
+        .args(html_args)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(o.status.code(), Some(1));
+    let html = String::from_utf8(read(&page)).unwrap_or_else(|e| panic!("{e}"));
+    parse_page(&html);
+    assert!(html.contains("aria-label=\"confusion matrix\""));
+    assert!(html.contains("aria-label=\"reliability diagram\""));
+    assert!(html.contains("Per language"));
+    let unmapped = bin()
+        .args(&args("json")[..11])
+        .args(["--resamples", "10"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        unmapped.status.code(),
+        Some(2),
+        "labels outside the task's are refused"
+    );
+    assert!(String::from_utf8_lossy(&unmapped.stderr).contains("\"fake\""));
+    let _ = std::fs::remove_dir_all(&dir);
+}
