@@ -205,3 +205,69 @@ pub fn jsonl(data: &[u8]) -> Depth {
         Depth::Parsed
     }
 }
+
+/// The CSV and TSV reader (`partipris score` inputs): every row gives a record or a typed
+/// record error naming the file and a line within it, lines increase, no record has an empty
+/// text or a text over the size limit, and a bad row never stops the reading. The first byte
+/// chooses the options (bit 0: TSV; bit 1: a 64-byte size limit; bit 2: a `title` field); the
+/// rest is the file.
+pub fn csv(data: &[u8]) -> Depth {
+    use partipris::input::{InputFormat, InputOptions, Inputs};
+    let Some((&options, file)) = data.split_first() else {
+        return Depth::Refused;
+    };
+    let format = if options & 1 == 1 {
+        InputFormat::Tsv
+    } else {
+        InputFormat::Csv
+    };
+    let mut opts = InputOptions::default();
+    if options & 2 == 2 {
+        opts.max_bytes = 64;
+    }
+    if options & 4 == 4 {
+        opts.fields.title = Some("title".to_string());
+    }
+    let lines = file.split(|&b| b == b'\n').count();
+    let items = Inputs::from_reader(
+        "fuzz.csv",
+        Box::new(std::io::Cursor::new(file.to_vec())),
+        format,
+        &opts,
+    );
+    let mut last = 0;
+    let mut records = 0;
+    for item in items {
+        let line = match item {
+            Ok(record) => {
+                records += 1;
+                assert_eq!(record.location.file.to_str(), Some("fuzz.csv"));
+                assert!(
+                    !record.text.trim().is_empty(),
+                    "a record with an empty text"
+                );
+                assert!(!record.id.is_empty(), "a record without an id");
+                if opts.fields.title.is_none() {
+                    assert!(record.text.len() <= opts.max_bytes, "a text over the limit");
+                }
+                record.location.line
+            }
+            Err(e) => {
+                assert_eq!(e.file, "fuzz.csv");
+                assert!(!e.reason.is_empty(), "an error without a reason");
+                assert!(!e.id.is_empty(), "an error without an id");
+                e.line
+            }
+        };
+        assert!(
+            line > last && line <= lines,
+            "line {line} after {last} of {lines}"
+        );
+        last = line;
+    }
+    if records > 0 {
+        Depth::Complete
+    } else {
+        Depth::Parsed
+    }
+}

@@ -130,6 +130,9 @@ enum Command {
         /// L2 strengths tried (comma-separated; default 0.3,3,30,300, stance 0.3,1,3).
         #[arg(long, value_delimiter = ',')]
         alphas: Vec<f32>,
+        /// A dense feature to leave out of training (repeatable; see `FeatureSpec::names`).
+        #[arg(long = "drop-feature")]
+        drop_features: Vec<String>,
         /// Stance: n-grams kept per target that has training examples of its own.
         #[arg(long, default_value_t = 500)]
         ngrams_per_target: usize,
@@ -462,6 +465,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             ngrams,
             evidence,
             alphas,
+            drop_features,
             ngrams_per_target,
             exclude_lang,
         } => {
@@ -535,6 +539,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 ngrams_per_language: ngrams,
                 evidence_per_language: evidence,
                 alphas,
+                drop_features,
                 data: data.iter().map(|p| p.display().to_string()).collect(),
                 ..TrainParams::default()
             };

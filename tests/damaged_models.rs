@@ -153,7 +153,13 @@ fn damaged_model_files_are_refused_naming_file_and_reason() {
         ),
         (
             "edited: the threshold",
-            edited("\"threshold\":0.25", "\"threshold\":0.35"),
+            {
+                let at = json
+                    .find("\"threshold\":")
+                    .unwrap_or_else(|| panic!("the satire model has no threshold"))
+                    + "\"threshold\":".len();
+                format!("{}0.123{}", &json[..at], &json[at + 3..])
+            },
             Stage::Load,
             "checksum mismatch",
         ),

@@ -17,6 +17,7 @@ const TARGETS: &[(&str, Check)] = &[
     ("lexicon", checks::lexicon),
     ("model", checks::model),
     ("jsonl", checks::jsonl),
+    ("csv", checks::csv),
 ];
 
 fn files(dir: &Path) -> Vec<PathBuf> {

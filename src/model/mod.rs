@@ -74,6 +74,10 @@ pub struct TrainingSummary {
     pub languages: Vec<(String, usize)>,
     /// Random seed.
     pub seed: u64,
+    /// Dense features left out of training (held at zero, so their weights are zero), such as
+    /// house-style cues of the training sources that would not carry over to other outlets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dropped_features: Vec<String>,
 }
 
 /// Headline validation figures of one head, measured when the model was trained.

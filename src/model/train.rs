@@ -46,6 +46,9 @@ pub struct TrainParams {
     pub alphas: Vec<f32>,
     /// L-BFGS iterations.
     pub max_iterations: u64,
+    /// Dense features ([`crate::FeatureSpec::names`]) to leave out: held at zero in training,
+    /// so that the model gives them no weight (recorded in the model).
+    pub drop_features: Vec<String>,
     /// Names of the data files (recorded in the model).
     pub data: Vec<String>,
 }
@@ -59,6 +62,7 @@ impl Default for TrainParams {
             evidence_per_language: 20_000,
             alphas: vec![0.3, 3.0, 30.0, 300.0],
             max_iterations: 100,
+            drop_features: Vec::new(),
             data: Vec::new(),
         }
     }
@@ -450,6 +454,33 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
         )));
     }
     let specs = head_specs(task, &prepared.examples);
+    let names = analyzer.feature_spec().names();
+    let dropped = params
+        .drop_features
+        .iter()
+        .map(|f| {
+            names.iter().position(|n| n == f).ok_or_else(|| {
+                Error::Config(format!("--drop-feature {f:?}: no such dense feature"))
+            })
+        })
+        .collect::<Result<Vec<usize>>>()?;
+    let masked: Vec<Vec<f32>>;
+    let dense: &[Vec<f32>] = if dropped.is_empty() {
+        &prepared.dense
+    } else {
+        masked = prepared
+            .dense
+            .iter()
+            .map(|row| {
+                let mut row = row.clone();
+                for &j in &dropped {
+                    row[j] = 0.0;
+                }
+                row
+            })
+            .collect();
+        &masked
+    };
 
     // N-gram selection on the training folds, and again on the inner training fold alone for
     // model selection (so that the inner validation fold stays unseen).
@@ -489,7 +520,7 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
 
     // Standardization of the dense features on the training folds.
     let d = analyzer.feature_spec().len();
-    let scaler = standardize(train_idx.iter().map(|&i| prepared.dense[i].as_slice()), d);
+    let scaler = standardize(train_idx.iter().map(|&i| dense[i].as_slice()), d);
 
     // N-gram evidence, standardized on the training folds.
     let (evidence, evidence_values) = if params.evidence_per_language > 0 {
@@ -534,7 +565,7 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
             .map(|i| {
                 classifier.input_with_evidence(
                     &prepared.grams[i],
-                    &prepared.dense[i],
+                    &dense[i],
                     evidence_values.get(i).map(Vec::as_slice),
                     prepared.language(i),
                 )
@@ -635,6 +666,7 @@ fn summary(
         class_counts,
         languages,
         seed: params.seed,
+        dropped_features: params.drop_features.clone(),
     }
 }
 

@@ -661,6 +661,7 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
             class_counts,
             languages,
             seed: params.seed,
+            dropped_features: Vec::new(),
         },
         validation: Vec::new(),
         checksum: String::new(),
