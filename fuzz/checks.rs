@@ -228,7 +228,13 @@ pub fn csv(data: &[u8]) -> Depth {
     if options & 4 == 4 {
         opts.fields.title = Some("title".to_string());
     }
-    let lines = file.split(|&b| b == b'\n').count();
+    // Lines end with a line feed, or a carriage return not followed by one (as the CSV reader
+    // ends rows).
+    let lines = 1 + file
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && file.get(i + 1) != Some(&b'\n')))
+        .count();
     let items = Inputs::from_reader(
         "fuzz.csv",
         Box::new(std::io::Cursor::new(file.to_vec())),

@@ -772,6 +772,10 @@ struct Delimited {
     columns: Option<Columns>,
     record: csv::ByteRecord,
     done: bool,
+    /// The line given to the last item: with lone carriage returns as row ends (old Mac
+    /// files), the CSV reader's line count (of line feeds) stays put, so lines are counted on
+    /// from the last one to keep every row's line, and its `FILE:LINE` id, distinct.
+    last_line: usize,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -805,13 +809,15 @@ impl Delimited {
             columns: None,
             record: csv::ByteRecord::new(),
             done: false,
+            last_line: 0,
         }
     }
 
-    fn line(&self) -> usize {
-        self.record
-            .position()
-            .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX))
+    /// The line of the item being read, from the reader's line `raw`: after the last one.
+    fn next_line(&mut self, raw: Option<u64>) -> usize {
+        let raw = raw.map_or(0, |l| usize::try_from(l).unwrap_or(usize::MAX));
+        self.last_line = raw.max(self.last_line.saturating_add(1));
+        self.last_line
     }
 
     /// Reads the header; an error ends the source.
@@ -832,7 +838,7 @@ impl Delimited {
             .map(|c| String::from_utf8_lossy(c).trim().to_string())
             .collect();
         let find = |name: &str| names.iter().position(|n| n == name);
-        let line = self.line().max(1);
+        let line = self.next_line(self.record.position().map(csv::Position::line));
         let text = find(&fields.text).ok_or_else(|| {
             self.maker.error(
                 line,
@@ -867,10 +873,9 @@ impl Delimited {
         })
     }
 
-    fn row(&self, cols: Columns) -> InputItem {
+    fn row(&self, cols: Columns, line: usize) -> InputItem {
         let m = &self.maker;
         let fields = &m.options.fields;
-        let line = self.line();
         let r = &self.record;
         let cell = |i: Option<usize>, name: &str| -> Result<Option<String>, RecordError> {
             let Some(i) = i else { return Ok(None) };
@@ -959,12 +964,11 @@ impl Iterator for Delimited {
                     if self.record.len() == 1 && self.record.get(0).is_some_and(<[u8]>::is_empty) {
                         continue;
                     }
-                    return Some(self.row(cols));
+                    let line = self.next_line(self.record.position().map(csv::Position::line));
+                    return Some(self.row(cols, line));
                 }
                 Err(e) => {
-                    let line = e
-                        .position()
-                        .map_or(self.line(), |p| usize::try_from(p.line()).unwrap_or(0));
+                    let line = self.next_line(e.position().map(csv::Position::line));
                     let io = matches!(e.kind(), csv::ErrorKind::Io(_));
                     if io {
                         self.done = true;
@@ -1234,6 +1238,24 @@ mod tests {
                 Ok(("k", "Titre\n\nCorps.", Some("fake")))
             );
         }
+    }
+
+    #[test]
+    fn csv_rows_ended_by_lone_carriage_returns_get_distinct_lines_and_ids() {
+        // Found by the `csv` fuzz target: the CSV reader counts line feeds only.
+        let got = read(
+            InputFormat::Csv,
+            b"text\rUn\rDeux\r\"non ferm\xc3\xa9\n",
+            &InputOptions::default(),
+        );
+        let ids: Vec<String> = got
+            .iter()
+            .map(|i| match i {
+                Ok(r) => format!("{}@{}", r.id, r.location.line),
+                Err(e) => format!("{}@{}", e.id, e.line),
+            })
+            .collect();
+        assert_eq!(ids, ["in:2@2", "in:3@3", "in:4@4"]);
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! it, with a score, a confidence, the mentions and the evidence.
 //!
 //! The pipeline, after the markers: target mentions and evaluative cues are found
-//! ([`matching`]: aliases from [`Targets`], vocabularies from [`Vocabulary`]); every sentence that
-//! mentions a target is a *unit*, described by the stance features of [`features`]; the
+//! (`matching`: aliases from [`Targets`], vocabularies from [`Vocabulary`]); every sentence that
+//! mentions a target is a *unit*, described by the stance features of `features`; the
 //! trained [`StanceModel`] gives each unit probabilities of favor / against / none; the article's
 //! stance on the target aggregates its units ([`aggregate`], documented there); the evidence is
 //! the units that voted for the article's label and the cues in their windows.
