@@ -1,6 +1,6 @@
 //! The properties the fuzz targets check, shared by `fuzz_targets/*.rs` (libFuzzer) and by the
 //! crate's `tests/fuzz_regressions.rs`, which replays the seeds and the inputs the fuzzers found
-//! (`fuzz/seeds/TARGET/`, `fuzz/regressions/TARGET/`) under `cargo test`.
+//! (`tests/fixtures/fuzz-seeds/TARGET/`, `fuzz/regressions/TARGET/`) under `cargo test`.
 //!
 //! Each check panics when a property fails and returns how far the input got, so that the
 //! regression tests can also check that the seeds reach the deep end of the pipeline.

@@ -1,4 +1,4 @@
-//! Replays the fuzz targets' seeds (`fuzz/seeds/TARGET/`) and the inputs the fuzzers found
+//! Replays the fuzz targets' seeds (`tests/fixtures/fuzz-seeds/TARGET/`) and the inputs the fuzzers found
 //! (`fuzz/regressions/TARGET/`, minimized crashes and interesting cases) through the same checks
 //! as the fuzz targets (`fuzz/checks.rs`), under `cargo test`. The seeds must also reach the end
 //! of the pipeline, so that the fuzzers start from inputs that exercise all of it.
@@ -40,7 +40,11 @@ fn root() -> PathBuf {
 #[test]
 fn seeds_pass_and_reach_the_end_of_the_pipeline() {
     for (target, check) in TARGETS {
-        let seeds = files(&root().join("seeds").join(target));
+        let seeds = files(
+            &PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/fuzz-seeds")
+                .join(target),
+        );
         assert!(!seeds.is_empty(), "no seeds for {target}");
         for path in seeds {
             let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -10,7 +10,7 @@
 //! mentioned). Per-mention figures are averaged over the unit's mentions.
 //!
 //! Sparse features: word unigrams and bigrams of the unit, with each mention replaced by one
-//! placeholder word, in two groups: per language (`lang:fr|…`) and per target
+//! mention word (`@t`), in two groups: per language (`lang:fr|…`) and per target
 //! (`target:russia|…`, for targets that had training data); the target group also has the
 //! character 3- to 5-grams of the words of short texts (`target:atheism|~^god`) and, in short
 //! texts, a constant feature (`target:atheism|@bias`), the target's own intercept.
@@ -38,8 +38,8 @@ pub(crate) const SHORT_TEXT: usize = 60;
 /// The version of the stance feature set.
 pub const STANCE_SPEC_VERSION: u32 = 2;
 
-/// The placeholder word that stands for a mention in n-grams.
-pub const PLACEHOLDER: &str = "@t";
+/// The word that stands for a mention of the target in n-grams (`@t`).
+pub const MENTION_WORD: &str = "@t";
 
 const NAMES_FIXED: &[&str] = &[
     "window.positive",
@@ -558,7 +558,7 @@ pub(crate) fn unit_ngrams(
 ) {
     let toks = &view.tokens.tokens;
     let scope = unit.scope.start.min(toks.len())..unit.scope.end.min(toks.len());
-    let placeholder = word_hash(PLACEHOLDER);
+    let mention_word = word_hash(MENTION_WORD);
     let group_hashes: Vec<u64> = groups.iter().map(|g| word_hash(g)).collect();
     // A constant feature per target group in short texts: the target's own intercept where the
     // training posts are about one target. (Not in articles: there it would learn a corpus's
@@ -578,7 +578,7 @@ pub(crate) fn unit_ngrams(
     while i < scope.end {
         let t = &toks[i];
         let (hash, word, next) = match unit.mentions.iter().find(|m| m.contains(&i)) {
-            Some(m) => (placeholder, PLACEHOLDER, m.end.max(i + 1)),
+            Some(m) => (mention_word, MENTION_WORD, m.end.max(i + 1)),
             None => {
                 let w = &view.normalized[t.norm_span()];
                 match t.kind() {
@@ -619,7 +619,7 @@ pub(crate) fn unit_ngrams(
         ));
         // Character n-grams of words, in the target groups (after the first) of short texts
         // (posts, where spelling and hashtags vary) only.
-        if hash != placeholder
+        if hash != mention_word
             && t.kind() == TokenKind::Word
             && group_hashes.len() > 1
             && view.word_count < SHORT_TEXT

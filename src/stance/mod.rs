@@ -17,7 +17,7 @@ mod targets;
 pub mod train;
 mod vocabulary;
 
-pub use features::{StanceSpec, PLACEHOLDER, STANCE_SPEC_VERSION, WINDOW};
+pub use features::{StanceSpec, MENTION_WORD, STANCE_SPEC_VERSION, WINDOW};
 pub use model::{StanceModel, HEADS, STANCE_CLASSES};
 pub use targets::{Alias, CaseRule, Target, Targets, TARGETS_FORMAT_VERSION};
 pub use vocabulary::{Vocabulary, VOCABULARY_FORMAT_VERSION};
