@@ -19,25 +19,17 @@
 //! - Only the n-grams that weigh most (document frequency × largest |ratio|) are kept per
 //!   language and kind; ratios are stored in thousandths.
 //!
-//! At prediction time a token's character evidence is cached per thread (keyed by the token's
-//! hash; a 64-bit collision, about one in 10^7 for a million distinct words, would give one
-//! word another's evidence).
-
-use std::cell::RefCell;
+//! The sums are computed by [`super::lookup`], with the tables of every model merged.
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use thread_local::ThreadLocal;
 
-use super::ngrams::{for_each_ngram, ngram_text_hash};
 use super::Scaler;
-use crate::tokenize::{word_hash, Token, TokenKind};
+use crate::tokenize::word_hash;
 
 /// Character n-gram lengths.
 const CHAR_MIN: usize = 3;
 const CHAR_MAX: usize = 5;
-/// Cached tokens per thread and table before the cache is cleared.
-const CACHE_LIMIT: usize = 1 << 18;
 
 /// The two kinds of n-grams.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,211 +143,6 @@ pub(crate) fn for_each_char_gram(token: &str, mut f: impl FnMut(u64, &str)) {
     }
 }
 
-/// A token's key in the character cache.
-fn token_key(token: &Token, text: &str) -> u64 {
-    match token.kind() {
-        TokenKind::Punct => word_hash(text),
-        _ => token.hash(),
-    }
-}
-
-/// One table ready to look up.
-#[derive(Debug, Clone)]
-struct Table {
-    index: FxHashMap<u64, u32>,
-    ratios: Vec<f32>,
-}
-
-impl Table {
-    fn new(t: &EvidenceTable, k: usize) -> Table {
-        let index = t
-            .grams
-            .iter()
-            .enumerate()
-            .map(|(i, g)| {
-                let h = match t.kind {
-                    GramKind::Word => ngram_text_hash(g),
-                    GramKind::Char => word_hash(g),
-                };
-                (h, i as u32)
-            })
-            .collect();
-        let ratios = t
-            .ratios
-            .iter()
-            .take(t.grams.len() * k)
-            .map(|&r| r as f32 / 1000.0)
-            .collect();
-        Table { index, ratios }
-    }
-
-    fn add(&self, hash: u64, count: f32, k: usize, sums: &mut [f32]) {
-        if let Some(&i) = self.index.get(&hash) {
-            let row = &self.ratios[i as usize * k..(i as usize + 1) * k];
-            for (s, r) in sums.iter_mut().zip(row) {
-                *s += count * r;
-            }
-        }
-    }
-}
-
-/// A thread's character cache: token key → offset in `values` of `[occurrences, sums...]`.
-#[derive(Debug, Default)]
-struct Cache {
-    offsets: FxHashMap<u64, u32>,
-    values: Vec<f32>,
-}
-
-/// The tables of one language.
-#[derive(Debug)]
-struct LanguageTables {
-    language: String,
-    word: Option<Table>,
-    char: Option<Table>,
-    cache: ThreadLocal<RefCell<Cache>>,
-}
-
-/// Evidence ready to compute.
-#[derive(Debug)]
-pub(crate) struct Scorer {
-    k: usize,
-    languages: Vec<LanguageTables>,
-}
-
-impl Clone for Scorer {
-    fn clone(&self) -> Self {
-        // A clone starts with empty caches.
-        Scorer {
-            k: self.k,
-            languages: self
-                .languages
-                .iter()
-                .map(|l| LanguageTables {
-                    language: l.language.clone(),
-                    word: l.word.clone(),
-                    char: l.char.clone(),
-                    cache: ThreadLocal::new(),
-                })
-                .collect(),
-        }
-    }
-}
-
-impl Scorer {
-    /// Look-up tables from a model's evidence.
-    pub fn new(e: &Evidence) -> Scorer {
-        let k = e.outputs.len();
-        let mut languages: Vec<LanguageTables> = Vec::new();
-        for t in &e.tables {
-            let pos = match languages.iter().position(|l| l.language == t.language) {
-                Some(p) => p,
-                None => {
-                    languages.push(LanguageTables {
-                        language: t.language.clone(),
-                        word: None,
-                        char: None,
-                        cache: ThreadLocal::new(),
-                    });
-                    languages.len() - 1
-                }
-            };
-            let table = Some(Table::new(t, k));
-            match t.kind {
-                GramKind::Word => languages[pos].word = table,
-                GramKind::Char => languages[pos].char = table,
-            }
-        }
-        Scorer { k, languages }
-    }
-
-    fn tables(&self, language: &str) -> Option<&LanguageTables> {
-        self.languages.iter().find(|l| l.language == language)
-    }
-
-    /// The raw evidence (word outputs, then character outputs) of a tokenized text.
-    pub fn values(&self, language: &str, normalized: &str, tokens: &[Token]) -> Vec<f32> {
-        let k = self.k;
-        let mut out = vec![0f32; 2 * k];
-        let Some(lt) = self.tables(language) else {
-            return out;
-        };
-        if let Some(table) = &lt.word {
-            let mut n = 0u32;
-            for_each_ngram(normalized, tokens, false, |h, _| {
-                n += 1;
-                table.add(h, 1.0, k, &mut out[..k]);
-            });
-            scale(&mut out[..k], n);
-        }
-        if let Some(table) = &lt.char {
-            let mut cache = lt.cache.get_or(Default::default).borrow_mut();
-            let mut n = 0f32;
-            for t in tokens {
-                let text = &normalized[t.norm_span()];
-                let key = token_key(t, text);
-                let at = match cache.offsets.get(&key) {
-                    Some(&at) => at as usize,
-                    None => {
-                        if cache.offsets.len() >= CACHE_LIMIT {
-                            cache.offsets.clear();
-                            cache.values.clear();
-                        }
-                        let at = cache.values.len();
-                        let mut entry = vec![0f32; k + 1];
-                        for_each_char_gram(text, |h, _| {
-                            entry[0] += 1.0;
-                            table.add(h, 1.0, k, &mut entry[1..]);
-                        });
-                        cache.values.extend_from_slice(&entry);
-                        cache.offsets.insert(key, at as u32);
-                        at
-                    }
-                };
-                n += cache.values[at];
-                for (o, v) in out[k..].iter_mut().zip(&cache.values[at + 1..at + 1 + k]) {
-                    *o += v;
-                }
-            }
-            scale(&mut out[k..], n as u32);
-        }
-        out
-    }
-
-    /// The raw evidence from n-gram counts by hash (training and evaluation).
-    pub fn values_from_counts(
-        &self,
-        language: &str,
-        words: &[(u64, u32)],
-        chars: &[(u64, u32)],
-    ) -> Vec<f32> {
-        let k = self.k;
-        let mut out = vec![0f32; 2 * k];
-        let Some(lt) = self.tables(language) else {
-            return out;
-        };
-        for (table, counts, range) in [(&lt.word, words, 0..k), (&lt.char, chars, k..2 * k)] {
-            if let Some(table) = table {
-                let mut n = 0u32;
-                for &(h, c) in counts {
-                    n += c;
-                    table.add(h, c as f32, k, &mut out[range.clone()]);
-                }
-                scale(&mut out[range], n);
-            }
-        }
-        out
-    }
-}
-
-fn scale(sums: &mut [f32], n: u32) {
-    if n > 0 {
-        let s = (n as f32).sqrt();
-        for x in sums {
-            *x /= s;
-        }
-    }
-}
-
 /// A training document for fitting tables: its language, distinct n-gram hashes of each
 /// kind, and whether it is positive for each output.
 pub(crate) struct FitDoc<'a> {
@@ -451,6 +238,8 @@ pub(crate) fn fit_tables(
 
 #[cfg(test)]
 mod tests {
+    use super::super::lookup::{Lookup, Source};
+    use super::super::ngrams::for_each_ngram;
     use super::*;
     use crate::normalize::normalize;
     use crate::tokenize::tokenize;
@@ -475,7 +264,7 @@ mod tests {
         let t = tokenize(text, &n);
         let mut texts = FxHashMap::default();
         let mut w: FxHashMap<u64, u32> = FxHashMap::default();
-        for_each_ngram(n.as_str(), &t.tokens, true, |h, s| {
+        for_each_ngram(n.as_str(), &t.tokens, true, |_, h, s| {
             *w.entry(h).or_default() += 1;
             if let Some(s) = s {
                 texts.insert(h, s);
@@ -529,22 +318,36 @@ mod tests {
             languages: vec!["fr".into()],
         };
         assert!(evidence.check().is_ok());
-        let scorer = Scorer::new(&evidence);
+        let lookup = Lookup::new(&[Source {
+            ngrams: &[],
+            evidence: Some(&evidence),
+        }]);
         let text = "Des vassaux ! Le budget.";
         let n = normalize(text);
         let t = tokenize(text, &n);
         let (w, c, _) = counts(text);
-        let from_tokens = scorer.values("fr", n.as_str(), &t.tokens);
-        // Twice: the second call reads the cache.
-        assert_eq!(from_tokens, scorer.values("fr", n.as_str(), &t.tokens));
-        let from_counts = scorer.values_from_counts("fr", &w, &c);
+        let all = 0..t.tokens.len();
+        let (_, from_tokens) = lookup.stretch(0, &lookup.grams("fr", n.as_str(), &t.tokens), all);
+        // Twice: the second look-up reads the cache.
+        let (_, again) = lookup.stretch(
+            0,
+            &lookup.grams("fr", n.as_str(), &t.tokens),
+            0..t.tokens.len(),
+        );
+        assert_eq!(from_tokens, again);
+        let from_counts = lookup.evidence_from_counts(0, "fr", &w, &c);
         for (a, b) in from_tokens.iter().zip(&from_counts) {
             assert!((a - b).abs() < 1e-4, "{from_tokens:?} vs {from_counts:?}");
         }
-        let loaded = scorer.values_from_counts("fr", &counts("vassaux serviles").0, &[]);
-        let plain = scorer.values_from_counts("fr", &counts("le budget").0, &[]);
+        let loaded = lookup.evidence_from_counts(0, "fr", &counts("vassaux serviles").0, &[]);
+        let plain = lookup.evidence_from_counts(0, "fr", &counts("le budget").0, &[]);
         assert!(loaded[0] > 0.0 && plain[0] < 0.0, "{loaded:?} {plain:?}");
-        assert_eq!(scorer.values("en", n.as_str(), &t.tokens), vec![0.0; 2]);
+        let (_, english) = lookup.stretch(
+            0,
+            &lookup.grams("en", n.as_str(), &t.tokens),
+            0..t.tokens.len(),
+        );
+        assert_eq!(english, vec![0.0; 2]);
         assert_eq!(
             evidence.feature_name(1).as_deref(),
             Some("evidence.char.loaded")

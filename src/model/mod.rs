@@ -9,6 +9,7 @@
 
 mod evidence;
 pub(crate) mod linear;
+mod lookup;
 pub(crate) mod ngrams;
 mod score;
 pub mod train;
@@ -20,6 +21,7 @@ pub(crate) use score::Context;
 pub use score::Models;
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -28,10 +30,8 @@ use crate::error::{Error, Result};
 use crate::features::FeatureSpec;
 use crate::lexicon::Lexicon;
 use crate::task::Task;
-use crate::tokenize::Token;
 
-use evidence::Scorer;
-use ngrams::Vocabulary;
+use lookup::{Lookup, Source};
 
 /// The model file format version this build writes (version 2 added [`Evidence`]).
 pub const MODEL_FORMAT_VERSION: u32 = 2;
@@ -135,6 +135,39 @@ struct VersionOnly {
     format_version: Option<u32>,
 }
 
+/// Refuses a missing or unknown format version.
+fn check_version(version: Option<u32>) -> std::result::Result<(), String> {
+    match version {
+        Some(v) if READABLE_FORMAT_VERSIONS.contains(&v) => Ok(()),
+        Some(v) => Err(format!(
+            "unknown format_version {v} (this build reads {READABLE_FORMAT_VERSIONS:?})"
+        )),
+        None => Err("missing format_version".into()),
+    }
+}
+
+/// The checksum of a file as [`ModelFile::to_json`] writes it (compact, `checksum` last),
+/// computed on its text: the text with the checksum's value emptied is the JSON the checksum
+/// was computed on. `None` for a file laid out otherwise (reformatted, say), whose checksum
+/// is then computed from the parsed model.
+fn checksum_of_written_file(json: &str) -> Option<String> {
+    const KEY: &str = "\"checksum\":\"";
+    let body = json.strip_suffix("\"}")?;
+    let at = body.rfind(KEY)? + KEY.len();
+    if !body[at..].bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let mut hasher = Sha256::new();
+    hasher.update(&json.as_bytes()[..at]);
+    hasher.update(b"\"}");
+    Some(hex(&hasher.finalize()))
+}
+
+/// Lower-case hexadecimal digits of bytes.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 impl ModelFile {
     /// The checksum of the file's contents (with `checksum` itself empty).
     pub fn compute_checksum(&self) -> Result<String> {
@@ -142,10 +175,7 @@ impl ModelFile {
         copy.checksum = String::new();
         let json = serde_json::to_vec(&copy)
             .map_err(|e| Error::Config(format!("cannot serialize the model: {e}")))?;
-        Ok(Sha256::digest(&json)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect())
+        Ok(hex(&Sha256::digest(&json)))
     }
 
     /// Serializes the model, with its checksum, as JSON.
@@ -181,30 +211,30 @@ impl ModelFile {
                 bad(format!("not a model file: {e}"))
             }
         };
-        let version: VersionOnly = serde_json::from_str(json).map_err(not_json)?;
-        match version.format_version {
-            Some(v) if READABLE_FORMAT_VERSIONS.contains(&v) => {}
-            Some(v) => {
+        // The whole file is parsed first; only when that fails is the version read on its own,
+        // so that a file of another format version is refused for that reason.
+        let model: ModelFile = match serde_json::from_str(json) {
+            Ok(model) => model,
+            Err(e) => {
+                let version: VersionOnly = serde_json::from_str(json).map_err(not_json)?;
+                check_version(version.format_version).map_err(bad)?;
+                return Err(if e.is_eof() {
+                    not_json(e)
+                } else {
+                    bad(format!("malformed model: {e}"))
+                });
+            }
+        };
+        check_version(Some(model.format_version)).map_err(bad)?;
+        if checksum_of_written_file(json).is_none_or(|c| c != model.checksum) {
+            let expected = model.compute_checksum()?;
+            if model.checksum != expected {
                 return Err(bad(format!(
-                    "unknown format_version {v} (this build reads {READABLE_FORMAT_VERSIONS:?})"
-                )))
+                    "checksum mismatch (file says {:?}, contents hash to {expected}): the file \
+                     was edited or damaged",
+                    model.checksum
+                )));
             }
-            None => return Err(bad("missing format_version".into())),
-        }
-        let model: ModelFile = serde_json::from_str(json).map_err(|e| {
-            if e.is_eof() {
-                not_json(e)
-            } else {
-                bad(format!("malformed model: {e}"))
-            }
-        })?;
-        let expected = model.compute_checksum()?;
-        if model.checksum != expected {
-            return Err(bad(format!(
-                "checksum mismatch (file says {:?}, contents hash to {expected}): the file was \
-                 edited or damaged",
-                model.checksum
-            )));
         }
         model.validate(source)?;
         Ok(model)
@@ -344,19 +374,17 @@ impl ModelFile {
 #[derive(Debug, Clone)]
 pub struct Classifier {
     file: ModelFile,
-    vocabulary: Vocabulary,
-    evidence: Option<Scorer>,
+    /// Its n-gram tables, built on first use: an analyzer's [`Models`] look n-grams up in
+    /// tables merged across its models instead.
+    lookup: OnceLock<Lookup>,
 }
 
 impl Classifier {
     /// A classifier from a checked model file.
     pub fn new(file: ModelFile) -> Classifier {
-        let vocabulary = Vocabulary::new(file.ngrams.clone());
-        let evidence = file.evidence.as_ref().map(Scorer::new);
         Classifier {
             file,
-            vocabulary,
-            evidence,
+            lookup: OnceLock::new(),
         }
     }
 
@@ -370,24 +398,9 @@ impl Classifier {
         self.file.task
     }
 
-    /// The sparse input vector of a tokenized text (see [`crate::tokenize`]) in `language`:
-    /// its n-gram TF-IDF values, then its standardized dense features (`dense`: the
-    /// [`FeatureSpec::vector`] of its report), then its n-gram evidence and language
-    /// indicator.
-    pub fn input(
-        &self,
-        normalized: &str,
-        tokens: &[Token],
-        dense: &[f32],
-        language: &str,
-    ) -> Vec<(u32, f32)> {
-        let mut v = self.vocabulary.vector(normalized, tokens);
-        self.append_dense(&mut v, dense);
-        if let Some(scorer) = &self.evidence {
-            let values = scorer.values(language, normalized, tokens);
-            self.append_evidence(&mut v, &values, language);
-        }
-        v
+    fn lookup(&self) -> &Lookup {
+        self.lookup
+            .get_or_init(|| Lookup::new(&[self.file.source()]))
     }
 
     /// The input vector from word and character n-gram counts by hash (training and
@@ -399,10 +412,10 @@ impl Classifier {
         dense: &[f32],
         language: &str,
     ) -> Vec<(u32, f32)> {
-        let values = self
-            .evidence
-            .as_ref()
-            .map(|s| s.values_from_counts(language, words, chars));
+        let values = self.file.evidence.as_ref().map(|_| {
+            self.lookup()
+                .evidence_from_counts(0, language, words, chars)
+        });
         self.input_with_evidence(words, dense, values.as_deref(), language)
     }
 
@@ -415,28 +428,8 @@ impl Classifier {
         values: Option<&[f32]>,
         language: &str,
     ) -> Vec<(u32, f32)> {
-        let mut v = self.vocabulary.vector_from_counts(words);
-        self.append_dense(&mut v, dense);
-        if let Some(values) = values {
-            self.append_evidence(&mut v, values, language);
-        }
-        v
-    }
-
-    /// Appends raw evidence `values` (standardized) and the language indicator.
-    fn append_evidence(&self, v: &mut Vec<(u32, f32)>, values: &[f32], language: &str) {
-        let Some(e) = &self.file.evidence else {
-            return;
-        };
-        let offset = (self.vocabulary.len() + self.file.scaler.mean.len()) as u32;
-        push_scaled(v, offset, values, &e.scaler);
-        if let Some(i) = e.languages.iter().position(|l| l == language) {
-            v.push((offset + values.len() as u32 + i as u32, 1.0));
-        }
-    }
-
-    fn append_dense(&self, v: &mut Vec<(u32, f32)>, dense: &[f32]) {
-        push_scaled(v, self.vocabulary.len() as u32, dense, &self.file.scaler);
+        let tf_idf = self.lookup().vector_from_counts(0, words);
+        self.file.input(tf_idf, dense, values, language)
     }
 
     /// The name of input feature `i`: an n-gram, a dense feature name, an evidence feature
@@ -464,6 +457,38 @@ impl Classifier {
             .iter()
             .map(|h| h.probabilities(input))
             .collect()
+    }
+}
+
+impl ModelFile {
+    /// What it brings to n-gram look-up tables.
+    fn source(&self) -> Source<'_> {
+        Source {
+            ngrams: &self.ngrams,
+            evidence: self.evidence.as_ref(),
+        }
+    }
+
+    /// The sparse input vector of a text in `language` from its parts: its n-gram TF-IDF
+    /// values, then its standardized dense features (`dense`: [`FeatureSpec::vector`]), then
+    /// its standardized raw n-gram `evidence` and language indicator.
+    pub(crate) fn input(
+        &self,
+        mut v: Vec<(u32, f32)>,
+        dense: &[f32],
+        evidence: Option<&[f32]>,
+        language: &str,
+    ) -> Vec<(u32, f32)> {
+        let offset = self.ngrams.len() as u32;
+        push_scaled(&mut v, offset, dense, &self.scaler);
+        if let (Some(e), Some(values)) = (&self.evidence, evidence) {
+            let offset = offset + self.scaler.mean.len() as u32;
+            push_scaled(&mut v, offset, values, &e.scaler);
+            if let Some(i) = e.languages.iter().position(|l| l == language) {
+                v.push((offset + values.len() as u32 + i as u32, 1.0));
+            }
+        }
+        v
     }
 }
 

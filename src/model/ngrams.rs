@@ -30,16 +30,16 @@ fn bigram_hash(a: u64, b: u64) -> u64 {
     (a.rotate_left(29) ^ b).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
-/// Calls `f(hash, text)` for every n-gram of a tokenized text, in order; `text` is built only
-/// when `with_text` is set (training).
+/// Calls `f(i, hash, text)` for every n-gram of a tokenized text, in order, with `i` the index
+/// of its last token; `text` is built only when `with_text` is set (training).
 pub(crate) fn for_each_ngram(
     normalized: &str,
     tokens: &[Token],
     with_text: bool,
-    mut f: impl FnMut(u64, Option<String>),
+    mut f: impl FnMut(usize, u64, Option<String>),
 ) {
     let mut prev: Option<(u64, &str, usize)> = None;
-    for t in tokens {
+    for (i, t) in tokens.iter().enumerate() {
         let word = &normalized[t.norm_span()];
         let hash = match t.kind() {
             TokenKind::Punct if kept_punct(word) => word_hash(word),
@@ -49,10 +49,11 @@ pub(crate) fn for_each_ngram(
             }
             _ => t.hash(),
         };
-        f(hash, with_text.then(|| word.to_string()));
+        f(i, hash, with_text.then(|| word.to_string()));
         if let Some((ph, pw, sentence)) = prev {
             if sentence == t.sentence() {
                 f(
+                    i,
                     bigram_hash(ph, hash),
                     with_text.then(|| format!("{pw} {word}")),
                 );
@@ -62,64 +63,20 @@ pub(crate) fn for_each_ngram(
     }
 }
 
-/// The selected n-grams of a model and their look-up table.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Vocabulary {
-    pub ngrams: Vec<Ngram>,
-    index: FxHashMap<u64, u32>,
-}
-
-impl Vocabulary {
-    /// A vocabulary from its n-grams (as stored in a model file).
-    pub fn new(ngrams: Vec<Ngram>) -> Vocabulary {
-        let mut index = FxHashMap::default();
-        for (i, g) in ngrams.iter().enumerate() {
-            index.insert(ngram_text_hash(&g.text), i as u32);
+/// The sparse TF-IDF vector (index, value) of n-gram counts (vocabulary index, occurrences;
+/// sorted by index): sublinear TF × `idf`, L2-normalized.
+pub(crate) fn tf_idf(counts: &[(u32, u32)], idf: &[f32]) -> Vec<(u32, f32)> {
+    let mut v: Vec<(u32, f32)> = counts
+        .iter()
+        .filter_map(|&(i, c)| Some((i, (1.0 + (c as f32).ln()) * idf.get(i as usize)?)))
+        .collect();
+    let norm = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for (_, x) in &mut v {
+            *x /= norm;
         }
-        Vocabulary { ngrams, index }
     }
-
-    /// Number of n-gram features.
-    pub fn len(&self) -> usize {
-        self.ngrams.len()
-    }
-
-    /// The sparse TF-IDF vector (index, value) of a tokenized text, L2-normalized.
-    pub fn vector(&self, normalized: &str, tokens: &[Token]) -> Vec<(u32, f32)> {
-        let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
-        for_each_ngram(normalized, tokens, false, |h, _| {
-            if let Some(&i) = self.index.get(&h) {
-                *counts.entry(i).or_insert(0) += 1;
-            }
-        });
-        self.weigh(counts)
-    }
-
-    /// The sparse TF-IDF vector of n-gram counts given by hash.
-    pub fn vector_from_counts(&self, counts: &[(u64, u32)]) -> Vec<(u32, f32)> {
-        let mut by_index: FxHashMap<u32, u32> = FxHashMap::default();
-        for (h, c) in counts {
-            if let Some(&i) = self.index.get(h) {
-                *by_index.entry(i).or_insert(0) += c;
-            }
-        }
-        self.weigh(by_index)
-    }
-
-    fn weigh(&self, counts: FxHashMap<u32, u32>) -> Vec<(u32, f32)> {
-        let mut v: Vec<(u32, f32)> = counts
-            .into_iter()
-            .map(|(i, c)| (i, (1.0 + (c as f32).ln()) * self.ngrams[i as usize].idf))
-            .collect();
-        let norm = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
-        if norm > 0.0 {
-            for (_, x) in &mut v {
-                *x /= norm;
-            }
-        }
-        v.sort_unstable_by_key(|(i, _)| *i);
-        v
-    }
+    v
 }
 
 /// The hash of an n-gram from its text (words separated by one space), equal to the hash
@@ -229,6 +186,7 @@ fn chi2(a: f64, df: f64, c: f64, n: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::lookup::{Lookup, Source};
     use super::*;
     use crate::normalize::normalize;
     use crate::tokenize::tokenize;
@@ -237,7 +195,7 @@ mod tests {
         let n = normalize(text);
         let t = tokenize(text, &n);
         let mut out = Vec::new();
-        for_each_ngram(n.as_str(), &t.tokens, true, |h, s| {
+        for_each_ngram(n.as_str(), &t.tokens, true, |_, h, s| {
             out.push((h, s.unwrap_or_default()))
         });
         out
@@ -287,11 +245,16 @@ mod tests {
         let chosen = select(&docs, &texts, 2, 1, 2);
         assert_eq!(chosen.len(), 1);
         assert_eq!(chosen[0].text, "vassaux");
-        let v = Vocabulary::new(chosen);
+        let lookup = Lookup::new(&[Source {
+            ngrams: &chosen,
+            evidence: None,
+        }]);
         let text = "Des vassaux, des vassaux.";
         let n = normalize(text);
         let t = tokenize(text, &n);
-        let vec = v.vector(n.as_str(), &t.tokens);
+        let grams = lookup.grams("fr", n.as_str(), &t.tokens);
+        let (vec, evidence) = lookup.stretch(0, &grams, 0..t.tokens.len());
+        assert!(evidence.is_empty());
         assert_eq!(vec.len(), 1);
         assert!((vec[0].1 - 1.0).abs() < 1e-6);
     }

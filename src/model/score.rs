@@ -5,6 +5,8 @@
 
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 use crate::features::{self, FeatureSpec, WordClasses};
 use crate::language::Language;
@@ -16,6 +18,7 @@ use crate::report::{
 use crate::task::Task;
 use crate::tokenize::{Sentence, Tokens};
 
+use super::lookup::{Grams, Lookup, Source};
 use super::{Classifier, ModelFile};
 
 /// The models shipped with the crate: (source name, JSON).
@@ -53,6 +56,8 @@ const TOP_CONTRIBUTIONS: usize = 8;
 #[derive(Debug, Clone, Default)]
 pub struct Models {
     classifiers: Vec<(Classifier, String)>,
+    /// The n-gram tables of all of them, merged: one look-up per n-gram.
+    lookup: Lookup,
 }
 
 impl Models {
@@ -63,8 +68,9 @@ impl Models {
 
     /// The shipped models (embedded in the binary).
     pub fn embedded() -> Result<Models> {
+        // Parsed side by side: parsing is most of an analyzer's start-up.
         let files = EMBEDDED
-            .iter()
+            .par_iter()
             .map(|(name, json)| Ok((ModelFile::from_json(json, name)?, name.to_string())))
             .collect::<Result<Vec<_>>>()?;
         Models::from_files(files)
@@ -73,7 +79,7 @@ impl Models {
     /// Models from files on disk.
     pub fn load(paths: &[std::path::PathBuf]) -> Result<Models> {
         let files = paths
-            .iter()
+            .par_iter()
             .map(|p| Ok((ModelFile::load(p)?, p.display().to_string())))
             .collect::<Result<Vec<_>>>()?;
         Models::from_files(files)
@@ -99,12 +105,23 @@ impl Models {
             }
             classifiers.push((Classifier::new(file), source));
         }
-        Ok(Models { classifiers })
+        let sources: Vec<Source<'_>> = classifiers.iter().map(|(c, _)| c.file().source()).collect();
+        let lookup = Lookup::new(&sources);
+        Ok(Models {
+            classifiers,
+            lookup,
+        })
     }
 
     /// Whether there are no models.
     pub fn is_empty(&self) -> bool {
         self.classifiers.is_empty()
+    }
+
+    /// The merged n-gram tables of the models.
+    #[cfg(test)]
+    pub(crate) fn lookup(&self) -> &Lookup {
+        &self.lookup
     }
 
     /// The models.
@@ -136,18 +153,34 @@ impl Models {
     /// Scores an analysed article.
     pub(crate) fn score(&self, ctx: &Context<'_>, report: &ArticleReport) -> Scores {
         let mut scores = Scores::default();
+        let used: Vec<(usize, &Classifier)> = self
+            .classifiers
+            .iter()
+            .enumerate()
+            .filter(|(_, (c, _))| supports(c, ctx.language))
+            .map(|(m, (c, _))| (m, c))
+            .collect();
+        if used.is_empty() {
+            return scores;
+        }
         // The article's dense features, shared by the article-level models.
         let dense = ctx.spec.vector(report);
         let language = ctx.language.as_ref().map_or("", Language::as_str);
-        for (c, _) in &self.classifiers {
-            if !supports(c, ctx.language) {
-                continue;
-            }
+        let grams = self
+            .lookup
+            .grams(language, ctx.normalized, &ctx.tokens.tokens);
+        for (m, c) in used {
+            let model = Model {
+                m,
+                classifier: c,
+                lookup: &self.lookup,
+                grams: &grams,
+            };
             match c.task() {
-                Task::Persuasion => scores.persuasion = Some(persuasion(c, ctx)),
-                Task::SentenceBias => scores.sentence_bias = Some(sentence_bias(c, ctx)),
+                Task::Persuasion => scores.persuasion = Some(persuasion(&model, ctx)),
+                Task::SentenceBias => scores.sentence_bias = Some(sentence_bias(&model, ctx)),
                 task => {
-                    let input = c.input(ctx.normalized, &ctx.tokens.tokens, &dense, language);
+                    let input = model.input(0..ctx.tokens.tokens.len(), &dense, language);
                     let s = class_scores(c, &input);
                     match task {
                         Task::Genre => scores.genre = Some(s),
@@ -158,6 +191,30 @@ impl Models {
             }
         }
         scores
+    }
+}
+
+/// One model scoring an article whose n-grams were looked up.
+struct Model<'a> {
+    m: usize,
+    classifier: &'a Classifier,
+    lookup: &'a Lookup,
+    grams: &'a Grams<'a>,
+}
+
+impl Model<'_> {
+    /// The input vector of the tokens `range` with dense features `dense`.
+    fn input(&self, range: Range<usize>, dense: &[f32], language: &str) -> Vec<(u32, f32)> {
+        let (tf_idf, evidence) = self.lookup.stretch(self.m, self.grams, range);
+        let evidence = self
+            .classifier
+            .file()
+            .evidence
+            .as_ref()
+            .map(|_| evidence.as_slice());
+        self.classifier
+            .file()
+            .input(tf_idf, dense, evidence, language)
     }
 }
 
@@ -174,7 +231,7 @@ fn supports(c: &Classifier, language: Option<Language>) -> bool {
 
 /// The input vector of a stretch of the article: tokens `range`, the sentences inside it.
 fn stretch_input(
-    c: &Classifier,
+    model: &Model<'_>,
     ctx: &Context<'_>,
     range: Range<usize>,
     sentences: &[Sentence],
@@ -197,11 +254,11 @@ fn stretch_input(
     let (categories, loaded) = features::category_figures(&ctx.markers[lo..hi], words);
     let dense = ctx.spec.vector_of(words, &categories, loaded, &style);
     let language = ctx.language.as_ref().map_or("", Language::as_str);
-    c.input(ctx.normalized, toks, &dense, language)
+    model.input(range, &dense, language)
 }
 
-fn persuasion(c: &Classifier, ctx: &Context<'_>) -> PersuasionScores {
-    let heads = &c.file().heads;
+fn persuasion(model: &Model<'_>, ctx: &Context<'_>) -> PersuasionScores {
+    let heads = &model.classifier.file().heads;
     let n_cat = heads.len().saturating_sub(1);
     let mut best = vec![0f32; heads.len()];
     let mut flagged = 0usize;
@@ -211,7 +268,7 @@ fn persuasion(c: &Classifier, ctx: &Context<'_>) -> PersuasionScores {
         let (Some(first), Some(last)) = (sentences.first(), sentences.last()) else {
             continue;
         };
-        let input = stretch_input(c, ctx, first.tokens.start..last.tokens.end, sentences);
+        let input = stretch_input(model, ctx, first.tokens.start..last.tokens.end, sentences);
         let probs: Vec<f32> = heads.iter().map(|h| h.probabilities(&input)[1]).collect();
         for (b, p) in best.iter_mut().zip(&probs) {
             *b = b.max(*p);
@@ -256,8 +313,8 @@ fn persuasion(c: &Classifier, ctx: &Context<'_>) -> PersuasionScores {
     }
 }
 
-fn sentence_bias(c: &Classifier, ctx: &Context<'_>) -> SentenceBiasScores {
-    let Some(head) = c.file().heads.first() else {
+fn sentence_bias(model: &Model<'_>, ctx: &Context<'_>) -> SentenceBiasScores {
+    let Some(head) = model.classifier.file().heads.first() else {
         return SentenceBiasScores {
             biased_share: 0.0,
             sentences: 0,
@@ -267,7 +324,7 @@ fn sentence_bias(c: &Classifier, ctx: &Context<'_>) -> SentenceBiasScores {
     let mut biased = Vec::new();
     let sentences = &ctx.tokens.sentences;
     for (i, s) in sentences.iter().enumerate() {
-        let input = stretch_input(c, ctx, s.tokens.clone(), &sentences[i..=i]);
+        let input = stretch_input(model, ctx, s.tokens.clone(), &sentences[i..=i]);
         let p = head.probabilities(&input)[1];
         if p >= head.threshold.unwrap_or(0.5) {
             biased.push(BiasedSentence {

@@ -18,8 +18,9 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::evidence::{self, FitDoc, Scorer};
+use super::evidence::{self, FitDoc};
 use super::linear::{self, Head, Platt};
+use super::lookup::{Lookup, Source};
 use super::ngrams::{self, SelectionDoc};
 use super::{
     Classifier, Evidence, LexiconRef, ModelFile, Scaler, TrainingSummary, ValidationSummary,
@@ -222,7 +223,7 @@ fn analyse(analyzer: &Analyzer, e: &Example, with_text: bool) -> Result<Analysed
         parts.normalized.as_str(),
         &parts.tokens.tokens,
         with_text,
-        |h, t| {
+        |_, h, t| {
             let c = counts.entry(h).or_insert(0);
             if *c == 0 {
                 if let Some(t) = t {
@@ -380,20 +381,31 @@ fn fit_evidence(
         scaler: empty_scaler.clone(),
         languages,
     };
-    let final_scorer = Scorer::new(&evidence);
-    let score = |scorer: &Scorer, i: usize| {
-        scorer.values_from_counts(prepared.language(i), &prepared.grams[i], &prepared.chars[i])
+    let lookup_of = |evidence: &Evidence| {
+        Lookup::new(&[Source {
+            ngrams: &[],
+            evidence: Some(evidence),
+        }])
     };
+    let score = |lookup: &Lookup, i: usize| {
+        lookup.evidence_from_counts(
+            0,
+            prepared.language(i),
+            &prepared.grams[i],
+            &prepared.chars[i],
+        )
+    };
+    let final_lookup = lookup_of(&evidence);
     let mut values: Vec<Vec<f32>> = (0..prepared.examples.len())
         .into_par_iter()
-        .map(|i| score(&final_scorer, i))
+        .map(|i| score(&final_lookup, i))
         .collect();
     let folds: Vec<Vec<(usize, Vec<f32>)>> = (0..5u64)
         .into_par_iter()
         .map(|f| {
             let in_fold = |i: &usize| evidence_fold(&prepared.examples[*i].record_id) == f;
             let rest: Vec<usize> = train_idx.iter().copied().filter(|i| !in_fold(i)).collect();
-            let scorer = Scorer::new(&Evidence {
+            let lookup = lookup_of(&Evidence {
                 outputs: outputs.clone(),
                 tables: fit(&rest),
                 scaler: empty_scaler.clone(),
@@ -403,7 +415,7 @@ fn fit_evidence(
                 .iter()
                 .copied()
                 .filter(in_fold)
-                .map(|i| (i, score(&scorer, i)))
+                .map(|i| (i, score(&lookup, i)))
                 .collect()
         })
         .collect();

@@ -1,0 +1,551 @@
+//! One look-up per n-gram for every model. The word n-grams of the selected vocabularies
+//! ([`super::ngrams`]) and of the evidence tables ([`super::evidence`]) of all the models an
+//! analyzer holds are merged, per language, into one hash table whose entries list what each
+//! model makes of the n-gram; character n-grams likewise, with each token's character evidence
+//! for all models cached per thread. An article is hashed and looked up once
+//! ([`Lookup::grams`]); each model then sums what it needs over its stretches (the article,
+//! each paragraph, each sentence) without hashing again ([`Lookup::stretch`]).
+//!
+//! Training and evaluation, which see texts as n-gram counts, go through the same tables
+//! ([`Lookup::vector_from_counts`], [`Lookup::evidence_from_counts`]), so that prediction and
+//! training compute the same values by construction.
+//!
+//! The character cache is keyed by a token's 64-bit hash; a collision, about one in 10^7 for a
+//! million distinct words, would give one word another's evidence.
+
+use std::cell::RefCell;
+use std::ops::Range;
+
+use rustc_hash::FxHashMap;
+use thread_local::ThreadLocal;
+
+use super::evidence::{for_each_char_gram, Evidence, GramKind};
+use super::ngrams::{for_each_ngram, ngram_text_hash, tf_idf, Ngram};
+use crate::tokenize::{word_hash, Token, TokenKind};
+
+/// No index.
+const NONE: u32 = u32::MAX;
+/// Cached tokens per thread and language before the cache is cleared.
+const CACHE_LIMIT: usize = 1 << 18;
+
+/// What one model (a source) brings to the look-up: its selected n-grams and its evidence.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Source<'a> {
+    /// Selected n-grams (TF-IDF features).
+    pub ngrams: &'a [Ngram],
+    /// N-gram evidence tables.
+    pub evidence: Option<&'a Evidence>,
+}
+
+/// What a model makes of an n-gram: its vocabulary index (word n-grams) and where its
+/// evidence ratios start in its table's `ratios` ([`NONE`] for either when it has none).
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    model: u32,
+    vocab: u32,
+    ratios: u32,
+}
+
+/// N-gram hash → (start, length) of its items, in model order. The ratios of an n-gram's
+/// items lie together, so that a look-up touches few cache lines.
+#[derive(Debug, Clone, Default)]
+struct Table {
+    index: FxHashMap<u64, (u32, u32)>,
+    items: Vec<Item>,
+    ratios: Vec<f32>,
+}
+
+impl Table {
+    /// A table of `(hash, item)` pairs whose `ratios` are offsets into `raw`, with `k[m]`
+    /// ratios for model `m`.
+    fn new(mut pairs: Vec<(u64, Item)>, raw: &[f32], k: &[usize]) -> Table {
+        // Stable: the items of one n-gram stay in model order.
+        pairs.sort_by_key(|&(h, _)| h);
+        let mut index = FxHashMap::default();
+        index.reserve(pairs.len());
+        let mut items = Vec::with_capacity(pairs.len());
+        let mut ratios = Vec::new();
+        for (h, mut item) in pairs {
+            if item.ratios != NONE {
+                let (r, n) = (item.ratios as usize, k[item.model as usize]);
+                item.ratios = ratios.len() as u32;
+                ratios.extend_from_slice(&raw[r..r + n]);
+            }
+            let e = index.entry(h).or_insert((items.len() as u32, 0));
+            e.1 += 1;
+            items.push(item);
+        }
+        Table {
+            index,
+            items,
+            ratios,
+        }
+    }
+
+    /// The items of an n-gram.
+    fn get(&self, hash: u64) -> Option<&[Item]> {
+        let &(start, len) = self.index.get(&hash)?;
+        self.items.get(start as usize..(start + len) as usize)
+    }
+
+    /// Model `item.model`'s `k` ratios of an item.
+    fn ratios(&self, item: &Item, k: usize) -> &[f32] {
+        let r = item.ratios as usize;
+        &self.ratios[r..r + k]
+    }
+
+    fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+}
+
+/// A thread's character cache: token key → offset in `values` of the token's row.
+#[derive(Debug, Default)]
+struct Cache {
+    offsets: FxHashMap<u64, u32>,
+    values: Vec<f32>,
+}
+
+/// The tables of one language (or, with an empty code, of the languages no model has evidence
+/// for: vocabularies only).
+#[derive(Debug)]
+struct LanguageLookup {
+    language: String,
+    words: Table,
+    chars: Table,
+    /// Per model, where its word evidence sums sit in a token's word row, [`NONE`] when it
+    /// has no word table in this language.
+    word_slots: Vec<u32>,
+    /// Floats per token word row: every model's sums over the n-grams ending at the token.
+    word_width: usize,
+    /// Per model, where its character sums sit in a token's character row (after the n-gram
+    /// count), [`NONE`] when it has no character table in this language.
+    char_slots: Vec<u32>,
+    /// Floats per token character row: the character n-gram count, then every model's sums.
+    char_width: usize,
+    cache: ThreadLocal<RefCell<Cache>>,
+}
+
+impl Clone for LanguageLookup {
+    fn clone(&self) -> Self {
+        // A clone starts with empty caches.
+        LanguageLookup {
+            language: self.language.clone(),
+            words: self.words.clone(),
+            chars: self.chars.clone(),
+            word_slots: self.word_slots.clone(),
+            word_width: self.word_width,
+            char_slots: self.char_slots.clone(),
+            char_width: self.char_width,
+            cache: ThreadLocal::new(),
+        }
+    }
+}
+
+impl LanguageLookup {
+    /// Appends the character row (see [`LanguageLookup::char_width`]) of each token to `out`,
+    /// from the thread's cache or computed and cached.
+    fn char_rows(&self, normalized: &str, tokens: &[Token], k: &[usize], out: &mut Vec<f32>) {
+        let w = self.char_width;
+        out.reserve(tokens.len() * w);
+        let mut cache = self.cache.get_or(Default::default).borrow_mut();
+        for t in tokens {
+            let text = &normalized[t.norm_span()];
+            let key = match t.kind() {
+                TokenKind::Punct => word_hash(text),
+                _ => t.hash(),
+            };
+            if let Some(&at) = cache.offsets.get(&key) {
+                let at = at as usize;
+                out.extend_from_slice(&cache.values[at..at + w]);
+                continue;
+            }
+            if cache.offsets.len() >= CACHE_LIMIT {
+                cache.offsets.clear();
+                cache.values.clear();
+            }
+            let start = out.len();
+            out.resize(start + w, 0.0);
+            let row = &mut out[start..];
+            for_each_char_gram(text, |h, _| {
+                row[0] += 1.0;
+                for item in self.chars.get(h).unwrap_or_default() {
+                    let m = item.model as usize;
+                    let slot = self.char_slots[m] as usize;
+                    add(
+                        &mut row[slot..slot + k[m]],
+                        self.chars.ratios(item, k[m]),
+                        1.0,
+                    );
+                }
+            });
+            let at = cache.values.len() as u32;
+            cache.values.extend_from_slice(row);
+            cache.offsets.insert(key, at);
+        }
+    }
+}
+
+/// The merged look-up tables of a list of models (see the module documentation).
+#[derive(Debug, Clone)]
+pub(crate) struct Lookup {
+    /// Per model: evidence outputs (0 without evidence).
+    k: Vec<usize>,
+    /// Per model: the IDF of each selected n-gram.
+    idf: Vec<Vec<f32>>,
+    /// Languages with evidence, then the vocabulary-only fallback (empty code).
+    languages: Vec<LanguageLookup>,
+}
+
+impl Default for Lookup {
+    fn default() -> Self {
+        Lookup::new(&[])
+    }
+}
+
+/// An article's n-grams as looked up once for every model.
+#[derive(Debug)]
+pub(crate) struct Grams<'a> {
+    lang: &'a LanguageLookup,
+    /// Per model, (token index, vocabulary index) of its selected n-grams found, in text
+    /// order (an n-gram's token is its last).
+    vocab: Vec<Vec<(u32, u32)>>,
+    /// Word n-grams of the tokens before each token (one more than the tokens).
+    words_before: Vec<u32>,
+    /// Each token's word row ([`LanguageLookup::word_width`] floats).
+    words: Vec<f32>,
+    /// Each token's character row ([`LanguageLookup::char_width`] floats).
+    chars: Vec<f32>,
+}
+
+impl Lookup {
+    /// The merged tables of `sources` (model `i` is `sources[i]`).
+    pub fn new(sources: &[Source<'_>]) -> Lookup {
+        let k: Vec<usize> = sources
+            .iter()
+            .map(|s| s.evidence.map_or(0, |e| e.outputs.len()))
+            .collect();
+        let idf = sources
+            .iter()
+            .map(|s| s.ngrams.iter().map(|g| g.idf).collect())
+            .collect();
+        let mut codes: Vec<&str> = sources
+            .iter()
+            .filter_map(|s| s.evidence)
+            .flat_map(|e| e.tables.iter().map(|t| t.language.as_str()))
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes.push("");
+        let vocab_items: Vec<(u64, Item)> = sources
+            .iter()
+            .enumerate()
+            .flat_map(|(m, s)| {
+                s.ngrams.iter().enumerate().map(move |(i, g)| {
+                    let item = Item {
+                        model: m as u32,
+                        vocab: i as u32,
+                        ratios: NONE,
+                    };
+                    (ngram_text_hash(&g.text), item)
+                })
+            })
+            .collect();
+        let mut languages = Vec::with_capacity(codes.len());
+        for code in codes {
+            let mut ratios = Vec::new();
+            let mut words = vocab_items.clone();
+            let mut chars = Vec::new();
+            let mut word_slots = vec![NONE; sources.len()];
+            let mut word_width = 0;
+            let mut char_slots = vec![NONE; sources.len()];
+            let mut char_width = 1;
+            for (m, s) in sources.iter().enumerate() {
+                let Some(e) = s.evidence else { continue };
+                for t in e.tables.iter().filter(|t| t.language == code) {
+                    for (i, g) in t.grams.iter().enumerate() {
+                        let Some(row) = t.ratios.get(i * k[m]..(i + 1) * k[m]) else {
+                            break;
+                        };
+                        let at = ratios.len() as u32;
+                        ratios.extend(row.iter().map(|&r| r as f32 / 1000.0));
+                        let item = Item {
+                            model: m as u32,
+                            vocab: NONE,
+                            ratios: at,
+                        };
+                        match t.kind {
+                            GramKind::Word => words.push((ngram_text_hash(g), item)),
+                            GramKind::Char => chars.push((word_hash(g), item)),
+                        }
+                    }
+                    match t.kind {
+                        GramKind::Word => {
+                            word_slots[m] = word_width as u32;
+                            word_width += k[m];
+                        }
+                        GramKind::Char => {
+                            char_slots[m] = char_width as u32;
+                            char_width += k[m];
+                        }
+                    }
+                }
+            }
+            languages.push(LanguageLookup {
+                language: code.to_string(),
+                words: Table::new(words, &ratios, &k),
+                chars: Table::new(chars, &ratios, &k),
+                word_slots,
+                word_width,
+                char_slots,
+                char_width,
+                cache: ThreadLocal::new(),
+            });
+        }
+        Lookup { k, idf, languages }
+    }
+
+    /// The tables of a language (the vocabulary-only fallback for others).
+    fn language(&self, language: &str) -> &LanguageLookup {
+        let fallback = self.languages.len() - 1;
+        let i = self.languages[..fallback]
+            .iter()
+            .position(|l| l.language == language)
+            .unwrap_or(fallback);
+        &self.languages[i]
+    }
+
+    /// Hashes and looks up a tokenized text's n-grams once for every model.
+    pub fn grams(&self, language: &str, normalized: &str, tokens: &[Token]) -> Grams<'_> {
+        let lang = self.language(language);
+        let ww = lang.word_width;
+        let mut vocab = vec![Vec::new(); self.k.len()];
+        let mut words = vec![0f32; tokens.len() * ww];
+        let mut words_before = vec![0u32; tokens.len() + 1];
+        for_each_ngram(normalized, tokens, false, |i, h, _| {
+            words_before[i + 1] += 1;
+            for item in lang.words.get(h).unwrap_or_default() {
+                let m = item.model as usize;
+                if item.vocab != NONE {
+                    vocab[m].push((i as u32, item.vocab));
+                }
+                if item.ratios != NONE {
+                    let (slot, k) = (i * ww + lang.word_slots[m] as usize, self.k[m]);
+                    add(&mut words[slot..slot + k], lang.words.ratios(item, k), 1.0);
+                }
+            }
+        });
+        for i in 0..tokens.len() {
+            words_before[i + 1] += words_before[i];
+        }
+        let mut chars = Vec::new();
+        if !lang.chars.is_empty() {
+            lang.char_rows(normalized, tokens, &self.k, &mut chars);
+        }
+        Grams {
+            lang,
+            vocab,
+            words_before,
+            words,
+            chars,
+        }
+    }
+
+    /// Model `m`'s TF-IDF vector and raw evidence (word outputs, then character outputs;
+    /// empty without evidence) of the tokens `range` of a text looked up with [`Lookup::grams`].
+    pub fn stretch(
+        &self,
+        m: usize,
+        grams: &Grams<'_>,
+        range: Range<usize>,
+    ) -> (Vec<(u32, f32)>, Vec<f32>) {
+        let found = &grams.vocab[m];
+        let lo = found.partition_point(|&(t, _)| (t as usize) < range.start);
+        let hi = found.partition_point(|&(t, _)| (t as usize) < range.end);
+        let mut vocab: Vec<u32> = found[lo..hi].iter().map(|&(_, v)| v).collect();
+        vocab.sort_unstable();
+        let k = self.k[m];
+        let mut evidence = vec![0f32; 2 * k];
+        let lang = grams.lang;
+        if lang.word_slots[m] != NONE {
+            let (w, slot) = (lang.word_width, lang.word_slots[m] as usize);
+            for row in grams.words[range.start * w..range.end * w].chunks_exact(w) {
+                add(&mut evidence[..k], &row[slot..slot + k], 1.0);
+            }
+            let n = grams.words_before[range.end] - grams.words_before[range.start];
+            scale(&mut evidence[..k], n as f32);
+        }
+        if lang.char_slots[m] != NONE && !grams.chars.is_empty() {
+            let (w, slot) = (lang.char_width, lang.char_slots[m] as usize);
+            let mut n = 0f32;
+            for row in grams.chars[range.start * w..range.end * w].chunks_exact(w) {
+                n += row[0];
+                add(&mut evidence[k..], &row[slot..slot + k], 1.0);
+            }
+            scale(&mut evidence[k..], n);
+        }
+        (tf_idf(&run_lengths(&vocab), &self.idf[m]), evidence)
+    }
+
+    /// Model `m`'s TF-IDF vector of word n-gram counts by hash.
+    pub fn vector_from_counts(&self, m: usize, words: &[(u64, u32)]) -> Vec<(u32, f32)> {
+        let fallback = &self.languages[self.languages.len() - 1];
+        let mut counts: Vec<(u32, u32)> = words
+            .iter()
+            .filter_map(|&(h, c)| {
+                let item = fallback
+                    .words
+                    .get(h)?
+                    .iter()
+                    .find(|i| i.model as usize == m && i.vocab != NONE)?;
+                Some((item.vocab, c))
+            })
+            .collect();
+        counts.sort_unstable();
+        counts.dedup_by(|b, a| {
+            let same = a.0 == b.0;
+            if same {
+                a.1 += b.1;
+            }
+            same
+        });
+        tf_idf(&counts, &self.idf[m])
+    }
+
+    /// Model `m`'s raw evidence of word and character n-gram counts by hash (training and
+    /// evaluation); zeros in a language it has no tables for.
+    pub fn evidence_from_counts(
+        &self,
+        m: usize,
+        language: &str,
+        words: &[(u64, u32)],
+        chars: &[(u64, u32)],
+    ) -> Vec<f32> {
+        let k = self.k[m];
+        let mut out = vec![0f32; 2 * k];
+        let lang = self.language(language);
+        // A model without a table of a kind in this language has no items there: zeros.
+        let mut n = 0u32;
+        for &(h, c) in words {
+            n += c;
+            for item in lang.words.get(h).unwrap_or_default() {
+                if item.model as usize == m && item.ratios != NONE {
+                    add(&mut out[..k], lang.words.ratios(item, k), c as f32);
+                }
+            }
+        }
+        scale(&mut out[..k], n as f32);
+        let mut n = 0u32;
+        for &(h, c) in chars {
+            n += c;
+            for item in lang.chars.get(h).unwrap_or_default() {
+                if item.model as usize == m {
+                    add(&mut out[k..], lang.chars.ratios(item, k), c as f32);
+                }
+            }
+        }
+        scale(&mut out[k..], n as f32);
+        out
+    }
+}
+
+/// `sums += count · ratios`.
+fn add(sums: &mut [f32], ratios: &[f32], count: f32) {
+    for (s, r) in sums.iter_mut().zip(ratios) {
+        *s += count * r;
+    }
+}
+
+/// Divides evidence sums by the square root of the n-gram occurrences they were summed over.
+fn scale(sums: &mut [f32], n: f32) {
+    if n > 0.0 {
+        let s = n.sqrt();
+        for x in sums {
+            *x /= s;
+        }
+    }
+}
+
+/// (value, occurrences) of a sorted list.
+fn run_lengths(sorted: &[u32]) -> Vec<(u32, u32)> {
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for &v in sorted {
+        match out.last_mut() {
+            Some((last, c)) if *last == v => *c += 1,
+            _ => out.push((v, 1)),
+        }
+    }
+    out
+}
+
+#[cfg(all(test, feature = "embedded-models"))]
+mod tests {
+    use rustc_hash::FxHashMap;
+
+    use super::super::Models;
+    use super::*;
+    use crate::normalize::normalize;
+    use crate::tokenize::tokenize;
+
+    fn sorted(m: FxHashMap<u64, u32>) -> Vec<(u64, u32)> {
+        let mut v: Vec<(u64, u32)> = m.into_iter().collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The merged tables give every shipped model, on any stretch, what its own tables give
+    /// from n-gram counts (the training path).
+    #[test]
+    fn merged_lookup_equals_each_models_own_tables() {
+        let models = Models::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let text = "Les vassaux de l'establishment otanesque répètent la propagande !\n\n\
+                    Selon le ministère, la délégation a signé mardi un accord de coopération. \
+                    « C'est une victoire », a déclaré le porte-parole.";
+        let n = normalize(text);
+        let t = tokenize(text, &n);
+        // Stretches are whole sentences (no bigram crosses their edges).
+        let second = t.sentences[1].tokens.start;
+        let stretches = [0..t.tokens.len(), 0..second, second..t.tokens.len()];
+        for language in ["fr", "en", "es"] {
+            // Twice: the second look-up reads the character cache.
+            for _ in 0..2 {
+                let grams = models.lookup().grams(language, n.as_str(), &t.tokens);
+                for (m, c) in models.classifiers().enumerate() {
+                    for range in stretches.clone() {
+                        let (tf_idf, evidence) = models.lookup().stretch(m, &grams, range.clone());
+                        let toks = &t.tokens[range];
+                        let mut words: FxHashMap<u64, u32> = FxHashMap::default();
+                        for_each_ngram(n.as_str(), toks, false, |_, h, _| {
+                            *words.entry(h).or_default() += 1;
+                        });
+                        let mut chars: FxHashMap<u64, u32> = FxHashMap::default();
+                        for tok in toks {
+                            for_each_char_gram(&n.as_str()[tok.norm_span()], |h, _| {
+                                *chars.entry(h).or_default() += 1;
+                            });
+                        }
+                        let (words, chars) = (sorted(words), sorted(chars));
+                        let dense = vec![0.0; c.file().scaler.mean.len()];
+                        let expected = c.input_from_counts(&words, &chars, &dense, language);
+                        let has_evidence = c.file().evidence.is_some();
+                        let got = c.file().input(
+                            tf_idf,
+                            &dense,
+                            has_evidence.then_some(evidence.as_slice()),
+                            language,
+                        );
+                        assert_eq!(got.len(), expected.len(), "{} {language}", c.task());
+                        for (a, b) in got.iter().zip(&expected) {
+                            assert_eq!(a.0, b.0, "{} {language}", c.task());
+                            assert!(
+                                (a.1 - b.1).abs() < 1e-4,
+                                "{} {language}: {a:?} {b:?}",
+                                c.task()
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
