@@ -450,3 +450,73 @@ fn eval_reads_a_users_csv_with_a_label_map_and_writes_html() {
     assert!(String::from_utf8_lossy(&unmapped.stderr).contains("\"fake\""));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_users_retrained_model_replaces_the_shipped_one_of_its_task() {
+    let dir = temp_dir("model");
+    let data = dir.join("satire.jsonl");
+    let mut jsonl = String::new();
+    for i in 0..60 {
+        let label = if i % 2 == 0 { "satire" } else { "regular" };
+        let text = format!(
+            "{} {} Numéro {i}.",
+            SENTENCES[i % 6],
+            SENTENCES[(i + 3) % 6]
+        );
+        let record =
+            serde_json::json!({"id": format!("r{i}"), "lang": "fr", "text": text, "label": label});
+        jsonl.push_str(&format!("{record}\n"));
+    }
+    write(&data, jsonl.as_bytes());
+    let model = dir.join("satire.json");
+    let path = |p: &Path| p.display().to_string();
+    let o = run(&[
+        "train",
+        "--task",
+        "satire",
+        "--data",
+        &path(&data),
+        "--out",
+        &path(&model),
+        "--ngrams",
+        "50",
+        "--evidence",
+        "200",
+        "--alphas",
+        "1",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let article = dir.join("article.txt");
+    write(&article, SENTENCES.join(" ").as_bytes());
+    let scores = |extra: &[&str]| -> Value {
+        let mut args = vec!["analyze", "--lang", "fr", "--no-stance"];
+        args.extend(extra);
+        let a = path(&article);
+        args.push(&a);
+        let o = run(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let report: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}"));
+        report["scores"].clone()
+    };
+    let m = path(&model);
+    let shipped = scores(&[]);
+    let replaced = scores(&["--model", &m]);
+    let only = scores(&["--no-models", "--model", &m]);
+    assert_ne!(
+        shipped["satire"], replaced["satire"],
+        "the user's model scores satire"
+    );
+    assert_eq!(replaced["satire"], only["satire"]);
+    assert_eq!(
+        shipped["genre"], replaced["genre"],
+        "the other shipped models stay"
+    );
+    assert!(only["genre"].is_null(), "--no-models: only the given files");
+    // A damaged file is refused, named.
+    let damaged = dir.join("damaged.json");
+    write(&damaged, &read(&model)[..100]);
+    let o = run(&["analyze", "--model", &path(&damaged), &path(&article)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("damaged.json"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

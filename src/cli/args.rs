@@ -3,7 +3,10 @@
 use std::path::PathBuf;
 
 use partipris::input::{Fields, InputFormat, InputOptions};
-use partipris::{Analyzer, Language, Result, Targets, DEFAULT_MAX_ARTICLE_BYTES};
+use partipris::model::{ModelFile, Models};
+use partipris::stance::StanceModel;
+use partipris::task::Task;
+use partipris::{Analyzer, Error, Language, Result, Targets, DEFAULT_MAX_ARTICLE_BYTES};
 
 /// Whether the shipped classifiers score articles when neither `--models` nor `--no-models`
 /// is given. One switch for `analyze`, `score` and `explain`.
@@ -33,6 +36,11 @@ pub struct AnalyzerArgs {
     /// Do not score with the shipped classifiers.
     #[arg(long, overrides_with = "models")]
     pub no_models: bool,
+    /// A model file to score with (`partipris train` output; repeatable): it replaces the
+    /// shipped model of its task (with --no-models, only the files given score). A stance model
+    /// replaces the shipped stance model.
+    #[arg(long = "model")]
+    pub model_files: Vec<PathBuf>,
     /// Leave out stances toward targets.
     #[arg(long)]
     pub no_stance: bool,
@@ -64,6 +72,29 @@ impl AnalyzerArgs {
         let mut builder = Analyzer::builder()
             .default_lexicons(!self.no_default_lexicons)
             .default_models(models && !custom);
+        let (mut stance_files, files): (Vec<_>, Vec<_>) = self
+            .model_files
+            .iter()
+            .map(|p| Ok((ModelFile::load(p)?, p.display().to_string())))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .partition(|(f, _)| matches!(f.task, Task::Stance | Task::EntityStance));
+        if !files.is_empty() {
+            let base = if models && !custom {
+                Models::embedded()?
+            } else {
+                Models::none()
+            };
+            builder = builder.models(base.replaced_by(files)?);
+        }
+        if stance_files.len() > 1 {
+            return Err(Error::Config(
+                "--model: two stance models given; one scores stances".into(),
+            ));
+        }
+        if let (Some((file, source)), false) = (stance_files.pop(), self.no_stance) {
+            builder = builder.stance_model(StanceModel::new(file, &source)?);
+        }
         for l in &self.lexicons {
             builder = builder.lexicon_file(l);
         }

@@ -113,6 +113,19 @@ impl Models {
         })
     }
 
+    /// These models with `files` in place of those of the same tasks (a user's retrained
+    /// models next to the shipped ones), each checked like [`Models::from_files`].
+    pub fn replaced_by(self, files: Vec<(ModelFile, String)>) -> Result<Models> {
+        let mut all: Vec<(ModelFile, String)> = self
+            .classifiers
+            .into_iter()
+            .filter(|(c, _)| files.iter().all(|(f, _)| f.task != c.task()))
+            .map(|(c, source)| (c.file, source))
+            .collect();
+        all.extend(files);
+        Models::from_files(all)
+    }
+
     /// Whether there are no models.
     pub fn is_empty(&self) -> bool {
         self.classifiers.is_empty()
