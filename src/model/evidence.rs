@@ -126,10 +126,12 @@ impl Evidence {
 
 /// Calls `f(hash, gram)` for every character n-gram of a token's normalized text.
 pub(crate) fn for_each_char_gram(token: &str, mut f: impl FnMut(u64, &str)) {
-    let mut padded = String::with_capacity(token.len() + 2);
-    padded.push(' ');
-    padded.push_str(token);
-    padded.push(' ');
+    char_windows(&format!(" {token} "), |gram| f(word_hash(gram), gram));
+}
+
+/// Calls `f` with every window of 3 to 5 characters of a padded word, shorter windows first,
+/// each length in order (the character n-grams here and in the stance model).
+pub(crate) fn char_windows(padded: &str, mut f: impl FnMut(&str)) {
     let bounds: Vec<usize> = padded
         .char_indices()
         .map(|(i, _)| i)
@@ -137,8 +139,7 @@ pub(crate) fn for_each_char_gram(token: &str, mut f: impl FnMut(u64, &str)) {
         .collect();
     for n in CHAR_MIN..=CHAR_MAX {
         for w in bounds.windows(n + 1) {
-            let gram = &padded[w[0]..w[n]];
-            f(word_hash(gram), gram);
+            f(&padded[w[0]..w[n]]);
         }
     }
 }

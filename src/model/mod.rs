@@ -7,7 +7,7 @@
 //! validation figures, and a SHA-256 checksum of everything else, so that a truncated or edited
 //! file is refused with the reason.
 
-mod evidence;
+pub(crate) mod evidence;
 pub(crate) mod linear;
 mod lookup;
 pub(crate) mod ngrams;

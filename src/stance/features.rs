@@ -20,6 +20,7 @@ use std::ops::Range;
 use sha2::{Digest, Sha256};
 
 use crate::lexicon::{Category, Polarity};
+use crate::model::evidence::char_windows;
 use crate::report::Marker;
 use crate::tokenize::{word_hash, TokenKind, Tokens};
 
@@ -624,27 +625,22 @@ pub(crate) fn unit_ngrams(
             && group_hashes.len() > 1
             && view.word_count < SHORT_TEXT
         {
-            let padded: Vec<char> = std::iter::once('^')
-                .chain(word.chars())
-                .chain(std::iter::once('$'))
-                .collect();
-            if padded.len() >= 5 {
+            let padded = format!("^{word}$");
+            if padded.chars().count() >= 5 {
                 let mut buf = String::with_capacity(24);
-                for n in CHAR_GRAMS {
-                    for w in padded.windows(n) {
-                        buf.clear();
-                        buf.push('~');
-                        buf.extend(w.iter());
-                        let h = word_hash(&buf);
-                        for (g, gh) in group_hashes.iter().enumerate().skip(1) {
-                            f(
-                                g,
-                                mix(*gh, h),
-                                with_names.then(|| format!("{}|{buf}", groups[g])),
-                            );
-                        }
+                char_windows(&padded, |w| {
+                    buf.clear();
+                    buf.push('~');
+                    buf.push_str(w);
+                    let h = word_hash(&buf);
+                    for (g, gh) in group_hashes.iter().enumerate().skip(1) {
+                        f(
+                            g,
+                            mix(*gh, h),
+                            with_names.then(|| format!("{}|{buf}", groups[g])),
+                        );
                     }
-                }
+                });
             }
         }
         i = next;
@@ -653,9 +649,6 @@ pub(crate) fn unit_ngrams(
 
 /// The name of the constant feature of each target group.
 pub const BIAS: &str = "@bias";
-
-/// Lengths of the character n-grams of the target groups.
-const CHAR_GRAMS: [usize; 3] = [3, 4, 5];
 
 #[cfg(test)]
 mod tests {
