@@ -80,6 +80,23 @@ pub struct TrainingSummary {
     pub dropped_features: Vec<String>,
 }
 
+impl TrainingSummary {
+    /// Training examples per language (sorted by code) from each example's language.
+    pub(crate) fn count_languages<'a>(
+        languages: impl Iterator<Item = &'a str>,
+    ) -> Vec<(String, usize)> {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for l in languages {
+            match counts.iter_mut().find(|(x, _)| x == l) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((l.to_string(), 1)),
+            }
+        }
+        counts.sort();
+        counts
+    }
+}
+
 /// Headline validation figures of one head, measured when the model was trained.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ValidationSummary {

@@ -664,13 +664,8 @@ fn summary(
             })
             .collect()
     };
-    let mut languages: FxHashMap<String, usize> = FxHashMap::default();
-    for &i in train_idx {
-        let lang = prepared.examples[i].lang.clone().unwrap_or_default();
-        *languages.entry(lang).or_insert(0) += 1;
-    }
-    let mut languages: Vec<(String, usize)> = languages.into_iter().collect();
-    languages.sort();
+    let languages =
+        TrainingSummary::count_languages(train_idx.iter().map(|&i| prepared.language(i)));
     TrainingSummary {
         data: params.data.clone(),
         n_train: train_idx.len(),

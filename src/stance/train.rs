@@ -624,13 +624,11 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
     let mut lexicons = lexicon_refs(analyzer.lexicons());
     lexicons.extend(vocabulary_refs(&vocabularies));
     let mut class_counts = vec![0usize; k];
-    let mut languages: FxHashMap<String, usize> = FxHashMap::default();
     for &i in &train_idx {
         class_counts[ex[i].gold] += 1;
-        *languages.entry(ex[i].lang.clone()).or_insert(0) += 1;
     }
-    let mut languages: Vec<(String, usize)> = languages.into_iter().collect();
-    languages.sort();
+    let languages =
+        TrainingSummary::count_languages(train_idx.iter().map(|&i| ex[i].lang.as_str()));
     let mut file = ModelFile {
         format_version: MODEL_FORMAT_VERSION,
         task: Task::Stance,
