@@ -16,6 +16,7 @@
 use std::cell::RefCell;
 use std::ops::Range;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use thread_local::ThreadLocal;
 
@@ -55,25 +56,33 @@ struct Table {
     ratios: Vec<f32>,
 }
 
+/// An item before its table is built: its n-gram's hash, model, vocabulary index and evidence
+/// ratios in thousandths (empty when it has none).
+type Pending<'a> = (u64, u32, u32, &'a [i32]);
+
 impl Table {
-    /// A table of `(hash, item)` pairs whose `ratios` are offsets into `raw`, with `k[m]`
-    /// ratios for model `m`.
-    fn new(mut pairs: Vec<(u64, Item)>, raw: &[f32], k: &[usize]) -> Table {
-        // Stable: the items of one n-gram stay in model order.
-        pairs.sort_by_key(|&(h, _)| h);
+    fn new(mut pending: Vec<Pending<'_>>) -> Table {
+        // The order of an n-gram's items does not matter: each model sums its own.
+        pending.sort_unstable_by_key(|p| p.0);
         let mut index = FxHashMap::default();
-        index.reserve(pairs.len());
-        let mut items = Vec::with_capacity(pairs.len());
+        index.reserve(pending.len());
+        let mut items = Vec::with_capacity(pending.len());
         let mut ratios = Vec::new();
-        for (h, mut item) in pairs {
-            if item.ratios != NONE {
-                let (r, n) = (item.ratios as usize, k[item.model as usize]);
-                item.ratios = ratios.len() as u32;
-                ratios.extend_from_slice(&raw[r..r + n]);
-            }
+        for (h, model, vocab, row) in pending {
+            let at = if row.is_empty() {
+                NONE
+            } else {
+                let at = ratios.len() as u32;
+                ratios.extend(row.iter().map(|&r| r as f32 / 1000.0));
+                at
+            };
             let e = index.entry(h).or_insert((items.len() as u32, 0));
             e.1 += 1;
-            items.push(item);
+            items.push(Item {
+                model,
+                vocab,
+                ratios: at,
+            });
         }
         Table {
             index,
@@ -237,71 +246,59 @@ impl Lookup {
         codes.sort_unstable();
         codes.dedup();
         codes.push("");
-        let vocab_items: Vec<(u64, Item)> = sources
+        let vocab_items: Vec<Pending<'_>> = sources
             .iter()
             .enumerate()
             .flat_map(|(m, s)| {
-                s.ngrams.iter().enumerate().map(move |(i, g)| {
-                    let item = Item {
-                        model: m as u32,
-                        vocab: i as u32,
-                        ratios: NONE,
-                    };
-                    (ngram_text_hash(&g.text), item)
-                })
+                s.ngrams
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, g)| (ngram_text_hash(&g.text), m as u32, i as u32, &[][..]))
             })
             .collect();
-        let mut languages = Vec::with_capacity(codes.len());
-        for code in codes {
-            let mut ratios = Vec::new();
-            let mut words = vocab_items.clone();
-            let mut chars = Vec::new();
-            let mut word_slots = vec![NONE; sources.len()];
-            let mut word_width = 0;
-            let mut char_slots = vec![NONE; sources.len()];
-            let mut char_width = 1;
-            for (m, s) in sources.iter().enumerate() {
-                let Some(e) = s.evidence else { continue };
-                for t in e.tables.iter().filter(|t| t.language == code) {
-                    for (i, g) in t.grams.iter().enumerate() {
-                        let Some(row) = t.ratios.get(i * k[m]..(i + 1) * k[m]) else {
-                            break;
-                        };
-                        let at = ratios.len() as u32;
-                        ratios.extend(row.iter().map(|&r| r as f32 / 1000.0));
-                        let item = Item {
-                            model: m as u32,
-                            vocab: NONE,
-                            ratios: at,
-                        };
+        let languages = codes
+            .par_iter()
+            .map(|&code| {
+                let mut words = vocab_items.clone();
+                let mut chars = Vec::new();
+                let mut word_slots = vec![NONE; sources.len()];
+                let mut word_width = 0;
+                let mut char_slots = vec![NONE; sources.len()];
+                let mut char_width = 1;
+                for (m, s) in sources.iter().enumerate() {
+                    let Some(e) = s.evidence.filter(|_| k[m] > 0) else {
+                        continue;
+                    };
+                    for t in e.tables.iter().filter(|t| t.language == code) {
+                        let rows = t.grams.iter().zip(t.ratios.chunks_exact(k[m]));
                         match t.kind {
-                            GramKind::Word => words.push((ngram_text_hash(g), item)),
-                            GramKind::Char => chars.push((word_hash(g), item)),
-                        }
-                    }
-                    match t.kind {
-                        GramKind::Word => {
-                            word_slots[m] = word_width as u32;
-                            word_width += k[m];
-                        }
-                        GramKind::Char => {
-                            char_slots[m] = char_width as u32;
-                            char_width += k[m];
+                            GramKind::Word => {
+                                words.extend(
+                                    rows.map(|(g, r)| (ngram_text_hash(g), m as u32, NONE, r)),
+                                );
+                                word_slots[m] = word_width as u32;
+                                word_width += k[m];
+                            }
+                            GramKind::Char => {
+                                chars.extend(rows.map(|(g, r)| (word_hash(g), m as u32, NONE, r)));
+                                char_slots[m] = char_width as u32;
+                                char_width += k[m];
+                            }
                         }
                     }
                 }
-            }
-            languages.push(LanguageLookup {
-                language: code.to_string(),
-                words: Table::new(words, &ratios, &k),
-                chars: Table::new(chars, &ratios, &k),
-                word_slots,
-                word_width,
-                char_slots,
-                char_width,
-                cache: ThreadLocal::new(),
-            });
-        }
+                LanguageLookup {
+                    language: code.to_string(),
+                    words: Table::new(words),
+                    chars: Table::new(chars),
+                    word_slots,
+                    word_width,
+                    char_slots,
+                    char_width,
+                    cache: ThreadLocal::new(),
+                }
+            })
+            .collect();
         Lookup { k, idf, languages }
     }
 
