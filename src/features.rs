@@ -197,7 +197,7 @@ pub(crate) fn style(
             }
         }
         previous_end = Some(t.end());
-        if t.kind() != TokenKind::Punct && norm.contains('\'') {
+        if t.kind() != TokenKind::Punct && norm.bytes().any(|b| b == b'\'') {
             let n = norm.bytes().filter(|&b| b == b'\'').count() as u32;
             let ascii = original[t.span()].bytes().filter(|&b| b == b'\'').count() as u32;
             s.apostrophes += n;
