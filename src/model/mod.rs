@@ -582,6 +582,11 @@ mod tests {
     fn damaged_files_are_refused_with_the_reason() {
         let json = model().to_json().unwrap_or_default();
         assert!(ModelFile::from_json(&json, "m.json").is_ok());
+        // Laid out otherwise (the checksum is then computed from the parsed model).
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+        let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
+        assert!(ModelFile::from_json(&pretty, "m.json").is_ok());
+        assert!(ModelFile::from_json(&format!("{json}\n"), "m.json").is_ok());
         let cases: Vec<(String, &str)> = vec![
             (json[..json.len() / 2].to_string(), "truncated"),
             (
