@@ -47,8 +47,8 @@ struct Item {
     ratios: u32,
 }
 
-/// N-gram hash → (start, length) of its items, in model order. The ratios of an n-gram's
-/// items lie together, so that a look-up touches few cache lines.
+/// N-gram hash → (start, length) of its items (one or two per model that has the n-gram). The
+/// ratios of an n-gram's items lie together, so that a look-up touches few cache lines.
 #[derive(Debug, Clone, Default)]
 struct Table {
     index: FxHashMap<u64, (u32, u32)>,
