@@ -381,32 +381,25 @@ impl Lookup {
             }
             scale(&mut evidence[k..], n);
         }
-        (tf_idf(&run_lengths(&vocab), &self.idf[m]), evidence)
+        (tf_idf(run_lengths(&vocab), &self.idf[m]), evidence)
     }
 
     /// Model `m`'s TF-IDF vector of word n-gram counts by hash.
     pub fn vector_from_counts(&self, m: usize, words: &[(u64, u32)]) -> Vec<(u32, f32)> {
         let fallback = &self.languages[self.languages.len() - 1];
-        let mut counts: Vec<(u32, u32)> = words
-            .iter()
-            .filter_map(|&(h, c)| {
-                let item = fallback
-                    .words
-                    .get(h)?
-                    .iter()
-                    .find(|i| i.model as usize == m && i.vocab != NONE)?;
-                Some((item.vocab, c))
-            })
-            .collect();
-        counts.sort_unstable();
-        counts.dedup_by(|b, a| {
-            let same = a.0 == b.0;
-            if same {
-                a.1 += b.1;
+        // Counted in a hash map and normalized in its order, as the shipped models were
+        // trained: the float sums, and so the trained weights, stay bit-identical.
+        let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
+        for &(h, c) in words {
+            let found = fallback.words.get(h).unwrap_or_default();
+            if let Some(item) = found
+                .iter()
+                .find(|i| i.model as usize == m && i.vocab != NONE)
+            {
+                *counts.entry(item.vocab).or_insert(0) += c;
             }
-            same
-        });
-        tf_idf(&counts, &self.idf[m])
+        }
+        tf_idf(counts, &self.idf[m])
     }
 
     /// Model `m`'s raw evidence of word and character n-gram counts by hash (training and

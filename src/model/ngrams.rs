@@ -63,12 +63,13 @@ pub(crate) fn for_each_ngram(
     }
 }
 
-/// The sparse TF-IDF vector (index, value) of n-gram counts (vocabulary index, occurrences;
-/// sorted by index): sublinear TF × `idf`, L2-normalized.
-pub(crate) fn tf_idf(counts: &[(u32, u32)], idf: &[f32]) -> Vec<(u32, f32)> {
+/// The sparse TF-IDF vector (index, value), sorted by index, of n-gram counts (vocabulary
+/// index, occurrences): sublinear TF × `idf`, L2-normalized. The norm is summed in the order
+/// the counts come in (training gives them in the order the shipped models were trained with).
+pub(crate) fn tf_idf(counts: impl IntoIterator<Item = (u32, u32)>, idf: &[f32]) -> Vec<(u32, f32)> {
     let mut v: Vec<(u32, f32)> = counts
-        .iter()
-        .filter_map(|&(i, c)| Some((i, (1.0 + (c as f32).ln()) * idf.get(i as usize)?)))
+        .into_iter()
+        .filter_map(|(i, c)| Some((i, (1.0 + (c as f32).ln()) * idf.get(i as usize)?)))
         .collect();
     let norm = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
     if norm > 0.0 {
@@ -76,6 +77,7 @@ pub(crate) fn tf_idf(counts: &[(u32, u32)], idf: &[f32]) -> Vec<(u32, f32)> {
             *x /= norm;
         }
     }
+    v.sort_unstable_by_key(|(i, _)| *i);
     v
 }
 
