@@ -1,4 +1,4 @@
-//! The stance classifier: a [`ModelFile`] (format version 1, checksummed) whose dense features
+//! The stance classifier: a [`ModelFile`] (the format of the other models, checksummed; it has no evidence tables) whose dense features
 //! are the [`StanceSpec`] features and whose n-grams are grouped per language and per target;
 //! two linear heads ([`HEADS`]: short posts, sentences of news articles) with the classes
 //! `favor`, `against`, `none`.
