@@ -14,7 +14,7 @@ cargo build --release --no-default-features --quiet
 "$bin" learn-lexicon --semeval "$data/semeval2023_task3.jsonl.gz" \
   --babe "$data/babe_sentences.jsonl.gz" --out-dir models/lexicons
 cargo build --release --no-default-features --quiet
-"$bin" train --task persuasion --data "$data/semeval2023_task3.jsonl.gz" --ngrams 800 --out models/persuasion.json
+"$bin" train --task persuasion --data "$data/semeval2023_task3.jsonl.gz" --ngrams 800 --out models/persuasion.json.gz
 # House-style cues (typographic apostrophes, no-break spaces) tell the training sources apart,
 # not satire or genre: left out of the models that would lean on them.
 style="--drop-feature style.typographic_apostrophe_share --drop-feature style.nonbreaking_space_share"

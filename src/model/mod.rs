@@ -180,6 +180,11 @@ fn checksum_of_written_file(json: &str) -> Option<String> {
     Some(hex(&hasher.finalize()))
 }
 
+/// Whether a model file's name says it is gzip-compressed.
+fn is_gzip_name(name: &str) -> bool {
+    name.ends_with(".gz")
+}
+
 /// Lower-case hexadecimal digits of bytes.
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -203,13 +208,45 @@ impl ModelFile {
             .map_err(|e| Error::Config(format!("cannot serialize the model: {e}")))
     }
 
-    /// Writes the model to a file.
+    /// Writes the model to a file, gzip-compressed when its name ends in `.gz`.
     pub fn save(&self, path: &Path) -> Result<()> {
         let json = self.to_json()?;
-        std::fs::write(path, json).map_err(|source| Error::Io {
+        let io = |source| Error::Io {
             path: path.to_path_buf(),
             source,
-        })
+        };
+        let bytes = if is_gzip_name(&path.to_string_lossy()) {
+            use std::io::Write;
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            gz.write_all(json.as_bytes()).map_err(io)?;
+            gz.finish().map_err(io)?
+        } else {
+            json.into_bytes()
+        };
+        std::fs::write(path, bytes).map_err(io)
+    }
+
+    /// Parses a model file's bytes: JSON, or gzip-compressed JSON when `source` (the file's
+    /// name, also used in errors) ends in `.gz`.
+    pub fn from_bytes(bytes: &[u8], source: &str) -> Result<ModelFile> {
+        let mut text = Vec::new();
+        let bytes = if is_gzip_name(source) {
+            use std::io::Read;
+            flate2::read::GzDecoder::new(bytes)
+                .read_to_end(&mut text)
+                .map_err(|e| Error::Model {
+                    file: source.to_string(),
+                    reason: format!("not a gzip-compressed model: {e}"),
+                })?;
+            &text[..]
+        } else {
+            bytes
+        };
+        let json = std::str::from_utf8(bytes).map_err(|e| Error::InvalidUtf8 {
+            path: source.into(),
+            offset: e.valid_up_to(),
+        })?;
+        ModelFile::from_json(json, source)
     }
 
     /// Parses a model file's JSON; `source` names it in errors. Refuses unknown format
@@ -318,18 +355,15 @@ impl ModelFile {
         Ok(())
     }
 
-    /// Loads a model file. A file that is not UTF-8 is refused with [`Error::InvalidUtf8`]
-    /// naming it, any other damage with [`Error::Model`] (see [`ModelFile::from_json`]).
+    /// Loads a model file (gzip-compressed when its name ends in `.gz`). A file that is not
+    /// UTF-8 is refused with [`Error::InvalidUtf8`] naming it, any other damage with
+    /// [`Error::Model`] (see [`ModelFile::from_json`]).
     pub fn load(path: &Path) -> Result<ModelFile> {
         let bytes = std::fs::read(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
         })?;
-        let json = String::from_utf8(bytes).map_err(|e| Error::InvalidUtf8 {
-            path: path.to_path_buf(),
-            offset: e.utf8_error().valid_up_to(),
-        })?;
-        ModelFile::from_json(&json, &path.display().to_string())
+        ModelFile::from_bytes(&bytes, &path.display().to_string())
     }
 
     /// Checks that the model was trained with this feature spec and these lexicons.
@@ -608,6 +642,27 @@ mod tests {
                 other => panic!("expected {reason}, got {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn gzip_model_files_round_trip_and_damage_is_named() {
+        let m = model();
+        let dir = std::env::temp_dir().join(format!("partipris-gz-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.join("m.json.gz");
+        m.save(&path).unwrap_or_else(|e| panic!("{e}"));
+        let loaded = ModelFile::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(loaded.to_json().ok(), m.to_json().ok());
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        let name = path.display().to_string();
+        match ModelFile::from_bytes(&bytes[..bytes.len() / 2], &name) {
+            Err(Error::Model { file, reason }) => {
+                assert_eq!(file, name);
+                assert!(reason.contains("gzip"), "{reason}");
+            }
+            other => panic!("expected a damaged gzip error, got {other:?}"),
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

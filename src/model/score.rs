@@ -21,28 +21,32 @@ use crate::tokenize::{Sentence, Tokens};
 use super::lookup::{Grams, Lookup, Source};
 use super::{Classifier, ModelFile};
 
-/// The models shipped with the crate: (source name, JSON).
+/// The models shipped with the crate: (source name, file contents).
 #[cfg(not(feature = "embedded-models"))]
-const EMBEDDED: &[(&str, &str)] = &[];
-/// The models shipped with the crate: (source name, JSON).
+const EMBEDDED: &[(&str, &[u8])] = &[];
+/// The models shipped with the crate: (source name, file contents). Persuasion, the largest,
+/// is stored gzip-compressed.
 #[cfg(feature = "embedded-models")]
-const EMBEDDED: &[(&str, &str)] = &[
+const EMBEDDED: &[(&str, &[u8])] = &[
     (
-        "models/persuasion.json",
-        include_str!("../../models/persuasion.json"),
+        "models/persuasion.json.gz",
+        include_bytes!("../../models/persuasion.json.gz"),
     ),
-    ("models/genre.json", include_str!("../../models/genre.json")),
+    (
+        "models/genre.json",
+        include_bytes!("../../models/genre.json"),
+    ),
     (
         "models/satire.json",
-        include_str!("../../models/satire.json"),
+        include_bytes!("../../models/satire.json"),
     ),
     (
         "models/leaning.json",
-        include_str!("../../models/leaning.json"),
+        include_bytes!("../../models/leaning.json"),
     ),
     (
         "models/sentence_bias.json",
-        include_str!("../../models/sentence_bias.json"),
+        include_bytes!("../../models/sentence_bias.json"),
     ),
 ];
 
@@ -71,7 +75,7 @@ impl Models {
         // Parsed side by side: parsing is most of an analyzer's start-up.
         let files = EMBEDDED
             .par_iter()
-            .map(|(name, json)| Ok((ModelFile::from_json(json, name)?, name.to_string())))
+            .map(|(name, bytes)| Ok((ModelFile::from_bytes(bytes, name)?, name.to_string())))
             .collect::<Result<Vec<_>>>()?;
         Models::from_files(files)
     }
