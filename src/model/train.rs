@@ -426,7 +426,7 @@ fn fit_evidence(
 }
 
 /// Mean and standard deviation of each column of `rows` (1 where constant).
-fn standardize<'a>(rows: impl Iterator<Item = &'a [f32]>, d: usize) -> Scaler {
+pub(crate) fn standardize<'a>(rows: impl Iterator<Item = &'a [f32]>, d: usize) -> Scaler {
     let mut mean = vec![0f64; d];
     let mut sq = vec![0f64; d];
     let mut n = 0f64;

@@ -45,8 +45,9 @@ use crate::corpus::Record;
 use crate::error::{Error, Result};
 use crate::eval::{self, Bootstrap, Estimate, SingleLabelReport};
 use crate::language::Language;
+use crate::model::train::standardize;
 use crate::model::{
-    linear, ngrams, ModelFile, Scaler, TrainingSummary, ValidationSummary, MODEL_FORMAT_VERSION,
+    linear, ngrams, ModelFile, TrainingSummary, ValidationSummary, MODEL_FORMAT_VERSION,
 };
 use crate::task::{fnv1a, fold_of, Partition, Task};
 
@@ -597,29 +598,7 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
 
     let spec = StanceSpec::default();
     let d = spec.len();
-    let (mut mean, mut sq) = (vec![0f64; d], vec![0f64; d]);
-    for &i in &train_idx {
-        for (j, x) in ex[i].dense.iter().enumerate().take(d) {
-            mean[j] += f64::from(*x);
-            sq[j] += f64::from(*x) * f64::from(*x);
-        }
-    }
-    let n = train_idx.len() as f64;
-    let scaler = Scaler {
-        mean: mean.iter().map(|m| (m / n) as f32).collect(),
-        scale: mean
-            .iter()
-            .zip(&sq)
-            .map(|(m, s)| {
-                let var = s / n - (m / n) * (m / n);
-                if var > 1e-12 {
-                    var.sqrt() as f32
-                } else {
-                    1.0
-                }
-            })
-            .collect(),
-    };
+    let scaler = standardize(train_idx.iter().map(|&i| ex[i].dense.as_slice()), d);
     let vocabularies = Vocabulary::embedded()?;
     let mut lexicons = lexicon_refs(analyzer.lexicons());
     lexicons.extend(vocabulary_refs(&vocabularies));
