@@ -384,7 +384,8 @@ fn models_are_refused_with_other_lexicons() {
         match build() {
             Err(Error::Model { file, reason: r }) => {
                 assert!(
-                    file.starts_with("models/") && file.ends_with(".json"),
+                    file.starts_with("models/")
+                        && (file.ends_with(".json") || file.ends_with(".json.gz")),
                     "{name}: {file}"
                 );
                 assert!(r.contains(reason), "{name}: {r}");
