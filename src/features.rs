@@ -197,7 +197,7 @@ pub(crate) fn style(
             }
         }
         previous_end = Some(t.end());
-        if t.kind() != TokenKind::Punct && norm.bytes().any(|b| b == b'\'') {
+        if t.has_apostrophe() {
             let n = norm.bytes().filter(|&b| b == b'\'').count() as u32;
             let ascii = original[t.span()].bytes().filter(|&b| b == b'\'').count() as u32;
             s.apostrophes += n;
@@ -216,9 +216,14 @@ pub(crate) fn style(
                 if t.is_quoted() {
                     quoted_words += 1;
                 }
-                let first = original.as_bytes().get(t.start()).copied().unwrap_or(0);
                 let orig = &original[t.span()];
-                if !first.is_ascii_lowercase()
+                // Most words start with a small letter, or with a capital and then one.
+                let starts_small = match orig.as_bytes() {
+                    [a, ..] if a.is_ascii_lowercase() => true,
+                    [a, b, ..] => a.is_ascii_uppercase() && b.is_ascii_lowercase(),
+                    _ => false,
+                };
+                if !starts_small
                     && orig.chars().next().is_some_and(char::is_uppercase)
                     && orig.chars().filter(|c| c.is_alphabetic()).count() >= 5
                     && !orig.chars().any(char::is_lowercase)

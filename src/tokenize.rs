@@ -45,6 +45,7 @@ const COMPOUND: u8 = 1;
 const ELISION: u8 = 2;
 const QUOTED: u8 = 4;
 const SPACED: u8 = 8;
+const APOSTROPHE: u8 = 16;
 
 /// Fewest letters a letter-spaced word must have to be read as one word (see
 /// [`Token::is_spaced`]): fewer would join initials and short lists.
@@ -90,6 +91,10 @@ impl Token {
     /// Whether the word is an elided article or pronoun (`l'`, `qu'`).
     pub fn is_elision(&self) -> bool {
         self.flags & ELISION != 0
+    }
+    /// Whether the word's normalized text holds an apostrophe (`l'`, `aujourd'hui`, `'s`).
+    pub fn has_apostrophe(&self) -> bool {
+        self.flags & APOSTROPHE != 0
     }
     /// Whether the token stands inside quotation marks (a quoted voice, not the author's).
     pub fn is_quoted(&self) -> bool {
@@ -481,16 +486,19 @@ impl Tokenizer<'_> {
         let text = self.normalized.as_str();
         let flags = if compound { COMPOUND } else { 0 };
         while let Some(len) = elision_len(&text[start..end]) {
-            self.push(TokenKind::Word, start, start + len, ELISION);
+            self.push(TokenKind::Word, start, start + len, ELISION | APOSTROPHE);
             start += len;
         }
         let clitic = clitic_len(&text[start..end]);
-        match clitic {
-            Some(len) => {
-                self.push(TokenKind::Word, start, end - len, flags);
-                self.push(TokenKind::Word, end - len, end, 0);
-            }
-            None => self.push(TokenKind::Word, start, end, flags),
+        let rest_end = end - clitic.unwrap_or(0);
+        let rest = if text[start..rest_end].contains('\'') {
+            flags | APOSTROPHE
+        } else {
+            flags
+        };
+        self.push(TokenKind::Word, start, rest_end, rest);
+        if clitic.is_some() {
+            self.push(TokenKind::Word, rest_end, end, APOSTROPHE);
         }
     }
 

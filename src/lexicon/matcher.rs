@@ -15,12 +15,11 @@
 //! `minorité`.
 //!
 //! Stemming costs about a microsecond a word, so each thread keeps a cache from a word's
-//! normalized form to its id ([`thread_local::ThreadLocal`], bounded).
+//! normalized form to its id ([`thread_local::ThreadLocal`], bounded; see [`super::cache`]).
 
 use std::cell::RefCell;
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
 use thread_local::ThreadLocal;
 
@@ -29,6 +28,7 @@ use crate::language::Language;
 use crate::normalize::{fold_word, join_spaced, normalize, FoldOptions};
 use crate::tokenize::{tokenize, word_hash, Token, TokenKind};
 
+use super::cache::{pack, Packed, WordCache, NOT_HOME, NO_KEY};
 use super::Lexicon;
 
 const UNKNOWN: u32 = 0;
@@ -38,7 +38,6 @@ const FIRST_STEM: u32 = 2;
 /// else as 4-byte characters (U+10000..U+10FFFF).
 const MAX_IDS_3: u32 = 0x1_0000 - 0x800 - 0x800;
 const MAX_IDS: u32 = 0x10_FFFF - 0x1_0000;
-const CACHE_CAPACITY: usize = 200_000;
 /// Longest ending (in characters) by which two inflections of one lexicon word may differ.
 const MAX_ENDING: usize = 3;
 
@@ -68,52 +67,7 @@ pub(crate) struct Matcher {
     width: usize,
     automaton: Option<AhoCorasick>,
     patterns: Vec<EntryRef>,
-    cache: ThreadLocal<RefCell<Cache>>,
-}
-
-/// A thread's cache: normalized word → id, keyed by [`word_hash`].
-type Cache = HashTable<(u64, CacheKey, u32)>;
-
-/// A cached word: packed into three machine words when short (no pointer to chase, no
-/// `memcmp` call on look-up), else on the heap. Words hold no NUL byte, so zero padding is
-/// unambiguous.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum CacheKey {
-    Packed([u64; 3]),
-    Heap(Box<str>),
-}
-
-impl CacheKey {
-    fn new(word: &str) -> CacheKey {
-        match pack(word) {
-            Some(p) => CacheKey::Packed(p),
-            None => CacheKey::Heap(word.into()),
-        }
-    }
-
-    fn matches(&self, packed: &Option<[u64; 3]>, word: &str) -> bool {
-        match (self, packed) {
-            (CacheKey::Packed(k), Some(p)) => k == p,
-            (CacheKey::Heap(w), None) => **w == *word,
-            _ => false,
-        }
-    }
-}
-
-/// A word of at most 24 bytes as three little-endian machine words, zero-padded.
-fn pack(word: &str) -> Option<[u64; 3]> {
-    let bytes = word.as_bytes();
-    if bytes.len() > 24 {
-        return None;
-    }
-    let mut out = [0u64; 3];
-    for (k, chunk) in bytes.chunks(8).enumerate() {
-        out[k] = chunk
-            .iter()
-            .enumerate()
-            .fold(0u64, |v, (j, &b)| v | u64::from(b) << (8 * j));
-    }
-    Some(out)
+    cache: ThreadLocal<RefCell<WordCache>>,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -343,6 +297,28 @@ impl Matcher {
             .map_or(UNKNOWN, |(_, id)| id)
     }
 
+    /// The id of a word (a token, or a part of a compound token) through the thread's cache.
+    fn cached_id(&self, cache: &mut WordCache, token: &Token, part: &str) -> u32 {
+        let hash = if token.is_compound() {
+            word_hash(part)
+        } else {
+            token.hash()
+        };
+        let key = pack(part);
+        if let Some(id) = cache.get(hash, key.as_ref(), part) {
+            return id;
+        }
+        // A letter-spaced word is looked up without its separators.
+        let (folded, stem) = if token.is_spaced() {
+            self.fold_and_stem(&join_spaced(part))
+        } else {
+            self.fold_and_stem(part)
+        };
+        let id = self.word_id(&folded, &stem);
+        cache.insert(hash, key, part, id);
+        id
+    }
+
     /// Finds every lexicon phrase in a tokenized text, leftmost-longest, in text order.
     pub fn find(&self, text: &str, tokens: &[Token], out: &mut Vec<RawMatch>) {
         let ac = match &self.automaton {
@@ -351,8 +327,22 @@ impl Matcher {
         };
         let mut units: Vec<Unit> = Vec::with_capacity(tokens.len());
         let mut stream = String::with_capacity(tokens.len() * self.width);
-        let cache = self.cache.get_or(|| RefCell::new(HashTable::new()));
+        let cache = self.cache.get_or(Default::default);
         let mut cache = cache.borrow_mut();
+        // First the home slot of every one-part word, in a loop of its own: these loads do not
+        // depend on each other, so the processor overlaps their memory latency (see `cache`).
+        let words: Vec<(u64, Packed)> = tokens
+            .iter()
+            .map(|t| {
+                let key = if t.kind() == TokenKind::Punct || t.is_compound() {
+                    None
+                } else {
+                    pack(&text[t.norm_span()])
+                };
+                (t.hash(), key.unwrap_or(NO_KEY))
+            })
+            .collect();
+        let homes = cache.homes(&words);
         let mut last_sentence = usize::MAX;
         let mut last_unknown = false;
         for (ti, token) in tokens.iter().enumerate() {
@@ -379,32 +369,9 @@ impl Matcher {
                 if part.is_empty() {
                     continue;
                 }
-                let hash = if token.is_compound() {
-                    word_hash(part)
-                } else {
-                    token.hash()
-                };
-                let probe = pack(part);
-                let id = match cache.find(hash, |(h, w, _)| *h == hash && w.matches(&probe, part)) {
-                    Some(&(_, _, id)) => id,
-                    None => {
-                        // A letter-spaced word is looked up without its separators.
-                        let (folded, stem) = if token.is_spaced() {
-                            self.fold_and_stem(&join_spaced(part))
-                        } else {
-                            self.fold_and_stem(part)
-                        };
-                        let id = self.word_id(&folded, &stem);
-                        if cache.len() >= CACHE_CAPACITY {
-                            cache.clear();
-                        }
-                        let key = match probe {
-                            Some(p) => CacheKey::Packed(p),
-                            None => CacheKey::new(part),
-                        };
-                        cache.insert_unique(hash, (hash, key, id), |(h, _, _)| *h);
-                        id
-                    }
+                let id = match homes[ti] {
+                    NOT_HOME => self.cached_id(&mut cache, token, part),
+                    id => id,
                 };
                 // No phrase holds an unknown word: a run of them is one unit.
                 if id == UNKNOWN && last_unknown {

@@ -6,6 +6,7 @@
 //! time ([`Lexicon::from_path`]). A malformed file is refused with an [`Error::Lexicon`] naming
 //! the file, the line and the entry.
 
+mod cache;
 pub mod learn;
 mod matcher;
 
