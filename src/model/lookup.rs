@@ -26,7 +26,7 @@ use crate::tokenize::{word_hash, Token, TokenKind};
 
 /// No index.
 const NONE: u32 = u32::MAX;
-/// Cached tokens per thread and language before the cache is cleared.
+/// Cached tokens per thread and language at which the cache is emptied (before an article).
 const CACHE_LIMIT: usize = 1 << 18;
 
 /// What one model (a source) brings to the look-up: its selected n-grams and its evidence.
@@ -47,11 +47,123 @@ struct Item {
     ratios: u32,
 }
 
+/// Hash → a non-empty range (start, length) of another array, in open addressing with linear
+/// probing over 16-byte slots. Look-ups mostly wait for memory (the tables are far larger than
+/// the processor's caches), so [`RangeIndex::get_all`] takes a whole article's hashes at once:
+/// it first reads every hash's home slot in a loop whose loads do not depend on each other,
+/// which lets the processor overlap their latency, and only then walks the few probe chains.
+#[derive(Debug, Clone)]
+struct RangeIndex {
+    /// A power of two of slots; `len == 0` marks an empty slot.
+    slots: Vec<Slot>,
+    used: usize,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Slot {
+    hash: u64,
+    start: u32,
+    len: u32,
+}
+
+/// In [`RangeIndex::get_all`]: the hash is not in its home slot; walk its chain.
+const PROBE: Slot = Slot {
+    hash: 0,
+    start: 0,
+    len: u32::MAX,
+};
+
+impl Default for RangeIndex {
+    fn default() -> Self {
+        RangeIndex::with_capacity(0)
+    }
+}
+
+impl RangeIndex {
+    /// An empty index with room for `n` hashes before it grows.
+    fn with_capacity(n: usize) -> RangeIndex {
+        RangeIndex {
+            slots: vec![Slot::default(); (2 * n).next_power_of_two().max(16)],
+            used: 0,
+        }
+    }
+
+    fn mask(&self) -> usize {
+        self.slots.len() - 1
+    }
+
+    /// The range of `hash`, as (start, length); length 0 when absent.
+    fn get(&self, hash: u64) -> (u32, u32) {
+        let mask = self.mask();
+        let mut i = hash as usize & mask;
+        loop {
+            let slot = self.slots[i];
+            if slot.len == 0 || slot.hash == hash {
+                return (slot.start, slot.len);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// [`RangeIndex::get`] of every hash, in order.
+    fn get_all(&self, hashes: &[u64]) -> Vec<(u32, u32)> {
+        let mask = self.mask();
+        let homes: Vec<Slot> = hashes
+            .iter()
+            .map(|&h| {
+                let slot = self.slots[h as usize & mask];
+                if slot.len == 0 || slot.hash == h {
+                    slot
+                } else {
+                    PROBE
+                }
+            })
+            .collect();
+        homes
+            .iter()
+            .zip(hashes)
+            .map(|(slot, &h)| match *slot {
+                PROBE => self.get(h),
+                s => (s.start, s.len),
+            })
+            .collect()
+    }
+
+    /// Records the range of a hash that is not in the index; `len` must not be 0.
+    fn insert(&mut self, hash: u64, start: u32, len: u32) {
+        if 2 * (self.used + 1) > self.slots.len() {
+            let old = std::mem::replace(self, RangeIndex::with_capacity(self.slots.len()));
+            for slot in old.slots.into_iter().filter(|s| s.len != 0) {
+                self.place(slot);
+            }
+        }
+        self.place(Slot { hash, start, len });
+    }
+
+    fn place(&mut self, slot: Slot) {
+        let mask = self.mask();
+        let mut i = slot.hash as usize & mask;
+        while self.slots[i].len != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = slot;
+        self.used += 1;
+    }
+
+    fn len(&self) -> usize {
+        self.used
+    }
+
+    fn is_empty(&self) -> bool {
+        self.used == 0
+    }
+}
+
 /// N-gram hash → (start, length) of its items (one or two per model that has the n-gram). The
 /// ratios of an n-gram's items lie together, so that a look-up touches few cache lines.
 #[derive(Debug, Clone, Default)]
 struct Table {
-    index: FxHashMap<u64, (u32, u32)>,
+    index: RangeIndex,
     items: Vec<Item>,
     ratios: Vec<f32>,
 }
@@ -64,10 +176,9 @@ impl Table {
     fn new(mut pending: Vec<Pending<'_>>) -> Table {
         // The order of an n-gram's items does not matter: each model sums its own.
         pending.sort_unstable_by_key(|p| p.0);
-        let mut index = FxHashMap::default();
-        index.reserve(pending.len());
         let mut items = Vec::with_capacity(pending.len());
         let mut ratios = Vec::new();
+        let mut runs: Vec<(u64, u32, u32)> = Vec::new();
         for (h, model, vocab, row) in pending {
             let at = if row.is_empty() {
                 NONE
@@ -76,13 +187,19 @@ impl Table {
                 ratios.extend(row.iter().map(|&r| r as f32 / 1000.0));
                 at
             };
-            let e = index.entry(h).or_insert((items.len() as u32, 0));
-            e.1 += 1;
+            match runs.last_mut() {
+                Some((last, _, len)) if *last == h => *len += 1,
+                _ => runs.push((h, items.len() as u32, 1)),
+            }
             items.push(Item {
                 model,
                 vocab,
                 ratios: at,
             });
+        }
+        let mut index = RangeIndex::with_capacity(runs.len());
+        for (h, start, len) in runs {
+            index.insert(h, start, len);
         }
         Table {
             index,
@@ -92,9 +209,13 @@ impl Table {
     }
 
     /// The items of an n-gram.
-    fn get(&self, hash: u64) -> Option<&[Item]> {
-        let &(start, len) = self.index.get(&hash)?;
-        self.items.get(start as usize..(start + len) as usize)
+    fn get(&self, hash: u64) -> &[Item] {
+        self.items_at(self.index.get(hash))
+    }
+
+    /// The items at a range that [`RangeIndex::get`] gave.
+    fn items_at(&self, (start, len): (u32, u32)) -> &[Item] {
+        &self.items[start as usize..(start + len) as usize]
     }
 
     /// Model `item.model`'s `k` ratios of an item.
@@ -108,10 +229,10 @@ impl Table {
     }
 }
 
-/// A thread's character cache: token key → offset in `values` of the token's row.
+/// A thread's character cache: token key → the token's row in `values`.
 #[derive(Debug, Default)]
 struct Cache {
-    offsets: FxHashMap<u64, u32>,
+    rows: RangeIndex,
     values: Vec<f32>,
 }
 
@@ -158,27 +279,37 @@ impl LanguageLookup {
         let w = self.char_width;
         out.reserve(tokens.len() * w);
         let mut cache = self.cache.get_or(Default::default).borrow_mut();
-        for t in tokens {
-            let text = &normalized[t.norm_span()];
-            let key = match t.kind() {
-                TokenKind::Punct => word_hash(text),
+        // Emptied between articles only, so that the rows found below stay valid.
+        if cache.rows.len() >= CACHE_LIMIT {
+            *cache = Cache::default();
+        }
+        let keys: Vec<u64> = tokens
+            .iter()
+            .map(|t| match t.kind() {
+                TokenKind::Punct => word_hash(&normalized[t.norm_span()]),
                 _ => t.hash(),
-            };
-            if let Some(&at) = cache.offsets.get(&key) {
-                let at = at as usize;
+            })
+            .collect();
+        let found = cache.rows.get_all(&keys);
+        let mut grams: Vec<u64> = Vec::new();
+        for ((t, &key), mut row) in tokens.iter().zip(&keys).zip(found) {
+            if row.1 == 0 {
+                // Not cached when the article started; maybe since, by an earlier token.
+                row = cache.rows.get(key);
+            }
+            if row.1 != 0 {
+                let at = row.0 as usize;
                 out.extend_from_slice(&cache.values[at..at + w]);
                 continue;
             }
-            if cache.offsets.len() >= CACHE_LIMIT {
-                cache.offsets.clear();
-                cache.values.clear();
-            }
+            grams.clear();
+            for_each_char_gram(&normalized[t.norm_span()], |h, _| grams.push(h));
             let start = out.len();
             out.resize(start + w, 0.0);
             let row = &mut out[start..];
-            for_each_char_gram(text, |h, _| {
-                row[0] += 1.0;
-                for item in self.chars.get(h).unwrap_or_default() {
+            row[0] = grams.len() as f32;
+            for found in self.chars.index.get_all(&grams) {
+                for item in self.chars.items_at(found) {
                     let m = item.model as usize;
                     let slot = self.char_slots[m] as usize;
                     add(
@@ -187,10 +318,10 @@ impl LanguageLookup {
                         1.0,
                     );
                 }
-            });
+            }
             let at = cache.values.len() as u32;
             cache.values.extend_from_slice(row);
-            cache.offsets.insert(key, at);
+            cache.rows.insert(key, at, w as u32);
         }
     }
 }
@@ -319,9 +450,14 @@ impl Lookup {
         let mut vocab = vec![Vec::new(); self.k.len()];
         let mut words = vec![0f32; tokens.len() * ww];
         let mut words_before = vec![0u32; tokens.len() + 1];
+        let (mut at, mut hashes) = (Vec::new(), Vec::new());
         for_each_ngram(normalized, tokens, false, |i, h, _| {
             words_before[i + 1] += 1;
-            for item in lang.words.get(h).unwrap_or_default() {
+            at.push(i);
+            hashes.push(h);
+        });
+        for (&i, found) in at.iter().zip(lang.words.index.get_all(&hashes)) {
+            for item in lang.words.items_at(found) {
                 let m = item.model as usize;
                 if item.vocab != NONE {
                     vocab[m].push((i as u32, item.vocab));
@@ -331,7 +467,7 @@ impl Lookup {
                     add(&mut words[slot..slot + k], lang.words.ratios(item, k), 1.0);
                 }
             }
-        });
+        }
         for i in 0..tokens.len() {
             words_before[i + 1] += words_before[i];
         }
@@ -391,7 +527,7 @@ impl Lookup {
         // trained: the float sums, and so the trained weights, stay bit-identical.
         let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
         for &(h, c) in words {
-            let found = fallback.words.get(h).unwrap_or_default();
+            let found = fallback.words.get(h);
             if let Some(item) = found
                 .iter()
                 .find(|i| i.model as usize == m && i.vocab != NONE)
@@ -418,7 +554,7 @@ impl Lookup {
         let mut n = 0u32;
         for &(h, c) in words {
             n += c;
-            for item in lang.words.get(h).unwrap_or_default() {
+            for item in lang.words.get(h) {
                 if item.model as usize == m && item.ratios != NONE {
                     add(&mut out[..k], lang.words.ratios(item, k), c as f32);
                 }
@@ -428,7 +564,7 @@ impl Lookup {
         let mut n = 0u32;
         for &(h, c) in chars {
             n += c;
-            for item in lang.chars.get(h).unwrap_or_default() {
+            for item in lang.chars.get(h) {
                 if item.model as usize == m {
                     add(&mut out[k..], lang.chars.ratios(item, k), c as f32);
                 }
@@ -536,6 +672,39 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod range_index_tests {
+    use super::RangeIndex;
+
+    #[test]
+    fn ranges_come_back_one_by_one_and_in_batches_through_probe_chains_and_growth() {
+        let mut index = RangeIndex::with_capacity(4);
+        // Hashes sharing their low bits share a home slot: long probe chains.
+        let crowded: Vec<u64> = (1..=40u64).map(|i| i << 40 | 5).collect();
+        let spread: Vec<u64> = (1..=200u64)
+            .map(|i| i.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+            .collect();
+        let hashes: Vec<u64> = crowded.iter().chain(&spread).copied().collect();
+        for (i, &h) in hashes.iter().enumerate() {
+            assert_eq!(index.get(h).1, 0, "absent before insertion");
+            index.insert(h, 3 * i as u32, 1 + i as u32 % 3);
+        }
+        assert_eq!(index.len(), hashes.len());
+        let absent = [0u64, 6 << 40 | 6, u64::MAX];
+        let queries: Vec<u64> = hashes.iter().chain(&absent).copied().collect();
+        let batch = index.get_all(&queries);
+        for (i, &h) in hashes.iter().enumerate() {
+            let expected = (3 * i as u32, 1 + i as u32 % 3);
+            assert_eq!(index.get(h), expected);
+            assert_eq!(batch[i], expected);
+        }
+        for (k, &h) in absent.iter().enumerate() {
+            assert_eq!(index.get(h).1, 0);
+            assert_eq!(batch[hashes.len() + k].1, 0);
         }
     }
 }
