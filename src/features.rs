@@ -187,11 +187,16 @@ pub(crate) fn style(
     let mut previous_end = None;
     for (i, t) in toks.iter().enumerate() {
         let norm = &normalized[t.norm_span()];
-        if let Some(gap) = previous_end.and_then(|end| original.get(end..t.start())) {
+        // Token spans lie on character boundaries: the gap is read as bytes.
+        let bytes = original.as_bytes();
+        if let Some(gap) = previous_end.and_then(|end| bytes.get(end..t.start())) {
             if !gap.is_empty() {
                 s.spaced_gaps += 1;
-                // A no-break space takes two or three bytes.
-                if gap.len() > 1 && gap.contains(['\u{a0}', '\u{202f}']) {
+                // A no-break space (U+00A0, U+202F) takes two or three bytes.
+                if gap.len() > 1
+                    && (gap.windows(2).any(|w| w == [0xC2, 0xA0])
+                        || gap.windows(3).any(|w| w == [0xE2, 0x80, 0xAF]))
+                {
                     s.nonbreaking_gaps += 1;
                 }
             }
