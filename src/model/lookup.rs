@@ -159,69 +159,72 @@ impl RangeIndex {
     }
 }
 
-/// N-gram hash → (start, length) of its items (one or two per model that has the n-gram). The
-/// ratios of an n-gram's items lie together, so that a look-up touches few cache lines.
+/// N-gram hash → its record in `data`: the items (one or two per model that has the n-gram,
+/// three words each: model, vocabulary index, where its ratios start), then the items' evidence
+/// ratios (as `f32` bits). A record lies in one stretch of memory, so that a look-up, once its
+/// index slot is read, touches one or two adjacent cache lines.
 #[derive(Debug, Clone, Default)]
 struct Table {
+    /// Hash → (start of its record, number of items).
     index: RangeIndex,
-    items: Vec<Item>,
-    ratios: Vec<f32>,
+    data: Vec<u32>,
 }
 
 /// An item before its table is built: its n-gram's hash, model, vocabulary index and evidence
 /// ratios in thousandths (empty when it has none).
 type Pending<'a> = (u64, u32, u32, &'a [i32]);
 
+/// Words of an item in a [`Table`] record.
+const ITEM_WORDS: usize = 3;
+
 impl Table {
     fn new(mut pending: Vec<Pending<'_>>) -> Table {
         // The order of an n-gram's items does not matter: each model sums its own.
         pending.sort_unstable_by_key(|p| p.0);
-        let mut items = Vec::with_capacity(pending.len());
-        let mut ratios = Vec::new();
-        let mut runs: Vec<(u64, u32, u32)> = Vec::new();
-        for (h, model, vocab, row) in pending {
-            let at = if row.is_empty() {
-                NONE
-            } else {
-                let at = ratios.len() as u32;
-                ratios.extend(row.iter().map(|&r| r as f32 / 1000.0));
-                at
-            };
-            match runs.last_mut() {
-                Some((last, _, len)) if *last == h => *len += 1,
-                _ => runs.push((h, items.len() as u32, 1)),
-            }
-            items.push(Item {
-                model,
-                vocab,
-                ratios: at,
-            });
-        }
+        let runs: Vec<&[Pending<'_>]> = pending.chunk_by(|a, b| a.0 == b.0).collect();
         let mut index = RangeIndex::with_capacity(runs.len());
-        for (h, start, len) in runs {
-            index.insert(h, start, len);
+        let mut data = Vec::with_capacity(pending.len() * ITEM_WORDS);
+        for run in runs {
+            let start = data.len();
+            let mut ratios_at = start + run.len() * ITEM_WORDS;
+            for &(_, model, vocab, row) in run {
+                let at = if row.is_empty() {
+                    NONE
+                } else {
+                    ratios_at += row.len();
+                    (ratios_at - row.len()) as u32
+                };
+                data.extend([model, vocab, at]);
+            }
+            for &(_, _, _, row) in run {
+                data.extend(row.iter().map(|&r| (r as f32 / 1000.0).to_bits()));
+            }
+            index.insert(run[0].0, start as u32, run.len() as u32);
         }
-        Table {
-            index,
-            items,
-            ratios,
-        }
+        Table { index, data }
     }
 
     /// The items of an n-gram.
-    fn get(&self, hash: u64) -> &[Item] {
+    fn get(&self, hash: u64) -> impl Iterator<Item = Item> + '_ {
         self.items_at(self.index.get(hash))
     }
 
-    /// The items at a range that [`RangeIndex::get`] gave.
-    fn items_at(&self, (start, len): (u32, u32)) -> &[Item] {
-        &self.items[start as usize..(start + len) as usize]
+    /// The items of the record at a range that [`RangeIndex::get`] gave.
+    fn items_at(&self, (start, len): (u32, u32)) -> impl Iterator<Item = Item> + '_ {
+        let start = start as usize;
+        self.data[start..start + len as usize * ITEM_WORDS]
+            .chunks_exact(ITEM_WORDS)
+            .map(|w| Item {
+                model: w[0],
+                vocab: w[1],
+                ratios: w[2],
+            })
     }
 
     /// Model `item.model`'s `k` ratios of an item.
-    fn ratios(&self, item: &Item, k: usize) -> &[f32] {
+    fn ratios(&self, item: &Item, k: usize) -> impl Iterator<Item = f32> + '_ {
         let r = item.ratios as usize;
-        &self.ratios[r..r + k]
+        self.data[r..r + k].iter().map(|&b| f32::from_bits(b))
     }
 
     fn is_empty(&self) -> bool {
@@ -314,7 +317,7 @@ impl LanguageLookup {
                     let slot = self.char_slots[m] as usize;
                     add(
                         &mut row[slot..slot + k[m]],
-                        self.chars.ratios(item, k[m]),
+                        self.chars.ratios(&item, k[m]),
                         1.0,
                     );
                 }
@@ -464,7 +467,7 @@ impl Lookup {
                 }
                 if item.ratios != NONE {
                     let (slot, k) = (i * ww + lang.word_slots[m] as usize, self.k[m]);
-                    add(&mut words[slot..slot + k], lang.words.ratios(item, k), 1.0);
+                    add(&mut words[slot..slot + k], lang.words.ratios(&item, k), 1.0);
                 }
             }
         }
@@ -503,7 +506,7 @@ impl Lookup {
         if lang.word_slots[m] != NONE {
             let (w, slot) = (lang.word_width, lang.word_slots[m] as usize);
             for row in grams.words[range.start * w..range.end * w].chunks_exact(w) {
-                add(&mut evidence[..k], &row[slot..slot + k], 1.0);
+                add(&mut evidence[..k], row[slot..slot + k].iter().copied(), 1.0);
             }
             let n = grams.words_before[range.end] - grams.words_before[range.start];
             scale(&mut evidence[..k], n as f32);
@@ -513,7 +516,7 @@ impl Lookup {
             let mut n = 0f32;
             for row in grams.chars[range.start * w..range.end * w].chunks_exact(w) {
                 n += row[0];
-                add(&mut evidence[k..], &row[slot..slot + k], 1.0);
+                add(&mut evidence[k..], row[slot..slot + k].iter().copied(), 1.0);
             }
             scale(&mut evidence[k..], n);
         }
@@ -527,9 +530,9 @@ impl Lookup {
         // trained: the float sums, and so the trained weights, stay bit-identical.
         let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
         for &(h, c) in words {
-            let found = fallback.words.get(h);
-            if let Some(item) = found
-                .iter()
+            if let Some(item) = fallback
+                .words
+                .get(h)
                 .find(|i| i.model as usize == m && i.vocab != NONE)
             {
                 *counts.entry(item.vocab).or_insert(0) += c;
@@ -556,7 +559,7 @@ impl Lookup {
             n += c;
             for item in lang.words.get(h) {
                 if item.model as usize == m && item.ratios != NONE {
-                    add(&mut out[..k], lang.words.ratios(item, k), c as f32);
+                    add(&mut out[..k], lang.words.ratios(&item, k), c as f32);
                 }
             }
         }
@@ -566,7 +569,7 @@ impl Lookup {
             n += c;
             for item in lang.chars.get(h) {
                 if item.model as usize == m {
-                    add(&mut out[k..], lang.chars.ratios(item, k), c as f32);
+                    add(&mut out[k..], lang.chars.ratios(&item, k), c as f32);
                 }
             }
         }
@@ -576,7 +579,7 @@ impl Lookup {
 }
 
 /// `sums += count · ratios`.
-fn add(sums: &mut [f32], ratios: &[f32], count: f32) {
+fn add(sums: &mut [f32], ratios: impl IntoIterator<Item = f32>, count: f32) {
     for (s, r) in sums.iter_mut().zip(ratios) {
         *s += count * r;
     }
