@@ -161,12 +161,17 @@ impl Head {
 
     /// The predicted class index.
     pub fn predict(&self, input: &[(u32, f32)]) -> usize {
-        let p = self.probabilities(input);
+        self.decide(&self.probabilities(input))
+    }
+
+    /// The class index that [`Head::predict`] gives for these class probabilities (binary
+    /// heads compare the positive class with their threshold).
+    pub fn decide(&self, p: &[f32]) -> usize {
         if p.len() == 2 {
             let t = self.threshold.unwrap_or(0.5);
             return usize::from(p[1] >= t);
         }
-        argmax(&p)
+        argmax(p)
     }
 }
 

@@ -371,7 +371,7 @@ fn class_scores(c: &Classifier, input: &[(u32, f32)]) -> ClassScores {
         };
     };
     let probs = head.probabilities(input);
-    let predicted = head.predict(input);
+    let predicted = head.decide(&probs);
     let k = head.classes.len();
     let mut contributions: Vec<Contribution> = input
         .iter()
