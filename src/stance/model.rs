@@ -6,13 +6,13 @@
 //!
 //! Its evidence tables ([`crate::model::Evidence`]) are those of the other classifiers, with
 //! a group (`lang:en`, `target:russia`) in place of the language: a unit's evidence is looked
-//! up in its language's group and in its target's ([`unit_evidence`]). A unit in a language
-//! without tables (French) has no evidence: its evidence features stay at zero, the training
-//! mean. The outputs
+//! up in its language's group and in its target's ([`unit_evidence`]). The outputs
 //! ([`evidence_outputs`]) are each class in the language group (`lang.favor`, ...), then each
 //! class in the target group (`target.favor`, ...); a language group's ratios are zero for the
-//! target outputs and the reverse, so that the two stay apart. A model file without evidence
-//! (trained before it) is read and predicts as it was trained.
+//! target outputs and the reverse, so that the two stay apart. A unit in a language without
+//! tables (French) has no evidence (its evidence features stay at zero, the training mean) and
+//! a long text's units are scored by the `dense` head. A model file without evidence (two
+//! heads, trained before it) is read and predicts as it was trained.
 
 use std::path::Path;
 
