@@ -42,7 +42,7 @@ use super::features::{
 };
 use super::matching::StanceMatcher;
 use super::model::{
-    evidence_outputs, lexicon_refs, unit_evidence, vocabulary_refs, StanceModel, HEADS,
+    evidence_outputs, heads_of, lexicon_refs, unit_evidence, vocabulary_refs, StanceModel, HEADS,
     STANCE_CLASSES,
 };
 use super::targets::Targets;
@@ -648,18 +648,7 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
         ngrams: chosen,
         evidence,
         scaler,
-        heads: HEADS[..if evidence_values.is_some() { 3 } else { 2 }]
-            .iter()
-            .map(|name| linear::Head {
-                name: (*name).to_string(),
-                classes: STANCE_CLASSES.iter().map(|s| s.to_string()).collect(),
-                weights: Vec::new(),
-                intercept: vec![0.0; k],
-                platt: None,
-                threshold: None,
-                alpha: 1.0,
-            })
-            .collect(),
+        heads: Vec::new(),
         training: TrainingSummary {
             data: params.data.clone(),
             n_train: train_idx.len(),
@@ -673,9 +662,18 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
         checksum: String::new(),
     };
     let n_features = file.ngrams.len() + d + file.evidence.as_ref().map_or(0, Evidence::n_features);
-    for h in &mut file.heads {
-        h.weights = vec![0.0; n_features * k];
-    }
+    file.heads = heads_of(&file)
+        .iter()
+        .map(|name| linear::Head {
+            name: (*name).to_string(),
+            classes: STANCE_CLASSES.iter().map(|s| s.to_string()).collect(),
+            weights: vec![0.0; n_features * k],
+            intercept: vec![0.0; k],
+            platt: None,
+            threshold: None,
+            alpha: 1.0,
+        })
+        .collect();
     let model = StanceModel::new(file.clone(), "training")?;
     // The inputs without evidence too (the `dense` head).
     let without = ModelFile {
