@@ -23,5 +23,5 @@ style="--drop-feature style.typographic_apostrophe_share --drop-feature style.no
 "$bin" train --task leaning --data "$data/allsides_leaning.jsonl.gz" --out models/leaning.json
 "$bin" train --task sentence_bias --data "$data/babe_sentences.jsonl.gz" --out models/sentence_bias.json
 "$bin" train --task stance --data "$data/semeval2016_stance.jsonl.gz" --data "$data/semeval2025_narratives.jsonl.gz" \
-  --data "$data/fignews_bias.jsonl.gz" --ngrams 1500 --ngrams-per-target 1500 --out models/stance.json
+  --data "$data/fignews_bias.jsonl.gz" --ngrams 1500 --ngrams-per-target 1500 --evidence 20000 --out models/stance.json.gz
 echo "all models rebuilt in $(( $(date +%s) - start )) s"

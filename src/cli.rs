@@ -123,10 +123,11 @@ enum Command {
         /// N-grams kept per language.
         #[arg(long, default_value_t = 2000)]
         ngrams: usize,
-        /// N-grams of each kind (word, character) kept per language in the evidence tables
-        /// (0: no evidence features).
-        #[arg(long, default_value_t = 20_000)]
-        evidence: usize,
+        /// N-grams of each kind (word, character) kept per language (stance: per language and
+        /// per target group) in the evidence tables (0: no evidence features; default 20000,
+        /// stance 5000).
+        #[arg(long)]
+        evidence: Option<usize>,
         /// L2 strengths tried (comma-separated; default 0.3,3,30,300, stance 0.3,1,3).
         #[arg(long, value_delimiter = ',')]
         alphas: Vec<f32>,
@@ -496,6 +497,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                     seed,
                     ngrams_per_language: ngrams,
                     ngrams_per_target,
+                    evidence_per_group: evidence.unwrap_or(defaults.evidence_per_group),
                     alphas: if alphas.is_empty() {
                         defaults.alphas.clone()
                     } else {
@@ -537,7 +539,8 @@ pub fn run(cli: Cli) -> Result<i32> {
             let params = TrainParams {
                 seed,
                 ngrams_per_language: ngrams,
-                evidence_per_language: evidence,
+                evidence_per_language: evidence
+                    .unwrap_or(TrainParams::default().evidence_per_language),
                 alphas,
                 drop_features,
                 data: data.iter().map(|p| p.display().to_string()).collect(),

@@ -9,7 +9,7 @@
 
 pub(crate) mod evidence;
 pub(crate) mod linear;
-mod lookup;
+pub(crate) mod lookup;
 pub(crate) mod ngrams;
 mod score;
 pub mod train;
@@ -486,19 +486,7 @@ impl Classifier {
     /// The name of input feature `i`: an n-gram, a dense feature name, an evidence feature
     /// (`evidence.word.any`) or a language indicator (`language.fr`).
     pub fn feature_name(&self, i: usize) -> String {
-        let n = self.file.ngrams.len();
-        let d = self.file.dense_features.len();
-        if let Some(g) = self.file.ngrams.get(i) {
-            return g.text.clone();
-        }
-        if let Some(name) = self.file.dense_features.get(i - n) {
-            return name.clone();
-        }
-        self.file
-            .evidence
-            .as_ref()
-            .and_then(|e| e.feature_name(i - n - d))
-            .unwrap_or_default()
+        self.file.feature_name(i)
     }
 
     /// Probabilities of each head's classes for an input vector.
@@ -512,6 +500,23 @@ impl Classifier {
 }
 
 impl ModelFile {
+    /// The name of input feature `i`: an n-gram, a dense feature name, an evidence feature
+    /// (`evidence.word.any`) or a language indicator (`language.fr`); empty past the last.
+    pub fn feature_name(&self, i: usize) -> String {
+        let n = self.ngrams.len();
+        let d = self.dense_features.len();
+        if let Some(g) = self.ngrams.get(i) {
+            return g.text.clone();
+        }
+        if let Some(name) = self.dense_features.get(i - n) {
+            return name.clone();
+        }
+        self.evidence
+            .as_ref()
+            .and_then(|e| e.feature_name(i - n - d))
+            .unwrap_or_default()
+    }
+
     /// What it brings to n-gram look-up tables.
     fn source(&self) -> Source<'_> {
         Source {

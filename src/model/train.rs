@@ -18,7 +18,7 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::evidence::{self, FitDoc};
+use super::evidence::{self, EvidenceTable, FitDoc};
 use super::linear::{self, Head, Platt};
 use super::lookup::{Lookup, Source};
 use super::ngrams::{self, SelectionDoc};
@@ -31,6 +31,7 @@ use crate::corpus::Record;
 use crate::error::{Error, Result};
 use crate::language::Language;
 use crate::task::{fnv1a, Example, Gold, Partition, Task, PERSUASION_CATEGORIES};
+use crate::tokenize::Token;
 
 /// Training parameters, checked when training starts.
 #[derive(Debug, Clone, PartialEq)]
@@ -217,25 +218,33 @@ fn analyse(analyzer: &Analyzer, e: &Example, with_text: bool) -> Result<Analysed
         Err(err) => return Err(err),
     };
     let dense = analyzer.feature_spec().vector(&parts.report);
+    let (grams, chars, texts) =
+        gram_counts(parts.normalized.as_str(), &parts.tokens.tokens, with_text);
+    Ok(Analysed {
+        dense,
+        grams,
+        chars,
+        texts,
+    })
+}
+
+/// Word and character n-gram counts of tokens (sorted by hash), and (`with_text`) the text of
+/// each n-gram: what evidence tables are fitted and looked up on.
+pub(crate) fn gram_counts(normalized: &str, tokens: &[Token], with_text: bool) -> GramCounts {
     let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
     let mut texts = Vec::new();
-    ngrams::for_each_ngram(
-        parts.normalized.as_str(),
-        &parts.tokens.tokens,
-        with_text,
-        |_, h, t| {
-            let c = counts.entry(h).or_insert(0);
-            if *c == 0 {
-                if let Some(t) = t {
-                    texts.push((h, t));
-                }
+    ngrams::for_each_ngram(normalized, tokens, with_text, |_, h, t| {
+        let c = counts.entry(h).or_insert(0);
+        if *c == 0 {
+            if let Some(t) = t {
+                texts.push((h, t));
             }
-            *c += 1;
-        },
-    );
+        }
+        *c += 1;
+    });
     let mut char_counts: FxHashMap<u64, u32> = FxHashMap::default();
-    for t in &parts.tokens.tokens {
-        evidence::for_each_char_gram(&parts.normalized.as_str()[t.norm_span()], |h, g| {
+    for t in tokens {
+        evidence::for_each_char_gram(&normalized[t.norm_span()], |h, g| {
             let c = char_counts.entry(h).or_insert(0);
             if *c == 0 && with_text {
                 texts.push((h, g.to_string()));
@@ -248,13 +257,11 @@ fn analyse(analyzer: &Analyzer, e: &Example, with_text: bool) -> Result<Analysed
         v.sort_unstable();
         v
     };
-    Ok(Analysed {
-        dense,
-        grams: sorted(counts),
-        chars: sorted(char_counts),
-        texts,
-    })
+    (sorted(counts), sorted(char_counts), texts)
 }
+
+/// Word n-gram counts, character n-gram counts (by hash, sorted) and n-gram texts by hash.
+pub(crate) type GramCounts = (Vec<(u64, u32)>, Vec<(u64, u32)>, Vec<(u64, String)>);
 
 /// A head to train: its name, classes, and the class of every example.
 struct HeadSpec {
@@ -304,7 +311,7 @@ fn inner_validation(record_id: &str) -> bool {
 }
 
 /// The fold (of five) of a training record for out-of-fold evidence.
-fn evidence_fold(record_id: &str) -> u64 {
+pub(crate) fn evidence_fold(record_id: &str) -> u64 {
     (fnv1a(record_id) / 125) % 5
 }
 
@@ -376,16 +383,10 @@ fn fit_evidence(
         languages.clear();
     }
     let evidence = Evidence {
-        outputs: outputs.clone(),
+        outputs,
         tables: fit(train_idx),
-        scaler: empty_scaler.clone(),
+        scaler: empty_scaler,
         languages,
-    };
-    let lookup_of = |evidence: &Evidence| {
-        Lookup::new(&[Source {
-            ngrams: &[],
-            evidence: Some(evidence),
-        }])
     };
     let score = |lookup: &Lookup, i: usize| {
         lookup.evidence_from_counts(
@@ -395,26 +396,59 @@ fn fit_evidence(
             &prepared.chars[i],
         )
     };
-    let final_lookup = lookup_of(&evidence);
-    let mut values: Vec<Vec<f32>> = (0..prepared.examples.len())
+    let values = out_of_fold_evidence(
+        &evidence,
+        prepared.examples.len(),
+        train_idx,
+        |i| evidence_fold(&prepared.examples[i].record_id),
+        fit,
+        score,
+    );
+    (evidence, values)
+}
+
+/// The raw evidence of each of `n` examples: from `evidence`'s tables for the examples outside
+/// `train_idx`; out of fold for the training rows, from the tables `fit` fits on the training
+/// rows of the other four folds (`fold`: [`evidence_fold`] of the example's record), so that
+/// the heads learn how far to trust evidence on unseen text. `score` reads one example's
+/// evidence from look-up tables (model 0).
+pub(crate) fn out_of_fold_evidence(
+    evidence: &Evidence,
+    n: usize,
+    train_idx: &[usize],
+    fold: impl Fn(usize) -> u64 + Sync,
+    fit: impl Fn(&[usize]) -> Vec<EvidenceTable> + Sync,
+    score: impl Fn(&Lookup, usize) -> Vec<f32> + Sync,
+) -> Vec<Vec<f32>> {
+    let lookup_of = |evidence: &Evidence| {
+        Lookup::new(&[Source {
+            ngrams: &[],
+            evidence: Some(evidence),
+        }])
+    };
+    let final_lookup = lookup_of(evidence);
+    let mut values: Vec<Vec<f32>> = (0..n)
         .into_par_iter()
         .map(|i| score(&final_lookup, i))
         .collect();
     let folds: Vec<Vec<(usize, Vec<f32>)>> = (0..5u64)
         .into_par_iter()
         .map(|f| {
-            let in_fold = |i: &usize| evidence_fold(&prepared.examples[*i].record_id) == f;
-            let rest: Vec<usize> = train_idx.iter().copied().filter(|i| !in_fold(i)).collect();
+            let rest: Vec<usize> = train_idx
+                .iter()
+                .copied()
+                .filter(|&i| fold(i) != f)
+                .collect();
             let lookup = lookup_of(&Evidence {
-                outputs: outputs.clone(),
+                outputs: evidence.outputs.clone(),
                 tables: fit(&rest),
-                scaler: empty_scaler.clone(),
+                scaler: evidence.scaler.clone(),
                 languages: Vec::new(),
             });
             train_idx
                 .iter()
                 .copied()
-                .filter(in_fold)
+                .filter(|&i| fold(i) == f)
                 .map(|i| (i, score(&lookup, i)))
                 .collect()
         })
@@ -422,7 +456,7 @@ fn fit_evidence(
     for (i, v) in folds.into_iter().flatten() {
         values[i] = v;
     }
-    (evidence, values)
+    values
 }
 
 /// Mean and standard deviation of each column of `rows` (1 where constant).

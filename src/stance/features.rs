@@ -14,6 +14,10 @@
 //! (`target:russia|…`, for targets that had training data); the target group also has the
 //! character 3- to 5-grams of the words of short texts (`target:atheism|~^god`) and, in short
 //! texts, a constant feature (`target:atheism|@bias`), the target's own intercept.
+//!
+//! Evidence: the unit's word unigrams and bigrams and character 3- to 5-grams as the other
+//! classifiers count them ([`unit_gram_counts`]), weighed by naive-Bayes log-count ratios
+//! fitted per language group and per target group (see [`super::model`]).
 
 use std::ops::Range;
 
@@ -21,6 +25,7 @@ use sha2::{Digest, Sha256};
 
 use crate::lexicon::{Category, Polarity};
 use crate::model::evidence::char_windows;
+use crate::model::train::{gram_counts, GramCounts};
 use crate::report::Marker;
 use crate::tokenize::{word_hash, TokenKind, Tokens};
 
@@ -645,6 +650,50 @@ pub(crate) fn unit_ngrams(
         }
         i = next;
     }
+}
+
+/// Words on each side of a mention whose words count as near the mention in its evidence.
+const NEAR: usize = 3;
+
+/// The word and character n-gram counts of a unit's tokens (and, with `with_names`, their
+/// texts), for its evidence features ([`crate::model::train::gram_counts`]), plus what the text
+/// makes of the entity: each word of its mentions as a word of its own (`@t:zelensky`), with its
+/// character n-grams (`@t:zel`), and each word within [`NEAR`] words of a mention (`~t:attacked`).
+pub(crate) fn unit_gram_counts(view: &TextView<'_>, unit: &Unit, with_names: bool) -> GramCounts {
+    let toks = &view.tokens.tokens;
+    let scope = unit.scope.start.min(toks.len())..unit.scope.end.min(toks.len());
+    let (mut words, mut chars, mut texts) =
+        gram_counts(view.normalized, &toks[scope.clone()], with_names);
+    let mut add = |counts: &mut Vec<(u64, u32)>, name: String| {
+        let h = word_hash(&name);
+        match counts.binary_search_by_key(&h, |&(x, _)| x) {
+            Ok(at) => counts[at].1 += 1,
+            Err(at) => {
+                counts.insert(at, (h, 1));
+                if with_names {
+                    texts.push((h, name));
+                }
+            }
+        }
+    };
+    for m in &unit.mentions {
+        let near = m.start.saturating_sub(NEAR).max(scope.start)..(m.end + NEAR).min(scope.end);
+        for i in near {
+            let Some(t) = toks.get(i).filter(|t| t.kind() == TokenKind::Word) else {
+                continue;
+            };
+            let w = &view.normalized[t.norm_span()];
+            if !m.contains(&i) {
+                add(&mut words, format!("~t:{w}"));
+                continue;
+            }
+            add(&mut words, format!("{MENTION_WORD}:{w}"));
+            char_windows(&format!(" {w} "), |g| {
+                add(&mut chars, format!("{MENTION_WORD}:{g}"))
+            });
+        }
+    }
+    (words, chars, texts)
 }
 
 /// The name of the constant feature of each target group.

@@ -428,7 +428,7 @@ impl StanceEngine {
             let input = self.model.input(view, &unit, &f.dense, Some(target.id()));
             let p = self
                 .model
-                .head(view.word_count < features::SHORT_TEXT)
+                .head(view.word_count < features::SHORT_TEXT, view.language)
                 .probabilities(&input);
             let probs = [
                 p.first().copied().unwrap_or(0.0),
@@ -484,7 +484,9 @@ impl StanceEngine {
             wy.total_cmp(&wx).then(x.cmp(&y))
         });
         order.truncate(TOP_EVIDENCE);
-        let head = self.model.head(view.word_count < features::SHORT_TEXT);
+        let head = self
+            .model
+            .head(view.word_count < features::SHORT_TEXT, view.language);
         let k = head.classes.len();
         let mut contrib: Vec<(u32, f32)> = Vec::new();
         let evidence = order

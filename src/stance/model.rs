@@ -1,7 +1,18 @@
-//! The stance classifier: a [`ModelFile`] (the format of the other models, checksummed; it has no evidence tables) whose dense features
-//! are the [`StanceSpec`] features and whose n-grams are grouped per language and per target;
-//! two linear heads ([`HEADS`]: short posts, sentences of news articles) with the classes
+//! The stance classifier: a [`ModelFile`] (the format of the other models, checksummed) whose
+//! dense features are the [`StanceSpec`] features and whose n-grams are grouped per language
+//! and per target; linear heads ([`HEADS`]: short posts, sentences of news articles, and with
+//! evidence sentences of news articles in a language without evidence) with the classes
 //! `favor`, `against`, `none`.
+//!
+//! Its evidence tables ([`crate::model::Evidence`]) are those of the other classifiers, with
+//! a group (`lang:en`, `target:russia`) in place of the language: a unit's evidence is looked
+//! up in its language's group and in its target's ([`unit_evidence`]). The outputs
+//! ([`evidence_outputs`]) are each class in the language group (`lang.favor`, ...), then each
+//! class in the target group (`target.favor`, ...); a language group's ratios are zero for the
+//! target outputs and the reverse, so that the two stay apart. A unit in a language without
+//! tables (French) has no evidence (its evidence features stay at zero, the training mean) and
+//! a long text's units are scored by the `dense` head. A model file without evidence (two
+//! heads, trained before it) is read and predicts as it was trained.
 
 use std::path::Path;
 
@@ -9,30 +20,62 @@ use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
 use crate::lexicon::Lexicon;
+use crate::model::lookup::{Lookup, Source};
 use crate::model::{Head, LexiconRef, ModelFile};
 use crate::task::Task;
 
 use super::features::{
-    language_group, ngram_name_hash, target_group, unit_ngrams, StanceSpec, TextView, Unit,
+    language_group, ngram_name_hash, target_group, unit_gram_counts, unit_ngrams, StanceSpec,
+    TextView, Unit,
 };
 use super::vocabulary::Vocabulary;
 
 /// The classes of the stance heads, in order.
 pub const STANCE_CLASSES: [&str; 3] = ["favor", "against", "none"];
 
-/// The heads, in order: `posts` scores short texts (fewer than 60 words: posts, tweets,
-/// headlines), `news` scores the sentences of longer texts.
-pub const HEADS: [&str; 2] = ["posts", "news"];
+/// The evidence outputs: each class of [`STANCE_CLASSES`] in the language group, then in the
+/// target group.
+pub fn evidence_outputs() -> Vec<String> {
+    ["lang", "target"]
+        .iter()
+        .flat_map(|g| STANCE_CLASSES.iter().map(move |c| format!("{g}.{c}")))
+        .collect()
+}
 
-/// The shipped stance model (source name, JSON).
+/// The raw evidence of a unit's word and character n-gram counts (model 0 of `lookup`): its
+/// language group's plus its target group's (zeros for a group without tables).
+pub(crate) fn unit_evidence(
+    lookup: &Lookup,
+    language: &str,
+    target: Option<&str>,
+    words: &[(u64, u32)],
+    chars: &[(u64, u32)],
+) -> Vec<f32> {
+    let mut v = lookup.evidence_from_counts(0, &language_group(language), words, chars);
+    if let Some(t) = target {
+        let w = lookup.evidence_from_counts(0, &target_group(t), words, chars);
+        for (x, y) in v.iter_mut().zip(w) {
+            *x += y;
+        }
+    }
+    v
+}
+
+/// The heads, in order: `posts` scores short texts (fewer than 60 words: posts, tweets,
+/// headlines), `news` the sentences of longer texts, and `dense` (in models with evidence) the
+/// sentences of longer texts in a language without evidence tables (French): the news head
+/// fitted without evidence features.
+pub const HEADS: [&str; 3] = ["posts", "news", "dense"];
+
+/// The shipped stance model (source name, gzip-compressed JSON).
 #[cfg(feature = "embedded-models")]
-const EMBEDDED: Option<(&str, &str)> = Some((
-    "models/stance.json",
-    include_str!("../../models/stance.json"),
+const EMBEDDED: Option<(&str, &[u8])> = Some((
+    "models/stance.json.gz",
+    include_bytes!("../../models/stance.json.gz"),
 ));
 /// The shipped stance model (not embedded in this build).
 #[cfg(not(feature = "embedded-models"))]
-const EMBEDDED: Option<(&str, &str)> = None;
+const EMBEDDED: Option<(&str, &[u8])> = None;
 
 /// A stance model ready to predict.
 #[derive(Debug, Clone)]
@@ -43,15 +86,17 @@ pub struct StanceModel {
     /// Per n-gram: whether it belongs to a target group (else a language group).
     is_target: Vec<bool>,
     targets: Vec<String>,
+    /// The evidence tables (none without evidence).
+    lookup: Lookup,
 }
 
 impl StanceModel {
-    /// The shipped model (`models/stance.json`, embedded in the binary).
+    /// The shipped model (`models/stance.json.gz`, embedded in the binary).
     pub fn embedded() -> Result<StanceModel> {
         match EMBEDDED {
-            Some((name, json)) => StanceModel::from_json(json, name),
+            Some((name, bytes)) => StanceModel::new(ModelFile::from_bytes(bytes, name)?, name),
             None => Err(Error::Model {
-                file: "models/stance.json".into(),
+                file: "models/stance.json.gz".into(),
                 reason: "this build does not embed the shipped models (feature embedded-models)"
                     .into(),
             }),
@@ -91,15 +136,16 @@ impl StanceModel {
                 spec.fingerprint()
             )));
         }
-        let heads_ok = file.heads.len() == HEADS.len()
+        let expected = heads_of(&file);
+        let heads_ok = file.heads.len() == expected.len()
             && file
                 .heads
                 .iter()
-                .zip(HEADS)
-                .all(|(h, name)| h.name == name && h.classes == STANCE_CLASSES);
+                .zip(expected)
+                .all(|(h, name)| h.name == *name && h.classes == STANCE_CLASSES);
         if !heads_ok {
             return Err(bad(format!(
-                "expected the heads {HEADS:?} with the classes {STANCE_CLASSES:?}"
+                "expected the heads {expected:?} with the classes {STANCE_CLASSES:?}"
             )));
         }
         let mut index = FxHashMap::default();
@@ -120,12 +166,27 @@ impl StanceModel {
             }
             is_target.push(target.is_some());
         }
+        if file
+            .evidence
+            .as_ref()
+            .is_some_and(|e| e.outputs != evidence_outputs())
+        {
+            return Err(bad(format!(
+                "expected the evidence outputs {:?}",
+                evidence_outputs()
+            )));
+        }
+        let lookup = Lookup::new(&[Source {
+            ngrams: &[],
+            evidence: file.evidence.as_ref(),
+        }]);
         Ok(StanceModel {
             file,
             source: source.to_string(),
             index,
             is_target,
             targets,
+            lookup,
         })
     }
 
@@ -139,18 +200,15 @@ impl StanceModel {
         &self.targets
     }
 
-    /// The head for a text: `posts` for short texts, `news` otherwise.
-    pub(crate) fn head(&self, short_text: bool) -> &Head {
-        &self.file.heads[usize::from(!short_text)]
-    }
-
-    /// The head of this name (the news head when there is none of that name).
-    pub(crate) fn head_named(&self, name: &str) -> &Head {
-        self.file
-            .heads
-            .iter()
-            .find(|h| h.name == name)
-            .unwrap_or(&self.file.heads[1])
+    /// The head for a unit of a text in `language`: `posts` for short texts, else `news`, or
+    /// `dense` when the model has one and no evidence for the language.
+    pub(crate) fn head(&self, short_text: bool, language: &str) -> &Head {
+        let h = match short_text {
+            true => 0,
+            false if self.file.heads.len() > 2 && !self.has_evidence(language) => 2,
+            false => 1,
+        };
+        &self.file.heads[h]
     }
 
     /// Checks that the model was trained with these lexicons and evaluative vocabularies.
@@ -190,7 +248,7 @@ impl StanceModel {
     }
 
     /// The input vector of a unit: TF-IDF of its n-grams (L2-normalized per group), then its
-    /// standardized dense features.
+    /// standardized dense features, then its standardized evidence and language indicator.
     pub(crate) fn input(
         &self,
         view: &TextView<'_>,
@@ -211,14 +269,21 @@ impl StanceModel {
             }
         });
         let counts: Vec<(u32, u32)> = counts.into_iter().collect();
-        self.input_from_counts(&counts, dense)
+        let evidence = self.has_evidence(view.language).then(|| {
+            let (words, chars, _) = unit_gram_counts(view, unit, false);
+            unit_evidence(&self.lookup, view.language, target, &words, &chars)
+        });
+        self.input_from_counts(&counts, dense, evidence.as_deref(), view.language)
     }
 
-    /// The input vector from n-gram counts by feature index.
+    /// The input vector from n-gram counts by feature index, dense features and raw evidence
+    /// (training gives out-of-fold evidence) of a unit in `language`.
     pub(crate) fn input_from_counts(
         &self,
         counts: &[(u32, u32)],
         dense: &[f32],
+        evidence: Option<&[f32]>,
+        language: &str,
     ) -> Vec<(u32, f32)> {
         let mut v: Vec<(u32, f32)> = counts
             .iter()
@@ -243,18 +308,22 @@ impl StanceModel {
             }
         }
         v.sort_unstable_by_key(|(i, _)| *i);
-        let offset = self.file.ngrams.len() as u32;
-        let s = &self.file.scaler;
-        for (j, x) in dense.iter().enumerate() {
-            let (Some(m), Some(sd)) = (s.mean.get(j), s.scale.get(j)) else {
-                break;
-            };
-            let z = (x - m) / sd;
-            if z != 0.0 && z.is_finite() {
-                v.push((offset + j as u32, z.clamp(-10.0, 10.0)));
-            }
-        }
-        v
+        self.file.input(v, dense, evidence, language)
+    }
+
+    /// Whether it has evidence tables for a language (else the unit's evidence features are
+    /// left at zero).
+    pub(crate) fn has_evidence(&self, language: &str) -> bool {
+        let group = language_group(language);
+        self.file
+            .evidence
+            .as_ref()
+            .is_some_and(|e| e.tables.iter().any(|t| t.language == group))
+    }
+
+    /// The look-up tables of its evidence.
+    pub(crate) fn lookup(&self) -> &Lookup {
+        &self.lookup
     }
 
     /// The n-gram feature index of a hash, if selected.
@@ -262,18 +331,16 @@ impl StanceModel {
         self.index.get(&hash).copied()
     }
 
-    /// The name of input feature `i`.
+    /// The name of input feature `i` ([`ModelFile::feature_name`]).
     pub fn feature_name(&self, i: usize) -> String {
-        match self.file.ngrams.get(i) {
-            Some(g) => g.text.clone(),
-            None => self
-                .file
-                .dense_features
-                .get(i - self.file.ngrams.len())
-                .cloned()
-                .unwrap_or_default(),
-        }
+        self.file.feature_name(i)
     }
+}
+
+/// The heads a model file must have, in order: [`HEADS`], without `dense` in a model without
+/// evidence.
+pub(crate) fn heads_of(file: &ModelFile) -> &'static [&'static str] {
+    &HEADS[..if file.evidence.is_some() { 3 } else { 2 }]
 }
 
 /// The references a stance model records for lexicons.

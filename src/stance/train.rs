@@ -24,6 +24,10 @@
 //! rule of [`crate::task`] and `scripts/baselines.py`); the L2 strength is chosen on an inner
 //! fold of the training records (the mean of each corpus's headline figure), and with it an
 //! offset on the score of "none".
+//!
+//! Evidence (see [`super::model`]): naive-Bayes tables per language group and per target group,
+//! training examples getting theirs out of fold. A third head, `dense`, is the news head fitted
+//! without evidence: it scores the long texts of languages without tables (French).
 
 use std::ops::Range;
 
@@ -33,11 +37,14 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::features::{
-    language_group, target_group, unit_features, unit_ngrams, StanceSpec, TextView, Unit,
-    STANCE_SPEC_VERSION,
+    language_group, target_group, unit_features, unit_gram_counts, unit_ngrams, StanceSpec,
+    TextView, Unit, STANCE_SPEC_VERSION,
 };
 use super::matching::StanceMatcher;
-use super::model::{lexicon_refs, vocabulary_refs, StanceModel, HEADS, STANCE_CLASSES};
+use super::model::{
+    evidence_outputs, heads_of, lexicon_refs, unit_evidence, vocabulary_refs, StanceModel, HEADS,
+    STANCE_CLASSES,
+};
 use super::targets::Targets;
 use super::vocabulary::Vocabulary;
 use crate::analyzer::{Analyzer, Article};
@@ -45,9 +52,12 @@ use crate::corpus::Record;
 use crate::error::{Error, Result};
 use crate::eval::{self, Bootstrap, Estimate, SingleLabelReport};
 use crate::language::Language;
-use crate::model::train::standardize;
+use crate::model::evidence::{self, FitDoc};
+use crate::model::lookup::Lookup;
+use crate::model::train::{evidence_fold, out_of_fold_evidence, standardize};
 use crate::model::{
-    linear, ngrams, ModelFile, TrainingSummary, ValidationSummary, MODEL_FORMAT_VERSION,
+    linear, ngrams, Evidence, ModelFile, Scaler, TrainingSummary, ValidationSummary,
+    MODEL_FORMAT_VERSION,
 };
 use crate::task::{fnv1a, fold_of, Partition, Task};
 
@@ -95,6 +105,10 @@ pub struct Example {
     dense: Vec<f32>,
     /// (group 0 = language, 1 = target; hash; count)
     grams: Vec<(u8, u64, u32)>,
+    /// Word n-gram counts of the unit by hash (evidence).
+    words: Vec<(u64, u32)>,
+    /// Character n-gram counts of the unit by hash (evidence).
+    chars: Vec<(u64, u32)>,
 }
 
 /// Analysed examples, ready for training or evaluation.
@@ -419,6 +433,8 @@ fn examples_of(ctx: &Context<'_>, r: &Record, options: &PrepareOptions) -> Resul
         let mut grams: Vec<(u8, u64, u32)> =
             counts.into_iter().map(|((g, h), c)| (g, h, c)).collect();
         grams.sort_unstable();
+        let (words, chars, names) = unit_gram_counts(&view, &unit, options.with_names);
+        texts.extend(names);
         out.push(Example {
             id: format!("{}{suffix}", r.id),
             record_id: r.id.clone(),
@@ -429,6 +445,8 @@ fn examples_of(ctx: &Context<'_>, r: &Record, options: &PrepareOptions) -> Resul
             partition,
             dense: f.dense,
             grams,
+            words,
+            chars,
         });
     }
     Ok((out, texts))
@@ -447,6 +465,9 @@ pub struct TrainParams {
     pub min_target_examples: usize,
     /// Minimum document frequency of an n-gram within its group.
     pub min_df: u32,
+    /// N-grams of each kind (word, character) kept per group in the evidence tables (0: no
+    /// evidence features).
+    pub evidence_per_group: usize,
     /// L2 strengths tried.
     pub alphas: Vec<f32>,
     /// L-BFGS iterations.
@@ -463,6 +484,7 @@ impl Default for TrainParams {
             ngrams_per_target: 500,
             min_target_examples: 150,
             min_df: 2,
+            evidence_per_group: 5000,
             alphas: vec![0.3, 1.0, 3.0],
             max_iterations: 100,
             data: Vec::new(),
@@ -599,6 +621,13 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
     let spec = StanceSpec::default();
     let d = spec.len();
     let scaler = standardize(train_idx.iter().map(|&i| ex[i].dense.as_slice()), d);
+    let (evidence, evidence_values) = if params.evidence_per_group > 0 {
+        let kept: Vec<bool> = ex.iter().map(|e| keep_target(&e.target)).collect();
+        let (e, values) = fit_evidence(prepared, &train_idx, &kept, params);
+        (Some(e), Some(values))
+    } else {
+        (None, None)
+    };
     let vocabularies = Vocabulary::embedded()?;
     let mut lexicons = lexicon_refs(analyzer.lexicons());
     lexicons.extend(vocabulary_refs(&vocabularies));
@@ -617,20 +646,9 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
         lexicons,
         dense_features: spec.names().to_vec(),
         ngrams: chosen,
-        evidence: None,
+        evidence,
         scaler,
-        heads: HEADS
-            .iter()
-            .map(|name| linear::Head {
-                name: (*name).to_string(),
-                classes: STANCE_CLASSES.iter().map(|s| s.to_string()).collect(),
-                weights: Vec::new(),
-                intercept: vec![0.0; k],
-                platt: None,
-                threshold: None,
-                alpha: 1.0,
-            })
-            .collect(),
+        heads: Vec::new(),
         training: TrainingSummary {
             data: params.data.clone(),
             n_train: train_idx.len(),
@@ -643,24 +661,45 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
         validation: Vec::new(),
         checksum: String::new(),
     };
-    let n_features = file.ngrams.len() + d;
-    for h in &mut file.heads {
-        h.weights = vec![0.0; n_features * k];
-    }
+    let n_features = file.ngrams.len() + d + file.evidence.as_ref().map_or(0, Evidence::n_features);
+    file.heads = heads_of(&file)
+        .iter()
+        .map(|name| linear::Head {
+            name: (*name).to_string(),
+            classes: STANCE_CLASSES.iter().map(|s| s.to_string()).collect(),
+            weights: vec![0.0; n_features * k],
+            intercept: vec![0.0; k],
+            platt: None,
+            threshold: None,
+            alpha: 1.0,
+        })
+        .collect();
     let model = StanceModel::new(file.clone(), "training")?;
-    let inputs = inputs(prepared, &model);
+    // The inputs without evidence too (the `dense` head).
+    let without = ModelFile {
+        evidence: None,
+        heads: file.heads[..2].to_vec(),
+        ..file.clone()
+    };
+    let dense_inputs = match evidence_values {
+        Some(_) => inputs(prepared, &StanceModel::new(without, "training")?, None),
+        None => Vec::new(),
+    };
+    let inputs = inputs(prepared, &model, evidence_values.as_deref());
 
     // One head per genre, each with its own model selection: short target-centric posts
-    // (SemEval-2016, FIGNEWS) and sentences of news articles (SemEval-2025).
-    let fitted: Vec<Result<(linear::Head, f32, f32)>> = [0usize, 1]
-        .par_iter()
-        .map(|&h| {
+    // (SemEval-2016, FIGNEWS) and sentences of news articles (SemEval-2025), the latter also
+    // without evidence.
+    let fitted: Vec<Result<(linear::Head, f32, f32)>> = (0..file.heads.len())
+        .into_par_iter()
+        .map(|h| {
             let rows: Vec<usize> = train_idx
                 .iter()
                 .copied()
-                .filter(|&i| head_of(ex[i].source) == h)
+                .filter(|&i| head_of(ex[i].source) == h.min(1))
                 .collect();
-            fit_head(HEADS[h], &rows, ex, &inputs, n_features, params)
+            let x = if h == 2 { &dense_inputs } else { &inputs };
+            fit_head(HEADS[h], &rows, ex, x, n_features, params)
         })
         .collect();
     let mut heads = Vec::new();
@@ -786,20 +825,121 @@ fn fit_head(
     Ok((head, alpha, offset))
 }
 
-/// The input vectors of every example.
-fn inputs(prepared: &Prepared, model: &StanceModel) -> Vec<Vec<(u32, f32)>> {
+/// The input vectors of every example, with its raw evidence `values` when given (out of
+/// fold, training), else from the model's tables.
+fn inputs(
+    prepared: &Prepared,
+    model: &StanceModel,
+    values: Option<&[Vec<f32>]>,
+) -> Vec<Vec<(u32, f32)>> {
     prepared
         .examples
         .par_iter()
-        .map(|e| {
+        .enumerate()
+        .map(|(i, e)| {
             let counts: Vec<(u32, u32)> = e
                 .grams
                 .iter()
                 .filter_map(|(_, h, c)| model.ngram_index(*h).map(|i| (i, *c)))
                 .collect();
-            model.input_from_counts(&counts, &e.dense)
+            let evidence = match values {
+                _ if !model.has_evidence(&e.lang) => None,
+                Some(v) => v.get(i).cloned(),
+                None => Some(example_evidence(model.lookup(), e)),
+            };
+            model.input_from_counts(&counts, &e.dense, evidence.as_deref(), &e.lang)
         })
         .collect()
+}
+
+/// An example's raw evidence from look-up tables.
+fn example_evidence(lookup: &Lookup, e: &Example) -> Vec<f32> {
+    unit_evidence(lookup, &e.lang, e.target.as_deref(), &e.words, &e.chars)
+}
+
+/// Fits the evidence tables on the training rows (each example a document of its language group
+/// and, when `kept[i]`, of its target group; see [`super::model`]); returns them, standardized
+/// on the training rows, and the raw evidence of every example, out of fold for the training
+/// rows.
+fn fit_evidence(
+    prepared: &Prepared,
+    train_idx: &[usize],
+    kept: &[bool],
+    params: &TrainParams,
+) -> (Evidence, Vec<Vec<f32>>) {
+    let ex = &prepared.examples;
+    let k = STANCE_CLASSES.len();
+    let outputs = evidence_outputs();
+    let groups: Vec<(String, Option<String>)> = ex
+        .iter()
+        .zip(kept)
+        .map(|(e, &kept)| {
+            let target = e.target.as_deref().filter(|_| kept).map(target_group);
+            (language_group(&e.lang), target)
+        })
+        .collect();
+    let fit = |rows: &[usize]| {
+        let mut docs: Vec<FitDoc<'_>> = Vec::new();
+        for &i in rows {
+            let positive: Vec<bool> = (0..k).map(|c| ex[i].gold == c).collect();
+            let (lang, target) = &groups[i];
+            for group in std::iter::once(lang).chain(target) {
+                docs.push(FitDoc {
+                    language: group,
+                    words: &ex[i].words,
+                    chars: &ex[i].chars,
+                    positive: positive.clone(),
+                });
+            }
+        }
+        let mut tables = evidence::fit_tables(
+            &docs,
+            &prepared.texts,
+            k,
+            params.min_df,
+            params.evidence_per_group,
+        );
+        // A group's ratios go to its own outputs, zeros to the other group's.
+        for t in &mut tables {
+            let at = if t.language.starts_with("target:") {
+                k
+            } else {
+                0
+            };
+            t.ratios = t
+                .ratios
+                .chunks_exact(k)
+                .flat_map(|r| {
+                    let mut row = vec![0; 2 * k];
+                    row[at..at + k].copy_from_slice(r);
+                    row
+                })
+                .collect();
+        }
+        tables
+    };
+    let n = 2 * outputs.len();
+    // No language indicator: a unit in a language without training data (French) would look
+    // like no training unit.
+    let mut evidence = Evidence {
+        outputs,
+        tables: fit(train_idx),
+        scaler: Scaler {
+            mean: vec![0.0; n],
+            scale: vec![1.0; n],
+        },
+        languages: Vec::new(),
+    };
+    let values = out_of_fold_evidence(
+        &evidence,
+        ex.len(),
+        train_idx,
+        |i| evidence_fold(&ex[i].record_id),
+        fit,
+        |lookup, i| example_evidence(lookup, &ex[i]),
+    );
+    evidence.scaler = standardize(train_idx.iter().map(|&i| values[i].as_slice()), n);
+    (evidence, values)
 }
 
 /// The predicted class: the most probable; for entity spans (which always have a role), the
@@ -949,9 +1089,12 @@ pub fn evaluate(
         examples: idx.iter().map(|&i| prepared.examples[i].clone()).collect(),
         texts: FxHashMap::default(),
     };
-    let inputs = inputs(&sub, model);
-    let head = model.head_named(HEADS[head_of(source)]);
-    let probs: Vec<Vec<f32>> = inputs.iter().map(|x| head.probabilities(x)).collect();
+    let inputs = inputs(&sub, model, None);
+    let probs: Vec<Vec<f32>> = inputs
+        .iter()
+        .zip(&sub.examples)
+        .map(|(x, e)| model.head(head_of(source) == 0, &e.lang).probabilities(x))
+        .collect();
     let gold: Vec<usize> = sub.examples.iter().map(|e| e.gold).collect();
     let pred: Vec<usize> = probs.iter().map(|p| decide(source, p)).collect();
     let labels: Vec<String> = task.labels().iter().map(|s| s.to_string()).collect();
