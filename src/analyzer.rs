@@ -248,15 +248,23 @@ impl AnalyzerBuilder {
             Some(Matcher::new(None, &universal, self.fold_accents)?)
         };
         let spec = FeatureSpec::default();
-        let models = match self.models {
-            Some(m) => m,
-            None if self.default_models.unwrap_or(shipped_lexicons) => Models::embedded()?,
-            None => Models::none(),
-        };
-        models.check(&spec, &lexicons)?;
         let explicit =
             self.stance == Some(true) || self.targets.is_some() || self.stance_model.is_some();
         let wanted = self.stance.unwrap_or(explicit || DEFAULT_STANCE);
+        let shipped_models = self.default_models.unwrap_or(shipped_lexicons);
+        let load_stance = wanted && self.stance_model.is_none();
+        // The shipped classifiers and stance model are parsed side by side: parsing them is
+        // most of an analyzer's start-up.
+        let (models, shipped_stance) = rayon::join(
+            || match self.models {
+                Some(m) => Ok(m),
+                None if shipped_models => Models::embedded(),
+                None => Ok(Models::none()),
+            },
+            || load_stance.then(StanceModel::embedded),
+        );
+        let models = models?;
+        models.check(&spec, &lexicons)?;
         let stance = if !wanted {
             None
         } else {
@@ -266,7 +274,7 @@ impl AnalyzerBuilder {
             };
             let built = match self.stance_model {
                 Some(m) => Ok(m),
-                None => StanceModel::embedded(),
+                None => shipped_stance.unwrap_or_else(StanceModel::embedded),
             }
             .and_then(|m| StanceEngine::new(targets, m, &lexicons, self.fold_accents));
             match built {
