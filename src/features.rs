@@ -185,10 +185,10 @@ pub(crate) fn style(
     let mut ttr_sum = 0.0;
     let mut ttr_segments = 0usize;
     let mut previous_end = None;
+    // Token spans lie on character boundaries: the gaps between them are read as bytes.
+    let bytes = original.as_bytes();
     for (i, t) in toks.iter().enumerate() {
         let norm = &normalized[t.norm_span()];
-        // Token spans lie on character boundaries: the gap is read as bytes.
-        let bytes = original.as_bytes();
         if let Some(gap) = previous_end.and_then(|end| bytes.get(end..t.start())) {
             if !gap.is_empty() {
                 s.spaced_gaps += 1;

@@ -687,6 +687,20 @@ mod tests {
         }
     }
 
+    #[test]
+    fn tokens_flag_their_apostrophes() {
+        // Typographic apostrophes count: the normalized text has them as `'`.
+        let text = "qu’aujourd'hui l'État don't Putin's «l'œil» d'«Est»";
+        let n = normalize(text);
+        let flagged: Vec<&str> = tokenize(text, &n)
+            .tokens
+            .iter()
+            .filter(|t| t.has_apostrophe())
+            .map(|t| &text[t.span()])
+            .collect();
+        assert_eq!(flagged, ["qu’", "aujourd'hui", "l'", "n't", "'s", "l'"]);
+    }
+
     fn spaced(text: &str) -> Vec<String> {
         let n = normalize(text);
         tokenize(text, &n)
