@@ -25,8 +25,8 @@
 //! fold of the training records (the mean of each corpus's headline figure), and with it an
 //! offset on the score of "none".
 //!
-//! Evidence (see [`super::model`]): naive-Bayes tables per language group and per target group,
-//! training examples getting theirs out of fold. A third head, `dense`, is the news head fitted
+//! Evidence (see [`crate::StanceModel`]): naive-Bayes tables per language group and per
+//! target group, training examples getting theirs out of fold. A third head, `dense`, is the news head fitted
 //! without evidence: it scores the long texts of languages without tables (French).
 
 use std::ops::Range;
