@@ -26,8 +26,9 @@
 //! offset on the score of "none".
 //!
 //! Evidence (see [`crate::StanceModel`]): naive-Bayes tables per language group and per
-//! target group, training examples getting theirs out of fold. A third head, `dense`, is the news head fitted
-//! without evidence: it scores the long texts of languages without tables (French).
+//! target group, training examples getting theirs out of fold. A third head, `dense`, is the
+//! news head fitted without evidence: it scores the long texts of languages without tables
+//! (French).
 
 use std::ops::Range;
 
