@@ -24,8 +24,9 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+use super::ngrams::for_each_ngram;
 use super::Scaler;
-use crate::tokenize::word_hash;
+use crate::tokenize::{word_hash, Token};
 
 /// Character n-gram lengths.
 const CHAR_MIN: usize = 3;
@@ -143,6 +144,41 @@ pub(crate) fn char_windows(padded: &str, mut f: impl FnMut(&str)) {
         }
     }
 }
+
+/// Word and character n-gram counts of tokens (sorted by hash), and (`with_text`) the text of
+/// each n-gram: what evidence tables are fitted and looked up on.
+pub(crate) fn gram_counts(normalized: &str, tokens: &[Token], with_text: bool) -> GramCounts {
+    let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut texts = Vec::new();
+    for_each_ngram(normalized, tokens, with_text, |_, h, t| {
+        let c = counts.entry(h).or_insert(0);
+        if *c == 0 {
+            if let Some(t) = t {
+                texts.push((h, t));
+            }
+        }
+        *c += 1;
+    });
+    let mut char_counts: FxHashMap<u64, u32> = FxHashMap::default();
+    for t in tokens {
+        for_each_char_gram(&normalized[t.norm_span()], |h, g| {
+            let c = char_counts.entry(h).or_insert(0);
+            if *c == 0 && with_text {
+                texts.push((h, g.to_string()));
+            }
+            *c += 1;
+        });
+    }
+    let sorted = |m: FxHashMap<u64, u32>| {
+        let mut v: Vec<(u64, u32)> = m.into_iter().collect();
+        v.sort_unstable();
+        v
+    };
+    (sorted(counts), sorted(char_counts), texts)
+}
+
+/// Word n-gram counts, character n-gram counts (by hash, sorted) and n-gram texts by hash.
+pub(crate) type GramCounts = (Vec<(u64, u32)>, Vec<(u64, u32)>, Vec<(u64, String)>);
 
 /// A training document for fitting tables: its language, distinct n-gram hashes of each
 /// kind, and whether it is positive for each output.

@@ -31,7 +31,6 @@ use crate::corpus::Record;
 use crate::error::{Error, Result};
 use crate::language::Language;
 use crate::task::{fnv1a, Example, Gold, Partition, Task, PERSUASION_CATEGORIES};
-use crate::tokenize::Token;
 
 /// Training parameters, checked when training starts.
 #[derive(Debug, Clone, PartialEq)]
@@ -219,7 +218,7 @@ fn analyse(analyzer: &Analyzer, e: &Example, with_text: bool) -> Result<Analysed
     };
     let dense = analyzer.feature_spec().vector(&parts.report);
     let (grams, chars, texts) =
-        gram_counts(parts.normalized.as_str(), &parts.tokens.tokens, with_text);
+        evidence::gram_counts(parts.normalized.as_str(), &parts.tokens.tokens, with_text);
     Ok(Analysed {
         dense,
         grams,
@@ -227,41 +226,6 @@ fn analyse(analyzer: &Analyzer, e: &Example, with_text: bool) -> Result<Analysed
         texts,
     })
 }
-
-/// Word and character n-gram counts of tokens (sorted by hash), and (`with_text`) the text of
-/// each n-gram: what evidence tables are fitted and looked up on.
-pub(crate) fn gram_counts(normalized: &str, tokens: &[Token], with_text: bool) -> GramCounts {
-    let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
-    let mut texts = Vec::new();
-    ngrams::for_each_ngram(normalized, tokens, with_text, |_, h, t| {
-        let c = counts.entry(h).or_insert(0);
-        if *c == 0 {
-            if let Some(t) = t {
-                texts.push((h, t));
-            }
-        }
-        *c += 1;
-    });
-    let mut char_counts: FxHashMap<u64, u32> = FxHashMap::default();
-    for t in tokens {
-        evidence::for_each_char_gram(&normalized[t.norm_span()], |h, g| {
-            let c = char_counts.entry(h).or_insert(0);
-            if *c == 0 && with_text {
-                texts.push((h, g.to_string()));
-            }
-            *c += 1;
-        });
-    }
-    let sorted = |m: FxHashMap<u64, u32>| {
-        let mut v: Vec<(u64, u32)> = m.into_iter().collect();
-        v.sort_unstable();
-        v
-    };
-    (sorted(counts), sorted(char_counts), texts)
-}
-
-/// Word n-gram counts, character n-gram counts (by hash, sorted) and n-gram texts by hash.
-pub(crate) type GramCounts = (Vec<(u64, u32)>, Vec<(u64, u32)>, Vec<(u64, String)>);
 
 /// A head to train: its name, classes, and the class of every example.
 struct HeadSpec {
@@ -426,10 +390,21 @@ pub(crate) fn out_of_fold_evidence(
             evidence: Some(evidence),
         }])
     };
+    // The training rows get theirs from the folds below.
+    let mut in_training = vec![false; n];
+    for &i in train_idx {
+        in_training[i] = true;
+    }
     let final_lookup = lookup_of(evidence);
     let mut values: Vec<Vec<f32>> = (0..n)
         .into_par_iter()
-        .map(|i| score(&final_lookup, i))
+        .map(|i| {
+            if in_training[i] {
+                Vec::new()
+            } else {
+                score(&final_lookup, i)
+            }
+        })
         .collect();
     let folds: Vec<Vec<(usize, Vec<f32>)>> = (0..5u64)
         .into_par_iter()

@@ -24,8 +24,7 @@ use std::ops::Range;
 use sha2::{Digest, Sha256};
 
 use crate::lexicon::{Category, Polarity};
-use crate::model::evidence::char_windows;
-use crate::model::train::{gram_counts, GramCounts};
+use crate::model::evidence::{char_windows, gram_counts, GramCounts};
 use crate::report::Marker;
 use crate::tokenize::{word_hash, TokenKind, Tokens};
 
@@ -656,7 +655,7 @@ pub(crate) fn unit_ngrams(
 const NEAR: usize = 3;
 
 /// The word and character n-gram counts of a unit's tokens (and, with `with_names`, their
-/// texts), for its evidence features ([`crate::model::train::gram_counts`]), plus what the text
+/// texts), for its evidence features ([`crate::model::evidence::gram_counts`]), plus what the text
 /// makes of the entity: each word of its mentions as a word of its own (`@t:zelensky`), with its
 /// character n-grams (`@t:zel`), and each word within [`NEAR`] words of a mention (`~t:attacked`).
 pub(crate) fn unit_gram_counts(view: &TextView<'_>, unit: &Unit, with_names: bool) -> GramCounts {
