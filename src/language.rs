@@ -156,7 +156,7 @@ pub struct Detection {
 }
 
 /// How many bytes of a text language identification reads (enough for a news article's lead).
-pub const DETECTION_SAMPLE_BYTES: usize = 1200;
+pub const DETECTION_SAMPLE_BYTES: usize = 600;
 
 /// Identifies the language of `text` from its first [`DETECTION_SAMPLE_BYTES`] bytes.
 pub fn detect(text: &str) -> Option<Detection> {

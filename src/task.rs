@@ -170,7 +170,13 @@ impl Task {
                 Some("dev") => Some(Partition::Validation),
                 _ => None,
             },
-            Task::Genre => (split == Some("train") && record.genre.is_some()).then(by_fold),
+            // The dev articles' genres are never validation (the held-out fold of the train
+            // articles is), so they train.
+            Task::Genre => match (split, record.genre.is_some()) {
+                (Some("train"), true) => Some(by_fold()),
+                (Some("dev"), true) => Some(Partition::Train),
+                _ => None,
+            },
             Task::Satire | Task::SentenceBias => record.label.is_some().then(by_fold),
             Task::Leaning => match split {
                 Some("train") => Some(Partition::Train),

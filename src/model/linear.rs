@@ -26,6 +26,11 @@ pub struct Head {
     /// Decision threshold on the calibrated positive probability (binary heads).
     #[serde(default)]
     pub threshold: Option<f32>,
+    /// Decision offsets of heads with more than two classes: the predicted class is the one
+    /// with the largest `ln p + offset` (chosen on held-out rows to maximize macro-F1; the
+    /// probabilities themselves are left as they are).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offsets: Option<Vec<f32>>,
     /// The L2 strength it was trained with.
     pub alpha: f32,
 }
@@ -147,16 +152,31 @@ impl Head {
 
     /// Class probabilities (softmax of the scores; calibrated for binary heads).
     pub fn probabilities(&self, input: &[(u32, f32)]) -> Vec<f32> {
-        let s = self.scores(input);
-        if s.len() == 2 {
-            let logit = s[1] - s[0];
-            let p = match &self.platt {
-                Some(platt) => platt.apply(logit),
-                None => sigmoid(logit),
-            };
+        if self.classes.len() == 2 {
+            let p = self.positive_probability(input);
             return vec![1.0 - p, p];
         }
-        softmax(&s)
+        softmax(&self.scores(input))
+    }
+
+    /// The (calibrated) probability of the second class of a binary head, without the vectors
+    /// [`Head::probabilities`] returns; the softmax probability of the second class otherwise.
+    pub fn positive_probability(&self, input: &[(u32, f32)]) -> f32 {
+        if self.classes.len() != 2 || self.intercept.len() != 2 {
+            return softmax(&self.scores(input)).get(1).copied().unwrap_or(0.0);
+        }
+        let mut s = [self.intercept[0], self.intercept[1]];
+        for &(i, v) in input {
+            if let Some(w) = self.weights.get(i as usize * 2..i as usize * 2 + 2) {
+                s[0] += v * w[0];
+                s[1] += v * w[1];
+            }
+        }
+        let logit = s[1] - s[0];
+        match &self.platt {
+            Some(platt) => platt.apply(logit),
+            None => sigmoid(logit),
+        }
     }
 
     /// The predicted class index.
@@ -165,13 +185,24 @@ impl Head {
     }
 
     /// The class index that [`Head::predict`] gives for these class probabilities (binary
-    /// heads compare the positive class with their threshold).
+    /// heads compare the positive class with their threshold, others add their offsets to
+    /// the log-probabilities).
     pub fn decide(&self, p: &[f32]) -> usize {
         if p.len() == 2 {
             let t = self.threshold.unwrap_or(0.5);
             return usize::from(p[1] >= t);
         }
-        argmax(p)
+        match &self.offsets {
+            Some(offsets) if offsets.len() == p.len() => {
+                let shifted: Vec<f32> = p
+                    .iter()
+                    .zip(offsets)
+                    .map(|(p, o)| p.max(f32::MIN_POSITIVE).ln() + o)
+                    .collect();
+                argmax(&shifted)
+            }
+            _ => argmax(p),
+        }
     }
 }
 
@@ -270,6 +301,7 @@ fn finish(
         intercept: bias,
         platt: None,
         threshold: None,
+        offsets: None,
         alpha,
     })
 }
@@ -296,6 +328,34 @@ mod tests {
         };
         assert_eq!(head.predict(&[(0, 1.0), (1, 0.5)]), 1);
         assert_eq!(head.predict(&[(0, -1.0), (1, 0.5)]), 0);
+    }
+
+    #[test]
+    fn offsets_shift_the_decisions_of_multiclass_heads() {
+        let head = |offsets: Option<Vec<f32>>| Head {
+            name: "t".into(),
+            classes: vec!["a".into(), "b".into(), "c".into()],
+            weights: vec![0.0; 3],
+            intercept: vec![0.0; 3],
+            platt: None,
+            threshold: None,
+            offsets,
+            alpha: 1.0,
+        };
+        let p = [0.5, 0.3, 0.2];
+        let cases: &[(Option<Vec<f32>>, usize)] = &[
+            (None, 0),
+            (Some(vec![0.0, 0.0, 0.0]), 0),
+            // ln 0.3 + 1 = -0.20 > ln 0.5 = -0.69
+            (Some(vec![0.0, 1.0, 0.0]), 1),
+            (Some(vec![0.0, 0.0, 1.0]), 2),
+            (Some(vec![0.0, -1.0, 1.0]), 2),
+            // One offset per class or none at all.
+            (Some(vec![0.0, 1.0]), 0),
+        ];
+        for (offsets, expected) in cases {
+            assert_eq!(head(offsets.clone()).decide(&p), *expected, "{offsets:?}");
+        }
     }
 
     #[test]

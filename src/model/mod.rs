@@ -332,10 +332,19 @@ impl ModelFile {
         for h in &self.heads {
             let platt_ok = h.platt.is_none_or(|p| p.a.is_finite() && p.b.is_finite());
             let threshold_ok = h.threshold.is_none_or(|t| (0.0..=1.0).contains(&t));
-            if !finite(&h.weights) || !finite(&h.intercept) || !platt_ok || !threshold_ok {
+            let offsets_ok = h
+                .offsets
+                .as_ref()
+                .is_none_or(|o| o.len() == h.classes.len() && finite(o));
+            if !finite(&h.weights)
+                || !finite(&h.intercept)
+                || !platt_ok
+                || !threshold_ok
+                || !offsets_ok
+            {
                 return Err(bad(format!(
-                    "head {:?} holds a non-finite weight, intercept or calibration, or a \
-                     threshold outside [0, 1]",
+                    "head {:?} holds a non-finite weight, intercept, calibration or decision \
+                     offset, a threshold outside [0, 1], or offsets that are not one per class",
                     h.name
                 )));
             }
@@ -647,6 +656,22 @@ mod tests {
                 other => panic!("expected {reason}, got {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn decision_offsets_must_be_one_per_class() {
+        let mut m = model();
+        m.heads[0].offsets = Some(vec![0.0; m.heads[0].classes.len() + 1]);
+        m.checksum = m.compute_checksum().unwrap_or_default();
+        let json = m.to_json().unwrap_or_default();
+        match ModelFile::from_json(&json, "m.json") {
+            Err(Error::Model { reason, .. }) => assert!(reason.contains("offset"), "{reason}"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        m.heads[0].offsets = Some(vec![0.0; m.heads[0].classes.len()]);
+        m.checksum = m.compute_checksum().unwrap_or_default();
+        let json = m.to_json().unwrap_or_default();
+        assert!(ModelFile::from_json(&json, "m.json").is_ok());
     }
 
     #[test]

@@ -286,7 +286,10 @@ fn persuasion(model: &Model<'_>, ctx: &Context<'_>) -> PersuasionScores {
             continue;
         };
         let input = stretch_input(model, ctx, first.tokens.start..last.tokens.end, sentences);
-        let probs: Vec<f32> = heads.iter().map(|h| h.probabilities(&input)[1]).collect();
+        let probs: Vec<f32> = heads
+            .iter()
+            .map(|h| h.positive_probability(&input))
+            .collect();
         for (b, p) in best.iter_mut().zip(&probs) {
             *b = b.max(*p);
         }
@@ -342,7 +345,7 @@ fn sentence_bias(model: &Model<'_>, ctx: &Context<'_>) -> SentenceBiasScores {
     let sentences = &ctx.tokens.sentences;
     for (i, s) in sentences.iter().enumerate() {
         let input = stretch_input(model, ctx, s.tokens.clone(), &sentences[i..=i]);
-        let p = head.probabilities(&input)[1];
+        let p = head.positive_probability(&input);
         if p >= head.threshold.unwrap_or(0.5) {
             biased.push(BiasedSentence {
                 start: s.span.start,
@@ -373,20 +376,25 @@ fn class_scores(c: &Classifier, input: &[(u32, f32)]) -> ClassScores {
     let probs = head.probabilities(input);
     let predicted = head.decide(&probs);
     let k = head.classes.len();
-    let mut contributions: Vec<Contribution> = input
+    let mut positive: Vec<(u32, f32)> = input
         .iter()
         .filter_map(|&(i, v)| {
             let row = head.weights.get(i as usize * k..(i as usize + 1) * k)?;
             let others = (row.iter().sum::<f32>() - row[predicted]) / (k - 1).max(1) as f32;
             let contribution = v * (row[predicted] - others);
-            (contribution > 0.0).then(|| Contribution {
-                feature: c.feature_name(i as usize),
-                contribution,
-            })
+            (contribution > 0.0).then_some((i, contribution))
         })
         .collect();
-    contributions.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
-    contributions.truncate(TOP_CONTRIBUTIONS);
+    positive.sort_by(|a, b| b.1.total_cmp(&a.1));
+    // Only the features reported are named.
+    let contributions = positive
+        .iter()
+        .take(TOP_CONTRIBUTIONS)
+        .map(|&(i, contribution)| Contribution {
+            feature: c.feature_name(i as usize),
+            contribution,
+        })
+        .collect();
     ClassScores {
         label: head.classes[predicted].clone(),
         probabilities: head

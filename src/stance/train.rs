@@ -672,6 +672,7 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
             intercept: vec![0.0; k],
             platt: None,
             threshold: None,
+            offsets: None,
             alpha: 1.0,
         })
         .collect();
