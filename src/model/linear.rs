@@ -193,14 +193,7 @@ impl Head {
             return usize::from(p[1] >= t);
         }
         match &self.offsets {
-            Some(offsets) if offsets.len() == p.len() => {
-                let shifted: Vec<f32> = p
-                    .iter()
-                    .zip(offsets)
-                    .map(|(p, o)| p.max(f32::MIN_POSITIVE).ln() + o)
-                    .collect();
-                argmax(&shifted)
-            }
+            Some(offsets) if offsets.len() == p.len() => offset_argmax(p, offsets),
             _ => argmax(p),
         }
     }
@@ -212,6 +205,16 @@ pub fn softmax(s: &[f32]) -> Vec<f32> {
     let e: Vec<f32> = s.iter().map(|x| (x - m).exp()).collect();
     let z: f32 = e.iter().sum();
     e.iter().map(|x| x / z).collect()
+}
+
+/// Index of the largest `ln p + offset` (the first on ties).
+pub(crate) fn offset_argmax(p: &[f32], offsets: &[f32]) -> usize {
+    let shifted: Vec<f32> = p
+        .iter()
+        .zip(offsets)
+        .map(|(p, o)| p.max(f32::MIN_POSITIVE).ln() + o)
+        .collect();
+    argmax(&shifted)
 }
 
 /// Index of the largest value (the first on ties).

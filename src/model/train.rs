@@ -825,22 +825,14 @@ fn decision_offsets(
     gold: &[usize],
 ) -> Vec<f32> {
     let k = head.classes.len();
-    let log_p: Vec<Vec<f32>> = rows
+    let probs: Vec<Vec<f32>> = rows
         .iter()
-        .map(|&r| {
-            head.probabilities(&inputs[r])
-                .iter()
-                .map(|p| p.max(f32::MIN_POSITIVE).ln())
-                .collect()
-        })
+        .map(|&r| head.probabilities(&inputs[r]))
         .collect();
     let f1_with = |offsets: &[f32]| {
-        let pred: Vec<usize> = log_p
+        let pred: Vec<usize> = probs
             .iter()
-            .map(|lp| {
-                let shifted: Vec<f32> = lp.iter().zip(offsets).map(|(l, o)| l + o).collect();
-                linear::argmax(&shifted)
-            })
+            .map(|p| linear::offset_argmax(p, offsets))
             .collect();
         macro_f1(gold, &pred, k)
     };
