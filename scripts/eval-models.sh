@@ -2,11 +2,18 @@
 # Regenerates the committed evaluation reports of the shipped models, eval/partipris-TASK.md and
 # .json: `partipris eval --partition validation --by lang` (1,000 bootstrap resamples) of every
 # task on its validation data in ../shared/datasets. models/figures.json and the model card
-# quote these reports.
+# quote these reports; .ci/run re-measures them with this script (OUT=target/ci-eval
+# RESAMPLES=0 FORMATS=json).
 # Usage: bash scripts/eval-models.sh [DATASETS_DIR]   (default: ../shared/datasets)
+# Environment: OUT (default eval), RESAMPLES (bootstrap resamples, default 1000),
+#              FORMATS (default "json md").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data="${1:-../shared/datasets}"
+out=${OUT:-eval}
+resamples=${RESAMPLES:-1000}
+formats=${FORMATS:-json md}
+mkdir -p "$out"
 cargo build --release --quiet
 bin=target/release/partipris
 for spec in persuasion:semeval2023_task3 genre:semeval2023_task3 satire:fresada_train \
@@ -17,9 +24,9 @@ for spec in persuasion:semeval2023_task3 genre:semeval2023_task3 satire:fresada_
     stance|entity_stance) model=models/stance.json.gz ;;
     *) model=models/$task.json; [ -f "$model" ] || model=$model.gz ;;
   esac
-  for format in json md; do
+  for format in $formats; do
     "$bin" eval --task "$task" --data "$file" --model "$model" --partition validation \
-      --by lang --format "$format" > "eval/partipris-$task.$format"
+      --by lang --resamples "$resamples" --format "$format" > "$out/partipris-$task.$format"
   done
-  echo "eval/partipris-$task.{json,md}"
+  echo "$out/partipris-$task ($formats)"
 done
