@@ -131,7 +131,8 @@ enum Command {
         /// L2 strengths tried (comma-separated; default 0.3,3,30,300, stance 0.3,1,3).
         #[arg(long, value_delimiter = ',')]
         alphas: Vec<f32>,
-        /// A dense feature to leave out of training (repeatable; see `FeatureSpec::names`).
+        /// A dense feature to leave out of training (repeatable; see `FeatureSpec::names`); a name
+        /// ending in `*` leaves out every feature it begins (`lexicon.*`).
         #[arg(long = "drop-feature")]
         drop_features: Vec<String>,
         /// Stance: n-grams kept per target that has training examples of its own.

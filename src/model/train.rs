@@ -50,7 +50,8 @@ pub struct TrainParams {
     /// L-BFGS iterations.
     pub max_iterations: u64,
     /// Dense features ([`crate::FeatureSpec::names`]) to leave out: held at zero in training,
-    /// so that the model gives them no weight (recorded in the model).
+    /// so that the model gives them no weight (recorded in the model, one name per feature).
+    /// A name ending in `*` stands for every feature it is the beginning of (`lexicon.*`).
     pub drop_features: Vec<String>,
     /// Names of the data files (recorded in the model).
     pub data: Vec<String>,
@@ -481,6 +482,28 @@ pub(crate) fn standardize<'a>(rows: impl Iterator<Item = &'a [f32]>, d: usize) -
     }
 }
 
+/// The indices of the dense features `patterns` name (see [`TrainParams::drop_features`]), in
+/// feature order; a pattern that names no feature is an error.
+fn dropped_features(names: &[String], patterns: &[String]) -> Result<Vec<usize>> {
+    let mut dropped = Vec::new();
+    for p in patterns {
+        let matches = |n: &String| match p.strip_suffix('*') {
+            Some(prefix) => n.starts_with(prefix),
+            None => n == p,
+        };
+        let before = dropped.len();
+        dropped.extend((0..names.len()).filter(|&j| matches(&names[j])));
+        if dropped.len() == before {
+            return Err(Error::Config(format!(
+                "--drop-feature {p:?}: no such dense feature"
+            )));
+        }
+    }
+    dropped.sort_unstable();
+    dropped.dedup();
+    Ok(dropped)
+}
+
 /// Trains a model on the training partition of prepared examples.
 pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> Result<ModelFile> {
     params.check()?;
@@ -493,15 +516,8 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
     }
     let specs = head_specs(task, &prepared.examples);
     let names = analyzer.feature_spec().names();
-    let dropped = params
-        .drop_features
-        .iter()
-        .map(|f| {
-            names.iter().position(|n| n == f).ok_or_else(|| {
-                Error::Config(format!("--drop-feature {f:?}: no such dense feature"))
-            })
-        })
-        .collect::<Result<Vec<usize>>>()?;
+    let dropped = dropped_features(&names, &params.drop_features)?;
+    let dropped_names = dropped.iter().map(|&j| names[j].clone()).collect();
     let masked: Vec<Vec<f32>>;
     let dense: &[Vec<f32>] = if dropped.is_empty() {
         &prepared.dense
@@ -592,7 +608,7 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
         scaler,
         evidence,
         heads: Vec::new(),
-        training: summary(prepared, &train_idx, &specs, params),
+        training: summary(prepared, &train_idx, &specs, params, dropped_names),
         validation: Vec::new(),
         checksum: String::new(),
     };
@@ -673,6 +689,7 @@ fn summary(
     train_idx: &[usize],
     specs: &[HeadSpec],
     params: &TrainParams,
+    dropped_features: Vec<String>,
 ) -> TrainingSummary {
     let class_counts = if prepared.task.is_multilabel() {
         specs
@@ -699,7 +716,7 @@ fn summary(
         class_counts,
         languages,
         seed: params.seed,
-        dropped_features: params.drop_features.clone(),
+        dropped_features,
     }
 }
 
@@ -978,6 +995,27 @@ mod tests {
         };
         for &r in &rows {
             assert_eq!(tuned.predict(&inputs[r]), gold[r], "row {r}");
+        }
+    }
+
+    #[test]
+    fn dropped_features_are_named_or_matched_by_prefix() {
+        let names: Vec<String> = ["lexicon.a", "lexicon.b", "style.c", "style.lexicon"]
+            .map(String::from)
+            .to_vec();
+        let table: &[(&[&str], Option<&[usize]>)] = &[
+            (&[], Some(&[])),
+            (&["style.c"], Some(&[2])),
+            (&["lexicon.*"], Some(&[0, 1])),
+            (&["style.c", "lexicon.*", "lexicon.a"], Some(&[0, 1, 2])),
+            (&["*"], Some(&[0, 1, 2, 3])),
+            (&["lexicon"], None),
+            (&["style.d*"], None),
+        ];
+        for (patterns, want) in table {
+            let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
+            let got = dropped_features(&names, &patterns).ok();
+            assert_eq!(got.as_deref(), *want, "{patterns:?}");
         }
     }
 }
