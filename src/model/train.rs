@@ -516,7 +516,7 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
     }
     let specs = head_specs(task, &prepared.examples);
     let names = analyzer.feature_spec().names();
-    let dropped = dropped_features(&names, &params.drop_features)?;
+    let dropped = dropped_features(names, &params.drop_features)?;
     let dropped_names = dropped.iter().map(|&j| names[j].clone()).collect();
     let masked: Vec<Vec<f32>>;
     let dense: &[Vec<f32>] = if dropped.is_empty() {
