@@ -317,15 +317,16 @@ pub struct ParagraphScores {
 
 /// Persuasion-technique scores of an article. Article figures aggregate the paragraphs: a
 /// category's probability is its highest probability over the paragraphs (the article uses a
-/// technique if one of its paragraphs does); `share` is the share of paragraphs whose
-/// any-technique probability passes the model's decision threshold.
+/// technique if one of its paragraphs does); `share` is the share of the article's words that
+/// lie in paragraphs whose any-technique probability passes the model's decision threshold
+/// (so that one-line headers, bylines and captions weigh as little as they say).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersuasionScores {
     /// Probability that the article uses any persuasion technique.
     pub any: f32,
     /// Probability of each technique category.
     pub categories: Vec<Probability>,
-    /// Share of paragraphs using a technique.
+    /// Share of the article's words in paragraphs using a technique.
     pub share: f32,
     /// The paragraphs.
     pub paragraphs: Vec<ParagraphScores>,

@@ -111,3 +111,74 @@ proptest! {
         }
     }
 }
+
+/// Paragraphs of French words, some loaded, some one-line.
+fn french_paragraphs() -> impl Strategy<Value = String> {
+    let word = proptest::sample::select(vec![
+        "le",
+        "gouvernement",
+        "a",
+        "annoncé",
+        "mardi",
+        "une",
+        "réforme",
+        "des",
+        "retraites",
+        "les",
+        "vassaux",
+        "de",
+        "Washington",
+        "propagande",
+        "honteuse",
+        "minorité",
+        "planétaire",
+        "selon",
+        "ministre",
+        "traîtres",
+        "scandale",
+        "et",
+        "qui",
+        "veulent",
+        "détruire",
+        "France",
+    ]);
+    let sentence = proptest::collection::vec(word, 1..25).prop_map(|w| w.join(" ") + ".");
+    let paragraph = proptest::collection::vec(sentence, 1..4).prop_map(|s| s.join(" "));
+    proptest::collection::vec(paragraph, 1..8).prop_map(|p| p.join("\n\n"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn persuasion_share_weighs_paragraphs_by_their_words(text in french_paragraphs()) {
+        static ANALYZER: std::sync::OnceLock<(Analyzer, f32)> = std::sync::OnceLock::new();
+        let (analyzer, threshold) = ANALYZER.get_or_init(|| {
+            let analyzer = Analyzer::builder().default_models(true).build().unwrap_or_else(|e| panic!("{e}"));
+            let models = partipris::model::Models::embedded().unwrap_or_else(|e| panic!("{e}"));
+            let threshold = models
+                .classifiers()
+                .find(|c| c.task() == partipris::task::Task::Persuasion)
+                .and_then(|c| c.file().heads.iter().find(|h| h.name == "any").and_then(|h| h.threshold))
+                .unwrap_or_else(|| panic!("no persuasion any-technique threshold"));
+            (analyzer, threshold)
+        });
+        let article = Article::new("p", text.as_str()).with_language(partipris::Language::FRENCH);
+        let report = analyzer.analyze(&article).unwrap_or_else(|e| panic!("{e}"));
+        let p = report.scores().persuasion.as_ref().unwrap_or_else(|| panic!("no persuasion score"));
+        let tokens = partipris::tokenize::tokenize(&text, &normalize(&text));
+        let words_in = |start: usize, end: usize| {
+            tokens.tokens.iter().filter(|t| t.is_word() && t.start() >= start && t.end() <= end).count()
+        };
+        let (mut all, mut flagged) = (0, 0);
+        for par in &p.paragraphs {
+            let n = words_in(par.start, par.end);
+            all += n;
+            if par.any >= *threshold {
+                flagged += n;
+            }
+        }
+        prop_assert!(all > 0);
+        prop_assert!((p.share - flagged as f32 / all as f32).abs() < 1e-6, "share {} vs {flagged}/{all}", p.share);
+    }
+}

@@ -248,7 +248,7 @@ fn scores(out: &mut String, a: &Article<'_>) {
         bar(out, "p", f64::from(p.any));
         let _ = write!(
             out,
-            "</td></tr><tr><td>share of paragraphs</td><td class=\"n\">{}</td><td>",
+            "</td></tr><tr><td>share of words</td><td class=\"n\">{}</td><td>",
             num(f64::from(p.share), 3)
         );
         bar(out, "p", f64::from(p.share));

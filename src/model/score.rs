@@ -246,13 +246,14 @@ fn supports(c: &Classifier, language: Option<Language>) -> bool {
         .any(|(l, n)| l == lang.as_str() && *n >= MIN_LANGUAGE_EXAMPLES)
 }
 
-/// The input vector of a stretch of the article: tokens `range`, the sentences inside it.
+/// The input vector of a stretch of the article (tokens `range`, the sentences inside it) and
+/// the stretch's word count.
 fn stretch_input(
     model: &Model<'_>,
     ctx: &Context<'_>,
     range: Range<usize>,
     sentences: &[Sentence],
-) -> Vec<(u32, f32)> {
+) -> (Vec<(u32, f32)>, usize) {
     let toks = &ctx.tokens.tokens[range.clone()];
     let (style, _, words) = features::style(
         ctx.original,
@@ -271,21 +272,23 @@ fn stretch_input(
     let (categories, loaded) = features::category_figures(&ctx.markers[lo..hi], words);
     let dense = ctx.spec.vector_of(words, &categories, loaded, &style);
     let language = ctx.language.as_ref().map_or("", Language::as_str);
-    model.input(range, &dense, language)
+    (model.input(range, &dense, language), words)
 }
 
 fn persuasion(model: &Model<'_>, ctx: &Context<'_>) -> PersuasionScores {
     let heads = &model.classifier.file().heads;
     let n_cat = heads.len().saturating_sub(1);
     let mut best = vec![0f32; heads.len()];
-    let mut flagged = 0usize;
+    // Words of the article's paragraphs, and of those that use a technique.
+    let (mut words, mut flagged) = (0usize, 0usize);
     let mut paragraphs = Vec::with_capacity(ctx.tokens.paragraphs.len());
     for p in &ctx.tokens.paragraphs {
         let sentences = &ctx.tokens.sentences[p.sentences.clone()];
         let (Some(first), Some(last)) = (sentences.first(), sentences.last()) else {
             continue;
         };
-        let input = stretch_input(model, ctx, first.tokens.start..last.tokens.end, sentences);
+        let (input, n) = stretch_input(model, ctx, first.tokens.start..last.tokens.end, sentences);
+        words += n;
         let probs: Vec<f32> = heads
             .iter()
             .map(|h| h.positive_probability(&input))
@@ -298,7 +301,7 @@ fn persuasion(model: &Model<'_>, ctx: &Context<'_>) -> PersuasionScores {
             .get(n_cat)
             .is_some_and(|h| any >= h.threshold.unwrap_or(0.5))
         {
-            flagged += 1;
+            flagged += n;
         }
         paragraphs.push(ParagraphScores {
             start: p.span.start,
@@ -324,10 +327,10 @@ fn persuasion(model: &Model<'_>, ctx: &Context<'_>) -> PersuasionScores {
                 probability: p,
             })
             .collect(),
-        share: if paragraphs.is_empty() {
+        share: if words == 0 {
             0.0
         } else {
-            flagged as f32 / paragraphs.len() as f32
+            flagged as f32 / words as f32
         },
         paragraphs,
     }
@@ -344,7 +347,7 @@ fn sentence_bias(model: &Model<'_>, ctx: &Context<'_>) -> SentenceBiasScores {
     let mut biased = Vec::new();
     let sentences = &ctx.tokens.sentences;
     for (i, s) in sentences.iter().enumerate() {
-        let input = stretch_input(model, ctx, s.tokens.clone(), &sentences[i..=i]);
+        let (input, _) = stretch_input(model, ctx, s.tokens.clone(), &sentences[i..=i]);
         let p = head.positive_probability(&input);
         if p >= head.threshold.unwrap_or(0.5) {
             biased.push(BiasedSentence {
