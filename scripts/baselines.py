@@ -649,8 +649,16 @@ def run_fasttext(task, data, cfg):
 # One unit of work (task x baseline), run in a worker process
 
 
+# Typographic apostrophes and no-break spaces, folded as partipris's normalizer folds them.
+HOUSE_STYLE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00a0": " ",
+                             "\u202f": " "})
+
+
 def run_unit(task, baseline, cfg):
     data = load_task(task, cfg["data"], cfg["leaning_max_words"])
+    if cfg["fold_house_style"]:
+        for split in [data["train"], *data["evals"].values()]:
+            split["text"] = [t.translate(HOUSE_STYLE) for t in split["text"]]
     train = data["train"]
     res = run_sklearn(task, data, cfg) if baseline == "sklearn" else run_fasttext(task, data, cfg)
     multi = task == "persuasion"
@@ -1008,6 +1016,10 @@ def main(argv=None):
                     help="TASK=N,...: tuning of that task uses a seeded subsample of N training "
                     "examples (both baselines)")
     ap.add_argument("--no-throughput", action="store_true")
+    ap.add_argument("--fold-house-style", action="store_true",
+                    help="fold typographic apostrophes and no-break spaces in every text (they "
+                    "tell FreSaDa's sources apart), so that the baselines see what partipris's "
+                    "models see")
     ap.add_argument("--merge", action="store_true",
                     help="keep the results of the other tasks (and the throughput, with "
                     "--no-throughput) from the existing baselines.json in --out")
@@ -1025,6 +1037,7 @@ def main(argv=None):
         data=args.data,
         model_dir=model_dir,
         leaning_max_words=args.leaning_max_words,
+        fold_house_style=args.fold_house_style,
         tune_max={k: int(v) for k, v in (x.split("=") for x in args.tune_max.split(",") if x)},
         # allsides (about 14M training words even when cut) gets smaller epoch counts for fastText.
         ft_grid={"leaning": ((5, 0.1), (5, 0.5), (10, 0.1), (10, 0.5))},
