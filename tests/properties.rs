@@ -1,5 +1,6 @@
-//! Property tests: `analyze` never panics, every span is a char boundary inside the text, and
-//! normalization offsets are monotonic.
+//! Property tests: `analyze` never panics, every span is a char boundary inside the text,
+//! normalization offsets are monotonic, and an article's persuasion share is the share of its
+//! words in the paragraphs reported as using a technique.
 
 use partipris::normalize::normalize;
 use partipris::{Analyzer, Article};
