@@ -329,7 +329,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                         Gold::Class(c) => vec![*c == 1],
                     })
                     .collect();
-                let decide = |h: usize, p: &[f32]| p[1] >= heads[h].threshold.unwrap_or(0.5);
+                let decide = |h: usize, p: &[f32]| heads[h].is_positive(p[1]);
                 let predicted: Vec<Vec<bool>> = probabilities
                     .iter()
                     .map(|ps| (0..n_cat).map(|h| decide(h, &ps[h])).collect())

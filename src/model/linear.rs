@@ -184,13 +184,18 @@ impl Head {
         self.decide(&self.probabilities(input))
     }
 
+    /// Whether a binary head decides for its positive class at this probability (its
+    /// threshold, 0.5 without one).
+    pub fn is_positive(&self, p: f32) -> bool {
+        p >= self.threshold.unwrap_or(0.5)
+    }
+
     /// The class index that [`Head::predict`] gives for these class probabilities (binary
     /// heads compare the positive class with their threshold, others add their offsets to
     /// the log-probabilities).
     pub fn decide(&self, p: &[f32]) -> usize {
         if p.len() == 2 {
-            let t = self.threshold.unwrap_or(0.5);
-            return usize::from(p[1] >= t);
+            return usize::from(self.is_positive(p[1]));
         }
         match &self.offsets {
             Some(offsets) if offsets.len() == p.len() => offset_argmax(p, offsets),

@@ -297,10 +297,7 @@ fn persuasion(model: &Model<'_>, ctx: &Context<'_>) -> PersuasionScores {
             *b = b.max(*p);
         }
         let any = probs.get(n_cat).copied().unwrap_or(0.0);
-        if heads
-            .get(n_cat)
-            .is_some_and(|h| any >= h.threshold.unwrap_or(0.5))
-        {
+        if heads.get(n_cat).is_some_and(|h| h.is_positive(any)) {
             flagged += n;
         }
         paragraphs.push(ParagraphScores {
@@ -349,7 +346,7 @@ fn sentence_bias(model: &Model<'_>, ctx: &Context<'_>) -> SentenceBiasScores {
     for (i, s) in sentences.iter().enumerate() {
         let (input, _) = stretch_input(model, ctx, s.tokens.clone(), &sentences[i..=i]);
         let p = head.positive_probability(&input);
-        if p >= head.threshold.unwrap_or(0.5) {
+        if head.is_positive(p) {
             biased.push(BiasedSentence {
                 start: s.span.start,
                 end: s.span.end,

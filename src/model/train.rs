@@ -885,7 +885,7 @@ fn tune(
 ) -> f64 {
     let gold: Vec<usize> = rows.iter().map(|&r| targets[r]).collect();
     let k = head.classes.len();
-    if rows.is_empty() {
+    if rows.is_empty() || k < 2 {
         return -log_loss(head, inputs, rows, &gold);
     }
     if k > 2 {
