@@ -600,6 +600,8 @@ pub fn run(cli: Cli) -> Result<i32> {
                     }
                 }
             }
+            // The process ends here: freeing the models' tables would only delay it.
+            std::mem::forget(analyzer);
             Ok(if failures == 0 { 0 } else { 1 })
         }
     }

@@ -275,7 +275,7 @@ pub(crate) fn fit_tables(
 
 #[cfg(test)]
 mod tests {
-    use super::super::lookup::{Lookup, Source};
+    use super::super::lookup::Lookup;
     use super::super::ngrams::for_each_ngram;
     use super::*;
     use crate::normalize::normalize;
@@ -355,10 +355,7 @@ mod tests {
             languages: vec!["fr".into()],
         };
         assert!(evidence.check().is_ok());
-        let lookup = Lookup::new(&[Source {
-            ngrams: &[],
-            evidence: Some(&evidence),
-        }]);
+        let lookup = Lookup::new(vec![std::sync::Arc::new(evidence.clone())]);
         let text = "Des vassaux ! Le budget.";
         let n = normalize(text);
         let t = tokenize(text, &n);

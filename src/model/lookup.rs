@@ -4,7 +4,10 @@
 //! model makes of the n-gram; character n-grams likewise, with each token's character evidence
 //! for all models cached per thread. An article is hashed and looked up once
 //! ([`Lookup::grams`]); each model then sums what it needs over its stretches (the article,
-//! each paragraph, each sentence) without hashing again ([`Lookup::stretch`]).
+//! each paragraph, each sentence) without hashing again ([`Lookup::stretch`]). A language's
+//! tables are built the first time a text in it is looked up (the look-up shares the model
+//! files it merges), so that scoring a corpus in one language builds and holds that
+//! language's tables only.
 //!
 //! Training and evaluation, which see texts as n-gram counts, go through the same tables
 //! ([`Lookup::vector_from_counts`], [`Lookup::evidence_from_counts`]), so that prediction and
@@ -15,8 +18,8 @@
 
 use std::cell::RefCell;
 use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use thread_local::ThreadLocal;
 
@@ -311,8 +314,9 @@ impl LanguageLookup {
             out.resize(start + w, 0.0);
             let row = &mut out[start..];
             row[0] = grams.len() as f32;
-            for found in self.chars.index.get_all(&grams) {
-                for item in self.chars.items_at(found) {
+            // A word's few n-grams are looked up one by one (no batch to allocate).
+            for &h in &grams {
+                for item in self.chars.get(h) {
                     let m = item.model as usize;
                     let slot = self.char_slots[m] as usize;
                     add(
@@ -329,20 +333,51 @@ impl LanguageLookup {
     }
 }
 
-/// The merged look-up tables of a list of models (see the module documentation).
+/// What a look-up's tables are built from: a model's selected n-grams and evidence, owned
+/// by the look-up (shared), so that it can build a language's tables when it first needs them.
+pub(crate) trait TableSource: std::fmt::Debug + Send + Sync {
+    /// The n-grams and evidence.
+    fn source(&self) -> Source<'_>;
+}
+
+impl TableSource for Evidence {
+    fn source(&self) -> Source<'_> {
+        Source {
+            ngrams: &[],
+            evidence: Some(self),
+        }
+    }
+}
+
+#[cfg(test)]
+impl TableSource for Vec<Ngram> {
+    fn source(&self) -> Source<'_> {
+        Source {
+            ngrams: self,
+            evidence: None,
+        }
+    }
+}
+
+/// The merged look-up tables of a list of models (see the module documentation). A
+/// language's tables are built the first time a text in it is looked up: a corpus in one
+/// language costs the start-up time and memory of that language's tables only.
 #[derive(Debug, Clone)]
 pub(crate) struct Lookup {
+    sources: Vec<Arc<dyn TableSource>>,
     /// Per model: evidence outputs (0 without evidence).
     k: Vec<usize>,
     /// Per model: the IDF of each selected n-gram.
     idf: Vec<Vec<f32>>,
     /// Languages with evidence, then the vocabulary-only fallback (empty code).
-    languages: Vec<LanguageLookup>,
+    codes: Vec<String>,
+    /// The tables of each of `codes`, once built.
+    languages: Vec<OnceLock<LanguageLookup>>,
 }
 
 impl Default for Lookup {
     fn default() -> Self {
-        Lookup::new(&[])
+        Lookup::new(Vec::new())
     }
 }
 
@@ -361,26 +396,11 @@ pub(crate) struct Grams<'a> {
     chars: Vec<f32>,
 }
 
-impl Lookup {
-    /// The merged tables of `sources` (model `i` is `sources[i]`).
-    pub fn new(sources: &[Source<'_>]) -> Lookup {
-        let k: Vec<usize> = sources
-            .iter()
-            .map(|s| s.evidence.map_or(0, |e| e.outputs.len()))
-            .collect();
-        let idf = sources
-            .iter()
-            .map(|s| s.ngrams.iter().map(|g| g.idf).collect())
-            .collect();
-        let mut codes: Vec<&str> = sources
-            .iter()
-            .filter_map(|s| s.evidence)
-            .flat_map(|e| e.tables.iter().map(|t| t.language.as_str()))
-            .collect();
-        codes.sort_unstable();
-        codes.dedup();
-        codes.push("");
-        let vocab_items: Vec<Pending<'_>> = sources
+impl LanguageLookup {
+    /// The tables of language `code` (with an empty code, the vocabularies only) merged
+    /// from `sources` (model `m` is `sources[m]`, with `k[m]` evidence outputs).
+    fn new(code: &str, sources: &[Source<'_>], k: &[usize]) -> LanguageLookup {
+        let mut words: Vec<Pending<'_>> = sources
             .iter()
             .enumerate()
             .flat_map(|(m, s)| {
@@ -390,60 +410,91 @@ impl Lookup {
                     .map(move |(i, g)| (ngram_text_hash(&g.text), m as u32, i as u32, &[][..]))
             })
             .collect();
-        let languages = codes
-            .par_iter()
-            .map(|&code| {
-                let mut words = vocab_items.clone();
-                let mut chars = Vec::new();
-                let mut word_slots = vec![NONE; sources.len()];
-                let mut word_width = 0;
-                let mut char_slots = vec![NONE; sources.len()];
-                let mut char_width = 1;
-                for (m, s) in sources.iter().enumerate() {
-                    let Some(e) = s.evidence.filter(|_| k[m] > 0) else {
-                        continue;
-                    };
-                    for t in e.tables.iter().filter(|t| t.language == code) {
-                        let rows = t.grams.iter().zip(t.ratios.chunks_exact(k[m]));
-                        match t.kind {
-                            GramKind::Word => {
-                                words.extend(
-                                    rows.map(|(g, r)| (ngram_text_hash(g), m as u32, NONE, r)),
-                                );
-                                word_slots[m] = word_width as u32;
-                                word_width += k[m];
-                            }
-                            GramKind::Char => {
-                                chars.extend(rows.map(|(g, r)| (word_hash(g), m as u32, NONE, r)));
-                                char_slots[m] = char_width as u32;
-                                char_width += k[m];
-                            }
-                        }
+        let mut chars = Vec::new();
+        let mut word_slots = vec![NONE; sources.len()];
+        let mut word_width = 0;
+        let mut char_slots = vec![NONE; sources.len()];
+        let mut char_width = 1;
+        for (m, s) in sources.iter().enumerate() {
+            let Some(e) = s.evidence.filter(|_| k[m] > 0) else {
+                continue;
+            };
+            for t in e.tables.iter().filter(|t| t.language == code) {
+                let rows = t.grams.iter().zip(t.ratios.chunks_exact(k[m]));
+                match t.kind {
+                    GramKind::Word => {
+                        words.extend(rows.map(|(g, r)| (ngram_text_hash(g), m as u32, NONE, r)));
+                        word_slots[m] = word_width as u32;
+                        word_width += k[m];
+                    }
+                    GramKind::Char => {
+                        chars.extend(rows.map(|(g, r)| (word_hash(g), m as u32, NONE, r)));
+                        char_slots[m] = char_width as u32;
+                        char_width += k[m];
                     }
                 }
-                LanguageLookup {
-                    language: code.to_string(),
-                    words: Table::new(words),
-                    chars: Table::new(chars),
-                    word_slots,
-                    word_width,
-                    char_slots,
-                    char_width,
-                    cache: ThreadLocal::new(),
-                }
-            })
+            }
+        }
+        LanguageLookup {
+            language: code.to_string(),
+            words: Table::new(words),
+            chars: Table::new(chars),
+            word_slots,
+            word_width,
+            char_slots,
+            char_width,
+            cache: ThreadLocal::new(),
+        }
+    }
+}
+
+impl Lookup {
+    /// The merged tables of `sources` (model `i` is `sources[i]`); no language's tables are
+    /// built yet.
+    pub fn new(sources: Vec<Arc<dyn TableSource>>) -> Lookup {
+        let views: Vec<Source<'_>> = sources.iter().map(|s| s.source()).collect();
+        let k: Vec<usize> = views
+            .iter()
+            .map(|s| s.evidence.map_or(0, |e| e.outputs.len()))
             .collect();
-        Lookup { k, idf, languages }
+        let idf = views
+            .iter()
+            .map(|s| s.ngrams.iter().map(|g| g.idf).collect())
+            .collect();
+        let mut codes: Vec<String> = views
+            .iter()
+            .filter_map(|s| s.evidence)
+            .flat_map(|e| e.tables.iter().map(|t| t.language.clone()))
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes.push(String::new());
+        let languages = codes.iter().map(|_| OnceLock::new()).collect();
+        Lookup {
+            sources,
+            k,
+            idf,
+            codes,
+            languages,
+        }
     }
 
-    /// The tables of a language (the vocabulary-only fallback for others).
+    /// The tables of a language (the vocabulary-only fallback for others), built on first use.
     fn language(&self, language: &str) -> &LanguageLookup {
-        let fallback = self.languages.len() - 1;
-        let i = self.languages[..fallback]
+        let fallback = self.codes.len() - 1;
+        let i = self.codes[..fallback]
             .iter()
-            .position(|l| l.language == language)
+            .position(|c| c == language)
             .unwrap_or(fallback);
-        &self.languages[i]
+        self.language_at(i)
+    }
+
+    /// The tables of `codes[i]`, built on first use.
+    fn language_at(&self, i: usize) -> &LanguageLookup {
+        self.languages[i].get_or_init(|| {
+            let sources: Vec<Source<'_>> = self.sources.iter().map(|s| s.source()).collect();
+            LanguageLookup::new(&self.codes[i], &sources, &self.k)
+        })
     }
 
     /// Hashes and looks up a tokenized text's n-grams once for every model.
@@ -453,7 +504,11 @@ impl Lookup {
         let mut vocab = vec![Vec::new(); self.k.len()];
         let mut words = vec![0f32; tokens.len() * ww];
         let mut words_before = vec![0u32; tokens.len() + 1];
-        let (mut at, mut hashes) = (Vec::new(), Vec::new());
+        // A unigram and at most one bigram per token.
+        let (mut at, mut hashes) = (
+            Vec::with_capacity(2 * tokens.len()),
+            Vec::with_capacity(2 * tokens.len()),
+        );
         for_each_ngram(normalized, tokens, false, |i, h, _| {
             words_before[i + 1] += 1;
             at.push(i);
@@ -525,7 +580,7 @@ impl Lookup {
 
     /// Model `m`'s TF-IDF vector of word n-gram counts by hash.
     pub fn vector_from_counts(&self, m: usize, words: &[(u64, u32)]) -> Vec<(u32, f32)> {
-        let fallback = &self.languages[self.languages.len() - 1];
+        let fallback = self.language_at(self.codes.len() - 1);
         // Counted in a hash map and normalized in its order, as the shipped models were
         // trained: the float sums, and so the trained weights, stay bit-identical.
         let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
@@ -620,6 +675,36 @@ mod tests {
         let mut v: Vec<(u64, u32)> = m.into_iter().collect();
         v.sort_unstable();
         v
+    }
+
+    /// The names of the languages whose tables are built.
+    fn built(lookup: &Lookup) -> Vec<&str> {
+        lookup
+            .codes
+            .iter()
+            .zip(&lookup.languages)
+            .filter(|(_, l)| l.get().is_some())
+            .map(|(c, _)| c.as_str())
+            .collect()
+    }
+
+    /// A language's tables are built when a text in it is first looked up, and only then.
+    #[test]
+    fn tables_are_built_for_the_languages_looked_up_only() {
+        let models = Models::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let lookup = models.lookup();
+        assert!(lookup.codes.len() > 2, "{:?}", lookup.codes);
+        assert!(built(lookup).is_empty());
+        let text = "Les vassaux de l'establishment otanesque.";
+        let n = normalize(text);
+        let t = tokenize(text, &n);
+        let first = lookup.grams("fr", n.as_str(), &t.tokens).words;
+        assert_eq!(built(lookup), ["fr"]);
+        // Again, from the built tables: the same rows.
+        assert_eq!(lookup.grams("fr", n.as_str(), &t.tokens).words, first);
+        // A language without tables of its own: the vocabulary-only fallback.
+        lookup.grams("es", n.as_str(), &t.tokens);
+        assert_eq!(built(lookup), ["fr", ""]);
     }
 
     /// The merged tables give every shipped model, on any stretch, what its own tables give

@@ -21,7 +21,7 @@ pub(crate) use score::Context;
 pub use score::Models;
 
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -31,7 +31,7 @@ use crate::features::FeatureSpec;
 use crate::lexicon::Lexicon;
 use crate::task::Task;
 
-use lookup::{Lookup, Source};
+use lookup::{Lookup, Source, TableSource};
 
 /// The model file format version this build writes (version 2 added [`Evidence`]).
 pub const MODEL_FORMAT_VERSION: u32 = 2;
@@ -430,10 +430,32 @@ impl ModelFile {
     }
 }
 
+impl TableSource for ModelFile {
+    fn source(&self) -> Source<'_> {
+        Source {
+            ngrams: &self.ngrams,
+            evidence: self.evidence.as_ref(),
+        }
+    }
+}
+
+/// A model file's evidence without its n-grams (a stance model looks those up itself).
+#[derive(Debug)]
+pub(crate) struct EvidenceOf(pub(crate) Arc<ModelFile>);
+
+impl TableSource for EvidenceOf {
+    fn source(&self) -> Source<'_> {
+        Source {
+            ngrams: &[],
+            evidence: self.0.evidence.as_ref(),
+        }
+    }
+}
+
 /// A model ready to predict.
 #[derive(Debug, Clone)]
 pub struct Classifier {
-    file: ModelFile,
+    file: Arc<ModelFile>,
     /// Its n-gram tables, built on first use: an analyzer's [`Models`] look n-grams up in
     /// tables merged across its models instead.
     lookup: OnceLock<Lookup>,
@@ -442,6 +464,11 @@ pub struct Classifier {
 impl Classifier {
     /// A classifier from a checked model file.
     pub fn new(file: ModelFile) -> Classifier {
+        Classifier::shared(Arc::new(file))
+    }
+
+    /// A classifier from a checked model file that look-up tables may share.
+    pub(crate) fn shared(file: Arc<ModelFile>) -> Classifier {
         Classifier {
             file,
             lookup: OnceLock::new(),
@@ -453,6 +480,11 @@ impl Classifier {
         &self.file
     }
 
+    /// The model file, shared.
+    pub(crate) fn shared_file(&self) -> Arc<ModelFile> {
+        Arc::clone(&self.file)
+    }
+
     /// The task.
     pub fn task(&self) -> Task {
         self.file.task
@@ -460,7 +492,7 @@ impl Classifier {
 
     fn lookup(&self) -> &Lookup {
         self.lookup
-            .get_or_init(|| Lookup::new(&[self.file.source()]))
+            .get_or_init(|| Lookup::new(vec![self.file.clone()]))
     }
 
     /// The input vector from word and character n-gram counts by hash (training and
@@ -524,14 +556,6 @@ impl ModelFile {
             .as_ref()
             .and_then(|e| e.feature_name(i - n - d))
             .unwrap_or_default()
-    }
-
-    /// What it brings to n-gram look-up tables.
-    fn source(&self) -> Source<'_> {
-        Source {
-            ngrams: &self.ngrams,
-            evidence: self.evidence.as_ref(),
-        }
     }
 
     /// The sparse input vector of a text in `language` from its parts: its n-gram TF-IDF

@@ -188,7 +188,7 @@ fn chi2(a: f64, df: f64, c: f64, n: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lookup::{Lookup, Source};
+    use super::super::lookup::Lookup;
     use super::*;
     use crate::normalize::normalize;
     use crate::tokenize::tokenize;
@@ -247,10 +247,7 @@ mod tests {
         let chosen = select(&docs, &texts, 2, 1, 2);
         assert_eq!(chosen.len(), 1);
         assert_eq!(chosen[0].text, "vassaux");
-        let lookup = Lookup::new(&[Source {
-            ngrams: &chosen,
-            evidence: None,
-        }]);
+        let lookup = Lookup::new(vec![std::sync::Arc::new(chosen)]);
         let text = "Des vassaux, des vassaux.";
         let n = normalize(text);
         let t = tokenize(text, &n);

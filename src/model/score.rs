@@ -4,6 +4,7 @@
 //! gives the same values as analysing it on its own (the way the models were trained).
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -18,7 +19,7 @@ use crate::report::{
 use crate::task::Task;
 use crate::tokenize::{Sentence, Tokens};
 
-use super::lookup::{Grams, Lookup, Source};
+use super::lookup::{Grams, Lookup, TableSource};
 use super::{Classifier, ModelFile};
 
 /// The models shipped with the crate: (source name, file contents).
@@ -92,6 +93,11 @@ impl Models {
     /// Models from parsed files, with the names used in errors. Each is checked
     /// ([`ModelFile::validate`]); two models of one task are refused.
     pub fn from_files(files: Vec<(ModelFile, String)>) -> Result<Models> {
+        Models::from_shared(files.into_iter().map(|(f, s)| (Arc::new(f), s)).collect())
+    }
+
+    /// [`Models::from_files`] of files the models' look-up tables share.
+    fn from_shared(files: Vec<(Arc<ModelFile>, String)>) -> Result<Models> {
         let mut classifiers: Vec<(Classifier, String)> = Vec::new();
         for (file, source) in files {
             if matches!(file.task, Task::Stance | Task::EntityStance) {
@@ -107,27 +113,29 @@ impl Models {
                     reason: format!("a second {} model (the first is {other})", file.task),
                 });
             }
-            classifiers.push((Classifier::new(file), source));
+            classifiers.push((Classifier::shared(file), source));
         }
-        let sources: Vec<Source<'_>> = classifiers.iter().map(|(c, _)| c.file().source()).collect();
-        let lookup = Lookup::new(&sources);
+        let sources = classifiers
+            .iter()
+            .map(|(c, _)| c.shared_file() as Arc<dyn TableSource>)
+            .collect();
         Ok(Models {
             classifiers,
-            lookup,
+            lookup: Lookup::new(sources),
         })
     }
 
     /// These models with `files` in place of those of the same tasks (a user's retrained
     /// models next to the shipped ones), each checked like [`Models::from_files`].
     pub fn replaced_by(self, files: Vec<(ModelFile, String)>) -> Result<Models> {
-        let mut all: Vec<(ModelFile, String)> = self
+        let mut all: Vec<(Arc<ModelFile>, String)> = self
             .classifiers
             .into_iter()
             .filter(|(c, _)| files.iter().all(|(f, _)| f.task != c.task()))
-            .map(|(c, source)| (c.file, source))
+            .map(|(c, source)| (c.shared_file(), source))
             .collect();
-        all.extend(files);
-        Models::from_files(all)
+        all.extend(files.into_iter().map(|(f, s)| (Arc::new(f), s)));
+        Models::from_shared(all)
     }
 
     /// Whether there are no models.

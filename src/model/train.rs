@@ -16,13 +16,15 @@
 //! 4. The head is refitted on all training folds with the chosen strength.
 //! 5. The validation partition is scored and its figures stored in the model file.
 
+use std::sync::Arc;
+
 use ndarray::Array2;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::evidence::{self, EvidenceTable, FitDoc};
 use super::linear::{self, Head, Platt};
-use super::lookup::{Lookup, Source};
+use super::lookup::Lookup;
 use super::ngrams::{self, SelectionDoc};
 use super::{
     Classifier, Evidence, LexiconRef, ModelFile, Scaler, TrainingSummary, ValidationSummary,
@@ -402,18 +404,13 @@ pub(crate) fn out_of_fold_evidence(
     fit: impl Fn(&[usize]) -> Vec<EvidenceTable> + Sync,
     score: impl Fn(&Lookup, usize) -> Vec<f32> + Sync,
 ) -> Vec<Vec<f32>> {
-    let lookup_of = |evidence: &Evidence| {
-        Lookup::new(&[Source {
-            ngrams: &[],
-            evidence: Some(evidence),
-        }])
-    };
+    let lookup_of = |evidence: Evidence| Lookup::new(vec![Arc::new(evidence)]);
     // The training rows get theirs from the folds below.
     let mut in_training = vec![false; n];
     for &i in train_idx {
         in_training[i] = true;
     }
-    let final_lookup = lookup_of(evidence);
+    let final_lookup = lookup_of(evidence.clone());
     let mut values: Vec<Vec<f32>> = (0..n)
         .into_par_iter()
         .map(|i| {
@@ -432,7 +429,7 @@ pub(crate) fn out_of_fold_evidence(
                 .copied()
                 .filter(|&i| fold(i) != f)
                 .collect();
-            let lookup = lookup_of(&Evidence {
+            let lookup = lookup_of(Evidence {
                 outputs: evidence.outputs.clone(),
                 tables: fit(&rest),
                 scaler: evidence.scaler.clone(),

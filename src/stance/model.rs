@@ -15,13 +15,14 @@
 //! heads, trained before it) is read and predicts as it was trained.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
 use crate::lexicon::Lexicon;
-use crate::model::lookup::{Lookup, Source};
-use crate::model::{Head, LexiconRef, ModelFile};
+use crate::model::lookup::Lookup;
+use crate::model::{EvidenceOf, Head, LexiconRef, ModelFile};
 use crate::task::Task;
 
 use super::features::{
@@ -80,7 +81,7 @@ const EMBEDDED: Option<(&str, &[u8])> = None;
 /// A stance model ready to predict.
 #[derive(Debug, Clone)]
 pub struct StanceModel {
-    file: ModelFile,
+    file: Arc<ModelFile>,
     source: String,
     index: FxHashMap<u64, u32>,
     /// Per n-gram: whether it belongs to a target group (else a language group).
@@ -176,10 +177,8 @@ impl StanceModel {
                 evidence_outputs()
             )));
         }
-        let lookup = Lookup::new(&[Source {
-            ngrams: &[],
-            evidence: file.evidence.as_ref(),
-        }]);
+        let file = Arc::new(file);
+        let lookup = Lookup::new(vec![Arc::new(EvidenceOf(Arc::clone(&file)))]);
         Ok(StanceModel {
             file,
             source: source.to_string(),
