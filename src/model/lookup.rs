@@ -246,7 +246,6 @@ struct Cache {
 /// for: vocabularies only).
 #[derive(Debug)]
 struct LanguageLookup {
-    language: String,
     words: Table,
     chars: Table,
     /// Per model, where its word evidence sums sit in a token's word row, [`NONE`] when it
@@ -266,7 +265,6 @@ impl Clone for LanguageLookup {
     fn clone(&self) -> Self {
         // A clone starts with empty caches.
         LanguageLookup {
-            language: self.language.clone(),
             words: self.words.clone(),
             chars: self.chars.clone(),
             word_slots: self.word_slots.clone(),
@@ -436,7 +434,6 @@ impl LanguageLookup {
             }
         }
         LanguageLookup {
-            language: code.to_string(),
             words: Table::new(words),
             chars: Table::new(chars),
             word_slots,
