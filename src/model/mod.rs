@@ -492,7 +492,7 @@ impl Classifier {
 
     fn lookup(&self) -> &Lookup {
         self.lookup
-            .get_or_init(|| Lookup::new(vec![self.file.clone()]))
+            .get_or_init(|| Lookup::new(vec![self.shared_file()]))
     }
 
     /// The input vector from word and character n-gram counts by hash (training and

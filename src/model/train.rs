@@ -24,7 +24,7 @@ use rustc_hash::FxHashMap;
 
 use super::evidence::{self, EvidenceTable, FitDoc};
 use super::linear::{self, Head, Platt};
-use super::lookup::Lookup;
+use super::lookup::{Lookup, TableSource};
 use super::ngrams::{self, SelectionDoc};
 use super::{
     Classifier, Evidence, LexiconRef, ModelFile, Scaler, TrainingSummary, ValidationSummary,
@@ -366,12 +366,12 @@ fn fit_evidence(
     if languages.len() < 2 {
         languages.clear();
     }
-    let evidence = Evidence {
+    let evidence = Arc::new(Evidence {
         outputs,
         tables: fit(train_idx),
         scaler: empty_scaler,
         languages,
-    };
+    });
     let score = |lookup: &Lookup, i: usize| {
         lookup.evidence_from_counts(
             0,
@@ -388,7 +388,8 @@ fn fit_evidence(
         fit,
         score,
     );
-    (evidence, values)
+    // The look-ups that shared it are gone: no copy.
+    (Arc::unwrap_or_clone(evidence), values)
 }
 
 /// The raw evidence of each of `n` examples: from `evidence`'s tables for the examples outside
@@ -397,20 +398,19 @@ fn fit_evidence(
 /// the heads learn how far to trust evidence on unseen text. `score` reads one example's
 /// evidence from look-up tables (model 0).
 pub(crate) fn out_of_fold_evidence(
-    evidence: &Evidence,
+    evidence: &Arc<Evidence>,
     n: usize,
     train_idx: &[usize],
     fold: impl Fn(usize) -> u64 + Sync,
     fit: impl Fn(&[usize]) -> Vec<EvidenceTable> + Sync,
     score: impl Fn(&Lookup, usize) -> Vec<f32> + Sync,
 ) -> Vec<Vec<f32>> {
-    let lookup_of = |evidence: Evidence| Lookup::new(vec![Arc::new(evidence)]);
     // The training rows get theirs from the folds below.
     let mut in_training = vec![false; n];
     for &i in train_idx {
         in_training[i] = true;
     }
-    let final_lookup = lookup_of(evidence.clone());
+    let final_lookup = Lookup::new(vec![Arc::clone(evidence) as Arc<dyn TableSource>]);
     let mut values: Vec<Vec<f32>> = (0..n)
         .into_par_iter()
         .map(|i| {
@@ -429,12 +429,12 @@ pub(crate) fn out_of_fold_evidence(
                 .copied()
                 .filter(|&i| fold(i) != f)
                 .collect();
-            let lookup = lookup_of(Evidence {
+            let lookup = Lookup::new(vec![Arc::new(Evidence {
                 outputs: evidence.outputs.clone(),
                 tables: fit(&rest),
                 scaler: evidence.scaler.clone(),
                 languages: Vec::new(),
-            });
+            })]);
             train_idx
                 .iter()
                 .copied()

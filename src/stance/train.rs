@@ -31,6 +31,7 @@
 //! (French).
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use ndarray::Array2;
 use rayon::prelude::*;
@@ -923,7 +924,7 @@ fn fit_evidence(
     let n = 2 * outputs.len();
     // No language indicator: a unit in a language without training data (French) would look
     // like no training unit.
-    let mut evidence = Evidence {
+    let evidence = Arc::new(Evidence {
         outputs,
         tables: fit(train_idx),
         scaler: Scaler {
@@ -931,7 +932,7 @@ fn fit_evidence(
             scale: vec![1.0; n],
         },
         languages: Vec::new(),
-    };
+    });
     let values = out_of_fold_evidence(
         &evidence,
         ex.len(),
@@ -940,6 +941,8 @@ fn fit_evidence(
         fit,
         |lookup, i| example_evidence(lookup, &ex[i]),
     );
+    // The look-ups that shared it are gone: no copy.
+    let mut evidence = Arc::unwrap_or_clone(evidence);
     evidence.scaler = standardize(train_idx.iter().map(|&i| values[i].as_slice()), n);
     (evidence, values)
 }
