@@ -69,12 +69,9 @@ struct Slot {
     len: u32,
 }
 
-/// In [`RangeIndex::get_all`]: the hash is not in its home slot; walk its chain.
-const PROBE: Slot = Slot {
-    hash: 0,
-    start: 0,
-    len: u32::MAX,
-};
+/// In [`RangeIndex::get_all`], a length that no range has: the hash is not in its home slot;
+/// walk its chain.
+const PROBE: u32 = u32::MAX;
 
 impl Default for RangeIndex {
     fn default() -> Self {
@@ -111,28 +108,27 @@ impl RangeIndex {
     /// [`RangeIndex::get`] of every hash, in order.
     fn get_all(&self, hashes: &[u64]) -> Vec<(u32, u32)> {
         let mask = self.mask();
-        let homes: Vec<Slot> = hashes
+        let mut out: Vec<(u32, u32)> = hashes
             .iter()
             .map(|&h| {
                 let slot = self.slots[h as usize & mask];
                 if slot.len == 0 || slot.hash == h {
-                    slot
+                    (slot.start, slot.len)
                 } else {
-                    PROBE
+                    (0, PROBE)
                 }
             })
             .collect();
-        homes
-            .iter()
-            .zip(hashes)
-            .map(|(slot, &h)| match *slot {
-                PROBE => self.get(h),
-                s => (s.start, s.len),
-            })
-            .collect()
+        for (found, &h) in out.iter_mut().zip(hashes) {
+            if found.1 == PROBE {
+                *found = self.get(h);
+            }
+        }
+        out
     }
 
-    /// Records the range of a hash that is not in the index; `len` must not be 0.
+    /// Records the range of a hash that is not in the index; `len` must be neither 0 nor
+    /// [`PROBE`].
     fn insert(&mut self, hash: u64, start: u32, len: u32) {
         if 2 * (self.used + 1) > self.slots.len() {
             let old = std::mem::replace(self, RangeIndex::with_capacity(self.slots.len()));
@@ -392,6 +388,53 @@ pub(crate) struct Grams<'a> {
     words: Vec<f32>,
     /// Each token's character row ([`LanguageLookup::char_width`] floats).
     chars: Vec<f32>,
+    /// Counting room for [`Lookup::stretch`].
+    tally: RefCell<Tally>,
+}
+
+/// Occurrences of vocabulary indices in a stretch, counted in place of sorting them: a count
+/// per index of the largest vocabulary and a bit per index that has one.
+#[derive(Debug, Default)]
+struct Tally {
+    counts: Vec<u32>,
+    seen: Vec<u64>,
+}
+
+impl Tally {
+    /// Room for indices below `n`, all counts 0.
+    fn new(n: usize) -> Tally {
+        Tally {
+            counts: vec![0; n],
+            seen: vec![0; n.div_ceil(64)],
+        }
+    }
+
+    /// (index, occurrences) of `indices` (each below the size given to [`Tally::new`]) in
+    /// increasing order of index; leaves every count at 0 again.
+    fn runs(&mut self, indices: impl Iterator<Item = u32>) -> Vec<(u32, u32)> {
+        let mut distinct = 0;
+        for v in indices {
+            let v = v as usize;
+            if self.counts[v] == 0 {
+                self.seen[v / 64] |= 1 << (v % 64);
+                distinct += 1;
+            }
+            self.counts[v] += 1;
+        }
+        let mut out = Vec::with_capacity(distinct);
+        for (w, word) in self.seen.iter_mut().enumerate() {
+            let mut bits = std::mem::take(word);
+            while bits != 0 {
+                let v = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                out.push((v as u32, std::mem::take(&mut self.counts[v])));
+            }
+            if out.len() == distinct {
+                break;
+            }
+        }
+        out
+    }
 }
 
 impl LanguageLookup {
@@ -530,12 +573,14 @@ impl Lookup {
         if !lang.chars.is_empty() {
             lang.char_rows(normalized, tokens, &self.k, &mut chars);
         }
+        let largest = self.idf.iter().map(Vec::len).max().unwrap_or(0);
         Grams {
             lang,
             vocab,
             words_before,
             words,
             chars,
+            tally: RefCell::new(Tally::new(largest)),
         }
     }
 
@@ -550,8 +595,10 @@ impl Lookup {
         let found = &grams.vocab[m];
         let lo = found.partition_point(|&(t, _)| (t as usize) < range.start);
         let hi = found.partition_point(|&(t, _)| (t as usize) < range.end);
-        let mut vocab: Vec<u32> = found[lo..hi].iter().map(|&(_, v)| v).collect();
-        vocab.sort_unstable();
+        let runs = grams
+            .tally
+            .borrow_mut()
+            .runs(found[lo..hi].iter().map(|&(_, v)| v));
         let k = self.k[m];
         let mut evidence = vec![0f32; 2 * k];
         let lang = grams.lang;
@@ -572,7 +619,7 @@ impl Lookup {
             }
             scale(&mut evidence[k..], n);
         }
-        (tf_idf(run_lengths(&vocab), &self.idf[m]), evidence)
+        (tf_idf(runs, &self.idf[m]), evidence)
     }
 
     /// Model `m`'s TF-IDF vector of word n-gram counts by hash.
@@ -647,16 +694,34 @@ fn scale(sums: &mut [f32], n: f32) {
     }
 }
 
-/// (value, occurrences) of a sorted list.
-fn run_lengths(sorted: &[u32]) -> Vec<(u32, u32)> {
-    let mut out: Vec<(u32, u32)> = Vec::new();
-    for &v in sorted {
-        match out.last_mut() {
-            Some((last, c)) if *last == v => *c += 1,
-            _ => out.push((v, 1)),
+#[cfg(test)]
+mod tally_tests {
+    use super::Tally;
+
+    /// A tally gives each index's occurrences in increasing order of index, and is empty
+    /// again afterwards.
+    #[test]
+    fn tally_counts_indices_in_order_and_resets() {
+        let cases: &[(&[u32], &[(u32, u32)])] = &[
+            (&[], &[]),
+            (&[5], &[(5, 1)]),
+            (
+                &[3, 1, 3, 0, 199, 64, 63, 3],
+                &[(0, 1), (1, 1), (3, 3), (63, 1), (64, 1), (199, 1)],
+            ),
+            (&[128, 128, 127], &[(127, 1), (128, 2)]),
+        ];
+        let mut tally = Tally::new(200);
+        for (indices, expected) in cases {
+            assert_eq!(
+                tally.runs(indices.iter().copied()),
+                *expected,
+                "{indices:?}"
+            );
+            assert!(tally.counts.iter().all(|&c| c == 0), "{indices:?}");
+            assert!(tally.seen.iter().all(|&w| w == 0), "{indices:?}");
         }
     }
-    out
 }
 
 #[cfg(all(test, feature = "embedded-models"))]
