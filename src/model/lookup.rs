@@ -698,11 +698,14 @@ fn scale(sums: &mut [f32], n: f32) {
 mod tally_tests {
     use super::Tally;
 
+    /// Indices tallied, and the (index, occurrences) expected.
+    type Case = (&'static [u32], &'static [(u32, u32)]);
+
     /// A tally gives each index's occurrences in increasing order of index, and is empty
     /// again afterwards.
     #[test]
     fn tally_counts_indices_in_order_and_resets() {
-        let cases: &[(&[u32], &[(u32, u32)])] = &[
+        let cases: &[Case] = &[
             (&[], &[]),
             (&[5], &[(5, 1)]),
             (
