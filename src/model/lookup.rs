@@ -107,24 +107,28 @@ impl RangeIndex {
 
     /// [`RangeIndex::get`] of every hash, in order.
     fn get_all(&self, hashes: &[u64]) -> Vec<(u32, u32)> {
+        let mut out = Vec::with_capacity(hashes.len());
+        self.get_all_into(hashes, &mut out);
+        out
+    }
+
+    /// [`RangeIndex::get_all`] into `out` (emptied first).
+    fn get_all_into(&self, hashes: &[u64], out: &mut Vec<(u32, u32)>) {
         let mask = self.mask();
-        let mut out: Vec<(u32, u32)> = hashes
-            .iter()
-            .map(|&h| {
-                let slot = self.slots[h as usize & mask];
-                if slot.len == 0 || slot.hash == h {
-                    (slot.start, slot.len)
-                } else {
-                    (0, PROBE)
-                }
-            })
-            .collect();
+        out.clear();
+        out.extend(hashes.iter().map(|&h| {
+            let slot = self.slots[h as usize & mask];
+            if slot.len == 0 || slot.hash == h {
+                (slot.start, slot.len)
+            } else {
+                (0, PROBE)
+            }
+        }));
         for (found, &h) in out.iter_mut().zip(hashes) {
             if found.1 == PROBE {
                 *found = self.get(h);
             }
         }
-        out
     }
 
     /// Records the range of a hash that is not in the index; `len` must be neither 0 nor
@@ -220,6 +224,17 @@ impl Table {
             })
     }
 
+    /// [`touch`]es the records at ranges [`RangeIndex::get`] gave: their items, and the
+    /// ratios after them.
+    fn touch(&self, found: &[(u32, u32)]) {
+        touch(
+            &self.data,
+            found,
+            |start, items| [start, start + items * ITEM_WORDS],
+            |w| w,
+        );
+    }
+
     /// Model `item.model`'s `k` ratios of an item.
     fn ratios(&self, item: &Item, k: usize) -> impl Iterator<Item = f32> + '_ {
         let r = item.ratios as usize;
@@ -291,7 +306,14 @@ impl LanguageLookup {
             })
             .collect();
         let found = cache.rows.get_all(&keys);
-        let mut grams: Vec<u64> = Vec::new();
+        // A row's first and last values (a row may straddle two cache lines).
+        touch(
+            &cache.values,
+            &found,
+            |at, w| [at, at + w - 1],
+            f32::to_bits,
+        );
+        let (mut grams, mut records) = (Vec::new(), Vec::new());
         for ((t, &key), mut row) in tokens.iter().zip(&keys).zip(found) {
             if row.1 == 0 {
                 // Not cached when the article started; maybe since, by an earlier token.
@@ -308,9 +330,12 @@ impl LanguageLookup {
             out.resize(start + w, 0.0);
             let row = &mut out[start..];
             row[0] = grams.len() as f32;
-            // A word's few n-grams are looked up one by one (no batch to allocate).
-            for &h in &grams {
-                for item in self.chars.get(h) {
+            // Batched like the article's word n-grams: the word's n-grams are new to this
+            // thread, and their slots and records are mostly not in the processor's caches.
+            self.chars.index.get_all_into(&grams, &mut records);
+            self.chars.touch(&records);
+            for &found in &records {
+                for item in self.chars.items_at(found) {
                     let m = item.model as usize;
                     let slot = self.char_slots[m] as usize;
                     add(
@@ -554,7 +579,9 @@ impl Lookup {
             at.push(i);
             hashes.push(h);
         });
-        for (&i, found) in at.iter().zip(lang.words.index.get_all(&hashes)) {
+        let found = lang.words.index.get_all(&hashes);
+        lang.words.touch(&found);
+        for (&i, found) in at.iter().zip(found) {
             for item in lang.words.items_at(found) {
                 let m = item.model as usize;
                 if item.vocab != NONE {
@@ -675,6 +702,29 @@ impl Lookup {
         scale(&mut out[k..], n as f32);
         out
     }
+}
+
+/// Reads the values at `at(start, length)` of every range found (length 0: none), in a loop
+/// whose loads do not depend on each other, so that the processor overlaps their cache misses
+/// (an article's records lie all over tables far larger than its caches) before the loop that
+/// uses them walks the ranges one by one.
+fn touch<T: Copy>(
+    values: &[T],
+    found: &[(u32, u32)],
+    at: impl Fn(usize, usize) -> [usize; 2],
+    bits: impl Fn(T) -> u32,
+) {
+    let mut any = 0u32;
+    for &(start, len) in found {
+        if len != 0 {
+            for i in at(start as usize, len as usize) {
+                if let Some(&v) = values.get(i) {
+                    any ^= bits(v);
+                }
+            }
+        }
+    }
+    std::hint::black_box(any);
 }
 
 /// `sums += count · ratios`.
