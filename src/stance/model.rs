@@ -261,12 +261,18 @@ impl StanceModel {
         if let Some(t) = &tgroup {
             groups.push(t.as_str());
         }
+        let mut hashes = Vec::new();
+        unit_ngrams(view, unit, &groups, false, |_, h, _| hashes.push(h));
+        // Looked up in a loop of their own: the look-ups do not depend on each other, so the
+        // processor overlaps their cache misses (the index is far larger than its caches).
+        let found: Vec<u32> = hashes
+            .iter()
+            .filter_map(|h| self.index.get(h).copied())
+            .collect();
         let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
-        unit_ngrams(view, unit, &groups, false, |_, h, _| {
-            if let Some(&i) = self.index.get(&h) {
-                *counts.entry(i).or_insert(0) += 1;
-            }
-        });
+        for i in found {
+            *counts.entry(i).or_insert(0) += 1;
+        }
         let counts: Vec<(u32, u32)> = counts.into_iter().collect();
         let evidence = self.has_evidence(view.language).then(|| {
             let (words, chars, _) = unit_gram_counts(view, unit, false);
