@@ -12,9 +12,27 @@ use partipris::input::{InputItem, Inputs, ReadCounter, RecordError};
 use partipris::output::{
     error_row, headline_header, headline_row, ErrorLine, ReportPart, ReportParts, ReportView,
 };
-use partipris::{Error, Result};
+use partipris::{ArticleReport, Error, Result};
 
 use super::args::{AnalyzerArgs, InputArgs};
+
+thread_local! {
+    /// Each scoring thread's buffer for serializing reports (see [`json_line`]).
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A report as one line of JSON. Written into the thread's buffer, which keeps the capacity of
+/// the longest report so far, then copied out at its size: a report runs to two to fifteen
+/// times its text, which is not known before it is written.
+fn json_line(report: &ArticleReport, parts: ReportParts) -> Result<Vec<u8>> {
+    SCRATCH.with_borrow_mut(|v| {
+        v.clear();
+        serde_json::to_writer(&mut *v, &ReportView::new(report, parts))
+            .map_err(|e| Error::Config(format!("serializing the report: {e}")))?;
+        v.push(b'\n');
+        Ok(v.clone())
+    })
+}
 
 /// Exit code when some records could not be scored (each is an error record).
 pub const EXIT_RECORD_ERRORS: i32 = 1;
@@ -155,19 +173,10 @@ pub fn run(args: ScoreArgs) -> Result<i32> {
                 let line = if csv {
                     Line::Csv(headline_row(&report))
                 } else {
-                    // A full report runs to about four times its text: sized once, not
-                    // grown by doubling.
-                    let mut v = Vec::with_capacity(4 * record.text.len() + 1024);
-                    match serde_json::to_writer(&mut v, &ReportView::new(&report, parts)) {
-                        Ok(()) => {
-                            v.push(b'\n');
-                            Line::Json(v)
-                        }
+                    match json_line(&report, parts) {
+                        Ok(v) => Line::Json(v),
                         Err(e) => {
-                            let e = Error::Config(format!("serializing the report: {e}"));
-                            return Scored::Error(Box::new(RecordError::from_analysis(
-                                &record, &e,
-                            )));
+                            return Scored::Error(Box::new(RecordError::from_analysis(&record, &e)))
                         }
                     }
                 };
