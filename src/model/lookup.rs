@@ -631,19 +631,19 @@ impl Lookup {
         let lang = grams.lang;
         if lang.word_slots[m] != NONE {
             let (w, slot) = (lang.word_width, lang.word_slots[m] as usize);
-            for row in grams.words[range.start * w..range.end * w].chunks_exact(w) {
-                add(&mut evidence[..k], row[slot..slot + k].iter().copied(), 1.0);
-            }
+            let rows = &grams.words[range.start * w..range.end * w];
+            column_sums(rows, w, slot, &mut evidence[..k]);
             let n = grams.words_before[range.end] - grams.words_before[range.start];
             scale(&mut evidence[..k], n as f32);
         }
         if lang.char_slots[m] != NONE && !grams.chars.is_empty() {
             let (w, slot) = (lang.char_width, lang.char_slots[m] as usize);
+            let rows = &grams.chars[range.start * w..range.end * w];
             let mut n = 0f32;
-            for row in grams.chars[range.start * w..range.end * w].chunks_exact(w) {
+            for row in rows.chunks_exact(w) {
                 n += row[0];
-                add(&mut evidence[k..], row[slot..slot + k].iter().copied(), 1.0);
             }
+            column_sums(rows, w, slot, &mut evidence[k..]);
             scale(&mut evidence[k..], n);
         }
         (tf_idf(runs, &self.idf[m]), evidence)
@@ -727,6 +727,37 @@ fn touch<T: Copy>(
     std::hint::black_box(any);
 }
 
+/// `out[j]` = the sum of `row[slot + j]` over the rows (of `w` values each) of `rows`, added
+/// in row order from zero (as [`add`] would, bit for bit). The common output counts get a loop
+/// of fixed width, whose sums stay in registers instead of going through memory on every row.
+fn column_sums(rows: &[f32], w: usize, slot: usize, out: &mut [f32]) {
+    fn fixed<const N: usize>(rows: &[f32], w: usize, slot: usize, out: &mut [f32]) {
+        let mut acc = [0f32; N];
+        for row in rows.chunks_exact(w) {
+            for (a, r) in acc.iter_mut().zip(&row[slot..slot + N]) {
+                *a += r;
+            }
+        }
+        out.copy_from_slice(&acc);
+    }
+    match out.len() {
+        1 => fixed::<1>(rows, w, slot, out),
+        2 => fixed::<2>(rows, w, slot, out),
+        3 => fixed::<3>(rows, w, slot, out),
+        4 => fixed::<4>(rows, w, slot, out),
+        5 => fixed::<5>(rows, w, slot, out),
+        6 => fixed::<6>(rows, w, slot, out),
+        7 => fixed::<7>(rows, w, slot, out),
+        8 => fixed::<8>(rows, w, slot, out),
+        k => {
+            out.fill(0.0);
+            for row in rows.chunks_exact(w) {
+                add(out, row[slot..slot + k].iter().copied(), 1.0);
+            }
+        }
+    }
+}
+
 /// `sums += count · ratios`.
 fn add(sums: &mut [f32], ratios: impl IntoIterator<Item = f32>, count: f32) {
     for (s, r) in sums.iter_mut().zip(ratios) {
@@ -745,8 +776,29 @@ fn scale(sums: &mut [f32], n: f32) {
 }
 
 #[cfg(test)]
-mod tally_tests {
-    use super::Tally;
+mod stretch_tests {
+    use super::{add, column_sums, Tally};
+
+    /// Column sums of every width, fixed or not, equal adding the rows one by one, bit for bit.
+    #[test]
+    fn column_sums_add_rows_in_order() {
+        let w = 13;
+        let rows: Vec<f32> = (0..w * 9)
+            .map(|i| ((i * 7919) % 1000) as f32 / 37.0 - 11.0)
+            .collect();
+        for k in 1..=10 {
+            for slot in [0, w - k] {
+                let mut expected = vec![0f32; k];
+                for row in rows.chunks_exact(w) {
+                    add(&mut expected, row[slot..slot + k].iter().copied(), 1.0);
+                }
+                let mut got = vec![f32::NAN; k];
+                column_sums(&rows, w, slot, &mut got);
+                let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&got), bits(&expected), "k {k}, slot {slot}");
+            }
+        }
+    }
 
     /// Indices tallied, and the (index, occurrences) expected.
     type Case = (&'static [u32], &'static [(u32, u32)]);
