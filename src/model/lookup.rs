@@ -381,7 +381,7 @@ impl TableSource for Vec<Ngram> {
 /// The merged look-up tables of a list of models (see the module documentation). A
 /// language's tables are built the first time a text in it is looked up: a corpus in one
 /// language costs the start-up time and memory of that language's tables only.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Lookup {
     sources: Vec<Arc<dyn TableSource>>,
     /// Per model: evidence outputs (0 without evidence).
@@ -392,7 +392,41 @@ pub(crate) struct Lookup {
     codes: Vec<String>,
     /// The tables of each of `codes`, once built.
     languages: Vec<OnceLock<LanguageLookup>>,
+    /// Each thread's [`Grams`] vectors, handed back when an article is done with them.
+    spare: ThreadLocal<RefCell<GramsBuffers>>,
 }
+
+impl Clone for Lookup {
+    fn clone(&self) -> Self {
+        // A clone starts without spare vectors.
+        Lookup {
+            sources: self.sources.clone(),
+            k: self.k.clone(),
+            idf: self.idf.clone(),
+            codes: self.codes.clone(),
+            languages: self.languages.clone(),
+            spare: ThreadLocal::new(),
+        }
+    }
+}
+
+/// The vectors of a [`Grams`], kept per thread from one article to the next instead of being
+/// allocated anew (most are a few to tens of kilobytes: past the allocator's fast path).
+#[derive(Debug, Default)]
+struct GramsBuffers {
+    vocab: Vec<Vec<(u32, u32)>>,
+    words_before: Vec<u32>,
+    words: Vec<f32>,
+    chars: Vec<f32>,
+    tally: Tally,
+    at: Vec<usize>,
+    hashes: Vec<u64>,
+    found: Vec<(u32, u32)>,
+}
+
+/// Floats a thread keeps in a spare row vector: the vectors of an article far longer than most
+/// are freed with it, not kept.
+const SPARE_LIMIT: usize = 1 << 18;
 
 impl Default for Lookup {
     fn default() -> Self {
@@ -404,17 +438,28 @@ impl Default for Lookup {
 #[derive(Debug)]
 pub(crate) struct Grams<'a> {
     lang: &'a LanguageLookup,
-    /// Per model, (token index, vocabulary index) of its selected n-grams found, in text
-    /// order (an n-gram's token is its last).
-    vocab: Vec<Vec<(u32, u32)>>,
-    /// Word n-grams of the tokens before each token (one more than the tokens).
-    words_before: Vec<u32>,
-    /// Each token's word row ([`LanguageLookup::word_width`] floats).
-    words: Vec<f32>,
-    /// Each token's character row ([`LanguageLookup::char_width`] floats).
-    chars: Vec<f32>,
-    /// Counting room for [`Lookup::stretch`].
+    /// The vectors (see [`GramsBuffers`]): per model, (token index, vocabulary index) of its
+    /// selected n-grams found, in text order (an n-gram's token is its last) (`vocab`); word
+    /// n-grams of the tokens before each token, one more than the tokens (`words_before`);
+    /// each token's word row, [`LanguageLookup::word_width`] floats (`words`); each token's
+    /// character row, [`LanguageLookup::char_width`] floats (`chars`).
+    b: GramsBuffers,
+    /// Counting room for [`Lookup::stretch`] (the buffers' tally, while the article is looked
+    /// at).
     tally: RefCell<Tally>,
+    /// Where the vectors go back to.
+    spare: &'a ThreadLocal<RefCell<GramsBuffers>>,
+}
+
+impl Drop for Grams<'_> {
+    fn drop(&mut self) {
+        if self.b.words.capacity().max(self.b.chars.capacity()) > SPARE_LIMIT {
+            return;
+        }
+        let mut b = std::mem::take(&mut self.b);
+        b.tally = std::mem::take(self.tally.get_mut());
+        *self.spare.get_or_default().borrow_mut() = b;
+    }
 }
 
 /// Occurrences of vocabulary indices in a stretch, counted in place of sorting them: a count
@@ -541,6 +586,7 @@ impl Lookup {
             idf,
             codes,
             languages,
+            spare: ThreadLocal::new(),
         }
     }
 
@@ -566,22 +612,34 @@ impl Lookup {
     pub fn grams(&self, language: &str, normalized: &str, tokens: &[Token]) -> Grams<'_> {
         let lang = self.language(language);
         let ww = lang.word_width;
-        let mut vocab = vec![Vec::new(); self.k.len()];
-        let mut words = vec![0f32; tokens.len() * ww];
-        let mut words_before = vec![0u32; tokens.len() + 1];
+        let mut b = self.spare.get_or_default().take();
+        b.vocab.resize_with(self.k.len(), Vec::new);
+        b.vocab.iter_mut().for_each(Vec::clear);
+        let GramsBuffers {
+            vocab,
+            words_before,
+            words,
+            chars,
+            at,
+            hashes,
+            found,
+            ..
+        } = &mut b;
+        words.clear();
+        words.resize(tokens.len() * ww, 0.0);
+        words_before.clear();
+        words_before.resize(tokens.len() + 1, 0);
         // A unigram and at most one bigram per token.
-        let (mut at, mut hashes) = (
-            Vec::with_capacity(2 * tokens.len()),
-            Vec::with_capacity(2 * tokens.len()),
-        );
+        at.clear();
+        hashes.clear();
         for_each_ngram(normalized, tokens, false, |i, h, _| {
             words_before[i + 1] += 1;
             at.push(i);
             hashes.push(h);
         });
-        let found = lang.words.index.get_all(&hashes);
-        lang.words.touch(&found);
-        for (&i, found) in at.iter().zip(found) {
+        lang.words.index.get_all_into(hashes, found);
+        lang.words.touch(found);
+        for (&i, &found) in at.iter().zip(found.iter()) {
             for item in lang.words.items_at(found) {
                 let m = item.model as usize;
                 if item.vocab != NONE {
@@ -596,18 +654,20 @@ impl Lookup {
         for i in 0..tokens.len() {
             words_before[i + 1] += words_before[i];
         }
-        let mut chars = Vec::new();
+        chars.clear();
         if !lang.chars.is_empty() {
-            lang.char_rows(normalized, tokens, &self.k, &mut chars);
+            lang.char_rows(normalized, tokens, &self.k, chars);
         }
         let largest = self.idf.iter().map(Vec::len).max().unwrap_or(0);
+        let mut tally = std::mem::take(&mut b.tally);
+        if tally.counts.len() < largest {
+            tally = Tally::new(largest);
+        }
         Grams {
             lang,
-            vocab,
-            words_before,
-            words,
-            chars,
-            tally: RefCell::new(Tally::new(largest)),
+            b,
+            tally: RefCell::new(tally),
+            spare: &self.spare,
         }
     }
 
@@ -619,7 +679,7 @@ impl Lookup {
         grams: &Grams<'_>,
         range: Range<usize>,
     ) -> (Vec<(u32, f32)>, Vec<f32>) {
-        let found = &grams.vocab[m];
+        let found = &grams.b.vocab[m];
         let lo = found.partition_point(|&(t, _)| (t as usize) < range.start);
         let hi = found.partition_point(|&(t, _)| (t as usize) < range.end);
         let runs = grams
@@ -631,14 +691,14 @@ impl Lookup {
         let lang = grams.lang;
         if lang.word_slots[m] != NONE {
             let (w, slot) = (lang.word_width, lang.word_slots[m] as usize);
-            let rows = &grams.words[range.start * w..range.end * w];
+            let rows = &grams.b.words[range.start * w..range.end * w];
             column_sums(rows, w, slot, &mut evidence[..k]);
-            let n = grams.words_before[range.end] - grams.words_before[range.start];
+            let n = grams.b.words_before[range.end] - grams.b.words_before[range.start];
             scale(&mut evidence[..k], n as f32);
         }
-        if lang.char_slots[m] != NONE && !grams.chars.is_empty() {
+        if lang.char_slots[m] != NONE && !grams.b.chars.is_empty() {
             let (w, slot) = (lang.char_width, lang.char_slots[m] as usize);
-            let rows = &grams.chars[range.start * w..range.end * w];
+            let rows = &grams.b.chars[range.start * w..range.end * w];
             let mut n = 0f32;
             for row in rows.chunks_exact(w) {
                 n += row[0];
@@ -865,10 +925,16 @@ mod tests {
         let text = "Les vassaux de l'establishment otanesque.";
         let n = normalize(text);
         let t = tokenize(text, &n);
-        let first = lookup.grams("fr", n.as_str(), &t.tokens).words;
+        let first = lookup.grams("fr", n.as_str(), &t.tokens).b.words.clone();
         assert_eq!(built(lookup), ["fr"]);
-        // Again, from the built tables: the same rows.
-        assert_eq!(lookup.grams("fr", n.as_str(), &t.tokens).words, first);
+        // Again, from the built tables: the same rows; and the same after a longer text has
+        // left its vectors to this thread.
+        assert_eq!(lookup.grams("fr", n.as_str(), &t.tokens).b.words, first);
+        let long = "Les vassaux de la propagande hexagonale. ".repeat(40);
+        let (ln, lt) = (normalize(&long), tokenize(&long, &normalize(&long)));
+        let long_rows = lookup.grams("fr", ln.as_str(), &lt.tokens).b.words.clone();
+        assert!(long_rows.len() > first.len());
+        assert_eq!(lookup.grams("fr", n.as_str(), &t.tokens).b.words, first);
         // A language without tables of its own: the vocabulary-only fallback.
         lookup.grams("es", n.as_str(), &t.tokens);
         assert_eq!(built(lookup), ["fr", ""]);
