@@ -414,11 +414,18 @@ impl Clone for Lookup {
 /// allocated anew (most are a few to tens of kilobytes: past the allocator's fast path).
 #[derive(Debug, Default)]
 struct GramsBuffers {
+    /// Per model, (token index, vocabulary index) of its selected n-grams found, in text
+    /// order (an n-gram's token is its last).
     vocab: Vec<Vec<(u32, u32)>>,
+    /// Word n-grams of the tokens before each token (one more than the tokens).
     words_before: Vec<u32>,
+    /// Each token's word row ([`LanguageLookup::word_width`] floats).
     words: Vec<f32>,
+    /// Each token's character row ([`LanguageLookup::char_width`] floats).
     chars: Vec<f32>,
-    tally: Tally,
+    /// Counting room for [`Lookup::stretch`].
+    tally: RefCell<Tally>,
+    /// Working vectors of [`Lookup::grams`]: each n-gram's token, hash, and range found.
     at: Vec<usize>,
     hashes: Vec<u64>,
     found: Vec<(u32, u32)>,
@@ -438,16 +445,9 @@ impl Default for Lookup {
 #[derive(Debug)]
 pub(crate) struct Grams<'a> {
     lang: &'a LanguageLookup,
-    /// The vectors (see [`GramsBuffers`]): per model, (token index, vocabulary index) of its
-    /// selected n-grams found, in text order (an n-gram's token is its last) (`vocab`); word
-    /// n-grams of the tokens before each token, one more than the tokens (`words_before`);
-    /// each token's word row, [`LanguageLookup::word_width`] floats (`words`); each token's
-    /// character row, [`LanguageLookup::char_width`] floats (`chars`).
+    /// Its vectors.
     b: GramsBuffers,
-    /// Counting room for [`Lookup::stretch`] (the buffers' tally, while the article is looked
-    /// at).
-    tally: RefCell<Tally>,
-    /// Where the vectors go back to.
+    /// Where they go back to.
     spare: &'a ThreadLocal<RefCell<GramsBuffers>>,
 }
 
@@ -456,9 +456,7 @@ impl Drop for Grams<'_> {
         if self.b.words.capacity().max(self.b.chars.capacity()) > SPARE_LIMIT {
             return;
         }
-        let mut b = std::mem::take(&mut self.b);
-        b.tally = std::mem::take(self.tally.get_mut());
-        *self.spare.get_or_default().borrow_mut() = b;
+        *self.spare.get_or_default().borrow_mut() = std::mem::take(&mut self.b);
     }
 }
 
@@ -659,14 +657,13 @@ impl Lookup {
             lang.char_rows(normalized, tokens, &self.k, chars);
         }
         let largest = self.idf.iter().map(Vec::len).max().unwrap_or(0);
-        let mut tally = std::mem::take(&mut b.tally);
+        let tally = b.tally.get_mut();
         if tally.counts.len() < largest {
-            tally = Tally::new(largest);
+            *tally = Tally::new(largest);
         }
         Grams {
             lang,
             b,
-            tally: RefCell::new(tally),
             spare: &self.spare,
         }
     }
@@ -683,6 +680,7 @@ impl Lookup {
         let lo = found.partition_point(|&(t, _)| (t as usize) < range.start);
         let hi = found.partition_point(|&(t, _)| (t as usize) < range.end);
         let runs = grams
+            .b
             .tally
             .borrow_mut()
             .runs(found[lo..hi].iter().map(|&(_, v)| v));
