@@ -477,13 +477,14 @@ impl Analyzer {
             .code
             .and_then(|code| inner.word_classes.iter().find(|(l, _)| *l == code))
             .map(|(_, c)| c);
+        let styles = features::TokenStyles::new(text, normalized.as_str(), &tokens.tokens, classes);
         let (style, style_markers, words) = features::style(
             text,
             normalized.as_str(),
             &tokens.tokens,
+            styles.of(0..tokens.tokens.len()),
             &tokens.sentences,
             0,
-            classes,
         );
         let (categories, loaded) = features::category_figures(&markers, words);
         let report = ArticleReport {
@@ -508,7 +509,7 @@ impl Analyzer {
                 normalized: normalized.as_str(),
                 tokens: &tokens,
                 markers: &report.markers,
-                classes,
+                styles: &styles,
                 spec: &inner.spec,
                 language: report.language.code,
             };

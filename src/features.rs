@@ -164,62 +164,62 @@ pub(crate) fn category_figures(markers: &[Marker], words: usize) -> (Vec<Categor
     (figures, per_1k(loaded))
 }
 
-/// Style figures and style markers of a stretch of tokens (a whole article, or one of its
-/// paragraphs or sentences: the figures of a stretch are those of the same text analysed on its
-/// own). `sentences` are the sentences inside the stretch; their token indices are offset by
-/// `offset` from `toks`.
-pub(crate) fn style(
-    original: &str,
-    normalized: &str,
-    toks: &[Token],
-    sentences: &[Sentence],
-    offset: usize,
-    classes: Option<&WordClasses>,
-) -> (StyleFigures, Vec<StyleMarker>, usize) {
-    let mut s = StyleFigures::default();
-    let mut markers = Vec::new();
-    let mut words = 0usize;
-    let mut quoted_words = 0usize;
-    let mut segment = SegmentSet::default();
-    let mut previous = None;
-    let mut ttr_sum = 0.0;
-    let mut ttr_segments = 0usize;
-    let mut previous_end = None;
-    // Token spans lie on character boundaries: the gaps between them are read as bytes.
-    let bytes = original.as_bytes();
-    for (i, t) in toks.iter().enumerate() {
-        let norm = &normalized[t.norm_span()];
-        if let Some(gap) = previous_end.and_then(|end| bytes.get(end..t.start())) {
-            if !gap.is_empty() {
-                s.spaced_gaps += 1;
-                // A no-break space (U+00A0, U+202F) takes two or three bytes.
-                if gap.len() > 1
-                    && (gap.windows(2).any(|w| w == [0xC2, 0xA0])
-                        || gap.windows(3).any(|w| w == [0xE2, 0x80, 0xAF]))
-                {
-                    s.nonbreaking_gaps += 1;
+/// What the style figures read of each token on its own, worked out once per article: one
+/// byte per token (the gap before it, capitals, the listed word it is), so that the figures of
+/// the article's paragraphs and sentences ([`style`] of a stretch) do not work it out again.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TokenStyles(Vec<u8>);
+
+/// In a [`TokenStyles`] byte: white space between the token and the one before it.
+const GAP: u8 = 1;
+/// ... and that space holds a no-break space.
+const NO_BREAK_GAP: u8 = 2;
+/// A word of five letters or more written in capitals.
+const ALL_CAPS: u8 = 4;
+/// The listed word class starts at this bit: 0 for none, 1 + [`WordClass`] index, or
+/// [`EST_SUPERLATIVE`].
+const CLASS_SHIFT: u8 = 3;
+/// In the class bits: no listed word, but an `-est` superlative.
+const EST_SUPERLATIVE: u8 = 6;
+/// The word classes in the order of their codes (1 + index).
+const CLASSES: [WordClass; 5] = [
+    WordClass::FirstPersonPlural,
+    WordClass::SecondPerson,
+    WordClass::Superlative,
+    WordClass::SuperlativeAdverb,
+    WordClass::SuperlativeArticle,
+];
+
+impl TokenStyles {
+    /// The bytes of an article's tokens; `classes`: its language's listed words, if any.
+    pub(crate) fn new(
+        original: &str,
+        normalized: &str,
+        tokens: &[Token],
+        classes: Option<&WordClasses>,
+    ) -> TokenStyles {
+        // Token spans lie on character boundaries: the gaps between them are read as bytes.
+        let bytes = original.as_bytes();
+        let mut previous_end = None;
+        let styles = tokens
+            .iter()
+            .map(|t| {
+                let mut f = 0;
+                if let Some(gap) = previous_end.and_then(|end| bytes.get(end..t.start())) {
+                    if !gap.is_empty() {
+                        f |= GAP;
+                        // A no-break space (U+00A0, U+202F) takes two or three bytes.
+                        if gap.len() > 1
+                            && (gap.windows(2).any(|w| w == [0xC2, 0xA0])
+                                || gap.windows(3).any(|w| w == [0xE2, 0x80, 0xAF]))
+                        {
+                            f |= NO_BREAK_GAP;
+                        }
+                    }
                 }
-            }
-        }
-        previous_end = Some(t.end());
-        if t.has_apostrophe() {
-            let n = norm.bytes().filter(|&b| b == b'\'').count() as u32;
-            let ascii = original[t.span()].bytes().filter(|&b| b == b'\'').count() as u32;
-            s.apostrophes += n;
-            s.typographic_apostrophes += n.saturating_sub(ascii);
-        }
-        match t.kind() {
-            TokenKind::Word => {
-                words += 1;
-                let hash = t.hash();
-                segment.insert(hash);
-                if words.is_multiple_of(TTR_WINDOW) {
-                    ttr_sum += segment.distinct() as f64 / TTR_WINDOW as f64;
-                    ttr_segments += 1;
-                    segment.clear();
-                }
-                if t.is_quoted() {
-                    quoted_words += 1;
+                previous_end = Some(t.end());
+                if t.kind() != TokenKind::Word {
+                    return f;
                 }
                 let orig = &original[t.span()];
                 // Most words start with a small letter, or with a capital and then one.
@@ -233,6 +233,79 @@ pub(crate) fn style(
                     && orig.chars().filter(|c| c.is_alphabetic()).count() >= 5
                     && !orig.chars().any(char::is_lowercase)
                 {
+                    f |= ALL_CAPS;
+                }
+                if let Some(c) = classes {
+                    let norm = &normalized[t.norm_span()];
+                    let code = match c.get(t.hash(), norm) {
+                        Some(class) => 1 + CLASSES.iter().position(|&x| x == class).unwrap_or(0),
+                        None if c.est_suffix && is_est_superlative(norm) => {
+                            EST_SUPERLATIVE as usize
+                        }
+                        None => 0,
+                    };
+                    f |= (code as u8) << CLASS_SHIFT;
+                }
+                f
+            })
+            .collect();
+        TokenStyles(styles)
+    }
+
+    /// The bytes of tokens `range`.
+    pub(crate) fn of(&self, range: std::ops::Range<usize>) -> &[u8] {
+        &self.0[range]
+    }
+}
+
+/// Style figures and style markers of a stretch of tokens (a whole article, or one of its
+/// paragraphs or sentences: the figures of a stretch are those of the same text analysed on its
+/// own). `styles` are the tokens' [`TokenStyles`] bytes; `sentences` are the sentences inside
+/// the stretch; their token indices are offset by `offset` from `toks`.
+pub(crate) fn style(
+    original: &str,
+    normalized: &str,
+    toks: &[Token],
+    styles: &[u8],
+    sentences: &[Sentence],
+    offset: usize,
+) -> (StyleFigures, Vec<StyleMarker>, usize) {
+    let mut s = StyleFigures::default();
+    let mut markers = Vec::new();
+    let mut words = 0usize;
+    let mut quoted_words = 0usize;
+    let mut segment = SegmentSet::default();
+    let mut previous = None;
+    let mut ttr_sum = 0.0;
+    let mut ttr_segments = 0usize;
+    for (i, (t, &f)) in toks.iter().zip(styles).enumerate() {
+        // The first token's gap lies before the stretch.
+        if i > 0 && f & GAP != 0 {
+            s.spaced_gaps += 1;
+            if f & NO_BREAK_GAP != 0 {
+                s.nonbreaking_gaps += 1;
+            }
+        }
+        let norm = &normalized[t.norm_span()];
+        if t.has_apostrophe() {
+            let n = norm.bytes().filter(|&b| b == b'\'').count() as u32;
+            let ascii = original[t.span()].bytes().filter(|&b| b == b'\'').count() as u32;
+            s.apostrophes += n;
+            s.typographic_apostrophes += n.saturating_sub(ascii);
+        }
+        match t.kind() {
+            TokenKind::Word => {
+                words += 1;
+                segment.insert(t.hash());
+                if words.is_multiple_of(TTR_WINDOW) {
+                    ttr_sum += segment.distinct() as f64 / TTR_WINDOW as f64;
+                    ttr_segments += 1;
+                    segment.clear();
+                }
+                if t.is_quoted() {
+                    quoted_words += 1;
+                }
+                if f & ALL_CAPS != 0 {
                     s.all_caps_words += 1;
                     markers.push(StyleMarker {
                         kind: StyleKind::AllCaps,
@@ -240,24 +313,23 @@ pub(crate) fn style(
                         end: t.end(),
                     });
                 }
-                if let Some(c) = classes {
-                    let class = c.get(hash, norm);
-                    match class {
-                        Some(WordClass::FirstPersonPlural) if !t.is_quoted() => {
-                            s.first_person_plural += 1
-                        }
-                        Some(WordClass::SecondPerson) if !t.is_quoted() => s.second_person += 1,
-                        Some(WordClass::Superlative) => s.superlatives += 1,
-                        Some(WordClass::SuperlativeAdverb)
-                            if previous == Some(WordClass::SuperlativeArticle) =>
-                        {
-                            s.superlatives += 1
-                        }
-                        None if c.est_suffix && is_est_superlative(norm) => s.superlatives += 1,
-                        _ => {}
+                let code = f >> CLASS_SHIFT;
+                let class = CLASSES.get(usize::from(code).wrapping_sub(1)).copied();
+                match class {
+                    Some(WordClass::FirstPersonPlural) if !t.is_quoted() => {
+                        s.first_person_plural += 1
                     }
-                    previous = class;
+                    Some(WordClass::SecondPerson) if !t.is_quoted() => s.second_person += 1,
+                    Some(WordClass::Superlative) => s.superlatives += 1,
+                    Some(WordClass::SuperlativeAdverb)
+                        if previous == Some(WordClass::SuperlativeArticle) =>
+                    {
+                        s.superlatives += 1
+                    }
+                    None if code == EST_SUPERLATIVE => s.superlatives += 1,
+                    _ => {}
                 }
+                previous = class;
             }
             TokenKind::Punct => match norm {
                 "!" => s.exclamations += 1,
@@ -584,6 +656,69 @@ mod tests {
         assert_eq!(spec.fingerprint(), FeatureSpec::default().fingerprint());
     }
 
+    /// A paragraph's figures from its article's token bytes equal those of the paragraph
+    /// analysed on its own (the way training examples are), in both languages with word lists.
+    #[test]
+    fn stretch_figures_equal_the_stretch_analysed_alone() {
+        let texts = [
+            (
+                crate::Language::FRENCH,
+                "NOUS DISONS NON\u{a0}! Le plus grand «\u{a0}scandale\u{a0}» de l’année.\n\
+                 Vous savez que nous avons raison. Pourquoi le pire arrive-t-il\u{a0}?\n\
+                 « Le meilleur, c'est nous », dit-il. Votre ÉTAT-MAJOR ment.",
+            ),
+            (
+                crate::Language::ENGLISH,
+                "We are the greatest nation. You KNOW IT!\n\
+                 Is this the best they can do? \"Experts\" say the latest plan is fine.\n\
+                 Our BIGGEST test, the strongest case, yet you doubt us.",
+            ),
+        ];
+        for (language, text) in texts {
+            let classes = language.profile().map(WordClasses::new);
+            let n = crate::normalize::normalize(text);
+            let t = crate::tokenize::tokenize(text, &n);
+            let styles = TokenStyles::new(text, n.as_str(), &t.tokens, classes.as_ref());
+            assert!(t.paragraphs.len() >= 3, "{text}");
+            let mut seen = StyleFigures::default();
+            for p in &t.paragraphs {
+                let sentences = &t.sentences[p.sentences.clone()];
+                let (Some(first), Some(last)) = (sentences.first(), sentences.last()) else {
+                    continue;
+                };
+                let range = first.tokens.start..last.tokens.end;
+                let (s, _, words) = style(
+                    text,
+                    n.as_str(),
+                    &t.tokens[range.clone()],
+                    styles.of(range.clone()),
+                    sentences,
+                    range.start,
+                );
+                let alone = &text[p.span.clone()];
+                let an = crate::normalize::normalize(alone);
+                let at = crate::tokenize::tokenize(alone, &an);
+                let astyles = TokenStyles::new(alone, an.as_str(), &at.tokens, classes.as_ref());
+                let all = astyles.of(0..at.tokens.len());
+                let (expected, _, expected_words) =
+                    style(alone, an.as_str(), &at.tokens, all, &at.sentences, 0);
+                seen.all_caps_words += s.all_caps_words;
+                seen.superlatives += s.superlatives;
+                seen.first_person_plural += s.first_person_plural;
+                seen.second_person += s.second_person;
+                seen.spaced_gaps += s.spaced_gaps;
+                assert_eq!((s, words), (expected, expected_words), "{alone}");
+            }
+            // The texts exercise what the token bytes hold.
+            assert!(seen.all_caps_words > 0 && seen.superlatives > 0, "{seen:?}");
+            assert!(
+                seen.first_person_plural > 0 && seen.second_person > 0,
+                "{seen:?}"
+            );
+            assert!(seen.spaced_gaps > 0, "{seen:?}");
+        }
+    }
+
     #[test]
     fn house_style_cues_count_typographic_apostrophes_and_no_break_spaces() {
         type Counts = (u32, u32);
@@ -597,7 +732,9 @@ mod tests {
         for (text, apostrophes, gaps) in cases {
             let n = crate::normalize::normalize(text);
             let t = crate::tokenize::tokenize(text, &n);
-            let (s, _, _) = style(text, n.as_str(), &t.tokens, &t.sentences, 0, None);
+            let styles = TokenStyles::new(text, n.as_str(), &t.tokens, None);
+            let all = styles.of(0..t.tokens.len());
+            let (s, _, _) = style(text, n.as_str(), &t.tokens, all, &t.sentences, 0);
             assert_eq!(
                 (s.apostrophes, s.typographic_apostrophes),
                 *apostrophes,

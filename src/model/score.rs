@@ -9,7 +9,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::features::{self, FeatureSpec, WordClasses};
+use crate::features::{self, FeatureSpec, TokenStyles};
 use crate::language::Language;
 use crate::lexicon::Lexicon;
 use crate::report::{
@@ -169,7 +169,7 @@ pub(crate) struct Context<'a> {
     pub normalized: &'a str,
     pub tokens: &'a Tokens,
     pub markers: &'a [Marker],
-    pub classes: Option<&'a WordClasses>,
+    pub styles: &'a TokenStyles,
     pub spec: &'a FeatureSpec,
     pub language: Option<Language>,
 }
@@ -267,9 +267,9 @@ fn stretch_input(
         ctx.original,
         ctx.normalized,
         toks,
+        ctx.styles.of(range.clone()),
         sentences,
         range.start,
-        ctx.classes,
     );
     let (start, end) = match (toks.first(), toks.last()) {
         (Some(a), Some(b)) => (a.start(), b.end()),
