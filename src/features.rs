@@ -61,14 +61,14 @@ pub struct StyleFigures {
     pub nonbreaking_gaps: u32,
 }
 
-/// What a listed word is, for the style figures.
+/// What a listed word is, for the style figures (its code in a [`TokenStyles`] byte).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum WordClass {
-    FirstPersonPlural,
-    SecondPerson,
-    Superlative,
-    SuperlativeAdverb,
-    SuperlativeArticle,
+    FirstPersonPlural = 1,
+    SecondPerson = 2,
+    Superlative = 3,
+    SuperlativeAdverb = 4,
+    SuperlativeArticle = 5,
 }
 
 /// A language's pronoun and superlative lists as one small open-addressing table keyed by the
@@ -167,7 +167,7 @@ pub(crate) fn category_figures(markers: &[Marker], words: usize) -> (Vec<Categor
 /// What the style figures read of each token on its own, worked out once per article: one
 /// byte per token (the gap before it, capitals, the listed word it is), so that the figures of
 /// the article's paragraphs and sentences ([`style`] of a stretch) do not work it out again.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug)]
 pub(crate) struct TokenStyles(Vec<u8>);
 
 /// In a [`TokenStyles`] byte: white space between the token and the one before it.
@@ -176,12 +176,12 @@ const GAP: u8 = 1;
 const NO_BREAK_GAP: u8 = 2;
 /// A word of five letters or more written in capitals.
 const ALL_CAPS: u8 = 4;
-/// The listed word class starts at this bit: 0 for none, 1 + [`WordClass`] index, or
+/// The listed word's code starts at this bit: 0 for none, a [`WordClass`], or
 /// [`EST_SUPERLATIVE`].
 const CLASS_SHIFT: u8 = 3;
 /// In the class bits: no listed word, but an `-est` superlative.
 const EST_SUPERLATIVE: u8 = 6;
-/// The word classes in the order of their codes (1 + index).
+/// The word classes in the order of their codes (code − 1).
 const CLASSES: [WordClass; 5] = [
     WordClass::FirstPersonPlural,
     WordClass::SecondPerson,
@@ -238,13 +238,11 @@ impl TokenStyles {
                 if let Some(c) = classes {
                     let norm = &normalized[t.norm_span()];
                     let code = match c.get(t.hash(), norm) {
-                        Some(class) => 1 + CLASSES.iter().position(|&x| x == class).unwrap_or(0),
-                        None if c.est_suffix && is_est_superlative(norm) => {
-                            EST_SUPERLATIVE as usize
-                        }
+                        Some(class) => class as u8,
+                        None if c.est_suffix && is_est_superlative(norm) => EST_SUPERLATIVE,
                         None => 0,
                     };
-                    f |= (code as u8) << CLASS_SHIFT;
+                    f |= code << CLASS_SHIFT;
                 }
                 f
             })
