@@ -5,8 +5,9 @@ mod cli;
 use clap::Parser;
 
 /// Scoring allocates many small, short-lived vectors per article; jemalloc serves them faster
-/// than the system allocator (README, Performance). The library leaves the choice to its users.
-#[cfg(not(target_env = "msvc"))]
+/// than the system allocator (README, Performance). The library leaves the choice to its users
+/// (the `jemalloc` feature only builds it for this binary).
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
