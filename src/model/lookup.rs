@@ -255,7 +255,7 @@ struct Cache {
 
 /// The tables of one language (or, with an empty code, of the languages no model has evidence
 /// for: vocabularies only).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct LanguageLookup {
     words: Table,
     chars: Table,
@@ -269,21 +269,23 @@ struct LanguageLookup {
     char_slots: Vec<u32>,
     /// Floats per token character row: the character n-gram count, then every model's sums.
     char_width: usize,
-    cache: ThreadLocal<RefCell<Cache>>,
+    cache: PerThread<Cache>,
 }
 
-impl Clone for LanguageLookup {
+/// A value per thread (caches, spare vectors), which a clone starts without.
+#[derive(Debug, Default)]
+struct PerThread<T: Send>(ThreadLocal<RefCell<T>>);
+
+impl<T: Send> Clone for PerThread<T> {
     fn clone(&self) -> Self {
-        // A clone starts with empty caches.
-        LanguageLookup {
-            words: self.words.clone(),
-            chars: self.chars.clone(),
-            word_slots: self.word_slots.clone(),
-            word_width: self.word_width,
-            char_slots: self.char_slots.clone(),
-            char_width: self.char_width,
-            cache: ThreadLocal::new(),
-        }
+        PerThread(ThreadLocal::new())
+    }
+}
+
+impl<T: Send + Default> PerThread<T> {
+    /// This thread's value (a default one the first time).
+    fn get(&self) -> &RefCell<T> {
+        self.0.get_or_default()
     }
 }
 
@@ -293,7 +295,7 @@ impl LanguageLookup {
     fn char_rows(&self, normalized: &str, tokens: &[Token], k: &[usize], out: &mut Vec<f32>) {
         let w = self.char_width;
         out.reserve(tokens.len() * w);
-        let mut cache = self.cache.get_or(Default::default).borrow_mut();
+        let mut cache = self.cache.get().borrow_mut();
         // Emptied between articles only, so that the rows found below stay valid.
         if cache.rows.len() >= CACHE_LIMIT {
             *cache = Cache::default();
@@ -381,7 +383,7 @@ impl TableSource for Vec<Ngram> {
 /// The merged look-up tables of a list of models (see the module documentation). A
 /// language's tables are built the first time a text in it is looked up: a corpus in one
 /// language costs the start-up time and memory of that language's tables only.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Lookup {
     sources: Vec<Arc<dyn TableSource>>,
     /// Per model: evidence outputs (0 without evidence).
@@ -393,21 +395,7 @@ pub(crate) struct Lookup {
     /// The tables of each of `codes`, once built.
     languages: Vec<OnceLock<LanguageLookup>>,
     /// Each thread's [`Grams`] vectors, handed back when an article is done with them.
-    spare: ThreadLocal<RefCell<GramsBuffers>>,
-}
-
-impl Clone for Lookup {
-    fn clone(&self) -> Self {
-        // A clone starts without spare vectors.
-        Lookup {
-            sources: self.sources.clone(),
-            k: self.k.clone(),
-            idf: self.idf.clone(),
-            codes: self.codes.clone(),
-            languages: self.languages.clone(),
-            spare: ThreadLocal::new(),
-        }
-    }
+    spare: PerThread<GramsBuffers>,
 }
 
 /// The vectors of a [`Grams`], kept per thread from one article to the next instead of being
@@ -448,7 +436,7 @@ pub(crate) struct Grams<'a> {
     /// Its vectors.
     b: GramsBuffers,
     /// Where they go back to.
-    spare: &'a ThreadLocal<RefCell<GramsBuffers>>,
+    spare: &'a PerThread<GramsBuffers>,
 }
 
 impl Drop for Grams<'_> {
@@ -456,7 +444,7 @@ impl Drop for Grams<'_> {
         if self.b.words.capacity().max(self.b.chars.capacity()) > SPARE_LIMIT {
             return;
         }
-        *self.spare.get_or_default().borrow_mut() = std::mem::take(&mut self.b);
+        *self.spare.get().borrow_mut() = std::mem::take(&mut self.b);
     }
 }
 
@@ -551,7 +539,7 @@ impl LanguageLookup {
             word_width,
             char_slots,
             char_width,
-            cache: ThreadLocal::new(),
+            cache: PerThread::default(),
         }
     }
 }
@@ -584,7 +572,7 @@ impl Lookup {
             idf,
             codes,
             languages,
-            spare: ThreadLocal::new(),
+            spare: PerThread::default(),
         }
     }
 
@@ -610,7 +598,7 @@ impl Lookup {
     pub fn grams(&self, language: &str, normalized: &str, tokens: &[Token]) -> Grams<'_> {
         let lang = self.language(language);
         let ww = lang.word_width;
-        let mut b = self.spare.get_or_default().take();
+        let mut b = self.spare.get().take();
         b.vocab.resize_with(self.k.len(), Vec::new);
         b.vocab.iter_mut().for_each(Vec::clear);
         let GramsBuffers {
