@@ -233,7 +233,7 @@ impl AnalyzerBuilder {
             .enumerate()
             .filter(|(_, l)| l.language().is_none())
             .collect();
-        let mut matchers = Vec::new();
+        let mut matchers: Vec<(Language, Matcher)> = Vec::new();
         for lang in languages {
             let own: Vec<(usize, &Lexicon)> = lexicons
                 .iter()
@@ -278,7 +278,10 @@ impl AnalyzerBuilder {
             }
             .and_then(|m| StanceEngine::new(targets, m, &lexicons, self.fold_accents));
             match built {
-                Ok(engine) => Some(engine),
+                Ok(mut engine) => {
+                    engine.lend_matchers(&mut matchers);
+                    Some(engine)
+                }
                 Err(e) if explicit => return Err(e),
                 // Stance by default: left out when the lexicons differ from the model's.
                 Err(Error::Model { .. }) => None,
@@ -438,6 +441,10 @@ impl Analyzer {
         for m in matcher.iter().copied().chain(inner.universal.as_ref()) {
             m.find(normalized.as_str(), &tokens.tokens, &mut raw);
         }
+        // Phrases of the stance stage's automata, which the language's matcher holds as its
+        // later sets (see `StanceEngine::lend_matchers`).
+        let (mut raw, lent): (Vec<RawMatch>, Vec<RawMatch>) =
+            raw.into_iter().partition(|r| r.set == 0);
         raw.sort_by_key(|r| (r.norm_start, r.norm_end));
         let markers: Vec<Marker> = raw
             .iter()
@@ -523,6 +530,7 @@ impl Analyzer {
                 markers: &report.markers,
                 language: report.language.code,
                 word_count: report.word_count,
+                lent: &lent,
             });
         }
         Ok(Analysis {

@@ -16,6 +16,11 @@
 //!
 //! Stemming costs about a microsecond a word, so each thread keeps a cache from a word's
 //! normalized form to its id ([`thread_local::ThreadLocal`], bounded; see [`super::cache`]).
+//!
+//! A matcher may hold a second phrase set over the same words ([`Matcher::join`]: the stance
+//! stage's aliases and cue words next to a language's lexicons). Each set keeps its own
+//! vocabulary and automaton, so it finds exactly what it would find alone, but a text is
+//! walked, and each of its words looked up in the cache, once for both.
 
 use std::cell::RefCell;
 
@@ -28,7 +33,7 @@ use crate::language::Language;
 use crate::normalize::{fold_word, join_spaced, normalize, FoldOptions};
 use crate::tokenize::{tokenize, word_hash, Token, TokenKind};
 
-use super::cache::{pack, Packed, WordCache, NOT_HOME, NO_KEY};
+use super::cache::{pack, Ids, Packed, WordCache, MAX_SETS, NOT_HOME, NO_KEY};
 use super::Lexicon;
 
 const UNKNOWN: u32 = 0;
@@ -47,6 +52,8 @@ pub(crate) type EntryRef = (usize, usize);
 /// A phrase found in a text: which entry, and which units (word parts) it covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RawMatch {
+    /// Which phrase set of the matcher (0 unless sets were joined, [`Matcher::join`]).
+    pub set: usize,
     pub entry: EntryRef,
     /// Normalized byte span of the match.
     pub norm_start: usize,
@@ -58,8 +65,16 @@ pub(crate) struct RawMatch {
 
 /// The matcher for one language (or for language-independent lexicons).
 pub(crate) struct Matcher {
+    language: Option<Language>,
     stemmer: Option<rust_stemmers::Stemmer>,
     fold: FoldOptions,
+    /// At most [`MAX_SETS`].
+    sets: Vec<PhraseSet>,
+    cache: ThreadLocal<RefCell<WordCache>>,
+}
+
+/// Phrases over their own words: the vocabulary their ids come from, and their automaton.
+struct PhraseSet {
     /// Stem → the lexicon words (folded surface, id) that have it.
     vocab: FxHashMap<Box<str>, Vec<(Box<str>, u32)>>,
     words: u32,
@@ -67,19 +82,43 @@ pub(crate) struct Matcher {
     width: usize,
     automaton: Option<AhoCorasick>,
     patterns: Vec<EntryRef>,
-    cache: ThreadLocal<RefCell<WordCache>>,
 }
 
 impl std::fmt::Debug for Matcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sets: Vec<(u32, usize)> = self
+            .sets
+            .iter()
+            .map(|s| (s.words, s.patterns.len()))
+            .collect();
         f.debug_struct("Matcher")
-            .field("words", &self.words)
-            .field("patterns", &self.patterns.len())
+            .field("language", &self.language)
+            .field("sets (words, patterns)", &sets)
             .finish()
     }
 }
 
-/// One matchable unit of a text: a word or a part of a hyphenated compound.
+/// One phrase set's stream of ids over a text, and the units they stand for.
+struct Stream {
+    units: Vec<Unit>,
+    ids: String,
+    last_unknown: bool,
+}
+
+impl Stream {
+    fn push(&mut self, id: u32, unit: Unit, width: usize) {
+        // No phrase holds an unknown word: a run of them is one unit.
+        if id == UNKNOWN && self.last_unknown {
+            return;
+        }
+        self.last_unknown = id == UNKNOWN;
+        self.units.push(unit);
+        self.ids.push(id_char(id, width));
+    }
+}
+
+/// One matchable unit of a text: a word or a part of a hyphenated compound (or a barrier).
+#[derive(Clone, Copy)]
 struct Unit {
     norm_start: u32,
     norm_end: u32,
@@ -128,7 +167,7 @@ impl Matcher {
                     None => {
                         seen.insert(pattern.clone(), (lex_idx, entry_idx));
                         pattern_strings.push(pattern);
-                        m.patterns.push((lex_idx, entry_idx));
+                        m.sets[0].patterns.push((lex_idx, entry_idx));
                     }
                 }
             }
@@ -160,7 +199,7 @@ impl Matcher {
                 None => {
                     seen.insert(pattern.clone(), i);
                     pattern_strings.push(pattern);
-                    m.patterns.push((0, i));
+                    m.sets[0].patterns.push((0, i));
                     canonical.push(i);
                 }
             }
@@ -178,27 +217,31 @@ impl Matcher {
             latin_context: language.is_some_and(|l| l.is_latin_script()),
         };
         Matcher {
+            language,
             stemmer,
             fold,
-            vocab: FxHashMap::default(),
-            words: 0,
-            width: 4,
-            automaton: None,
-            patterns: Vec::new(),
+            sets: vec![PhraseSet {
+                vocab: FxHashMap::default(),
+                words: 0,
+                width: 4,
+                automaton: None,
+                patterns: Vec::new(),
+            }],
             cache: ThreadLocal::new(),
         }
     }
 
-    /// Builds the automaton over the patterns (as word ids).
+    /// Builds the automaton over the patterns (as word ids) of the first phrase set.
     fn build(&mut self, patterns: &[Vec<u32>]) -> Result<()> {
-        self.width = if FIRST_STEM + self.words <= MAX_IDS_3 {
+        let set = &mut self.sets[0];
+        set.width = if FIRST_STEM + set.words <= MAX_IDS_3 {
             3
         } else {
             4
         };
         let pattern_strings: Vec<String> = patterns
             .iter()
-            .map(|ids| ids.iter().map(|&id| id_char(id, self.width)).collect())
+            .map(|ids| ids.iter().map(|&id| id_char(id, set.width)).collect())
             .collect();
         if !pattern_strings.is_empty() {
             let ac = AhoCorasick::builder()
@@ -206,9 +249,27 @@ impl Matcher {
                 .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .build(&pattern_strings)
                 .map_err(|e| Error::Config(format!("cannot build the lexicon automaton: {e}")))?;
-            self.automaton = Some(ac);
+            set.automaton = Some(ac);
         }
         Ok(())
+    }
+
+    /// Takes in the phrase sets of `other`, a matcher of the same language and folding, so
+    /// that one walk over a text finds the phrases of both ([`RawMatch::set`] tells them
+    /// apart; each set finds what it found alone). Gives the index of `other`'s first set, or
+    /// `other` back when the two differ in language or folding or would hold more than
+    /// [`MAX_SETS`] sets.
+    pub fn join(&mut self, other: Matcher) -> std::result::Result<usize, Matcher> {
+        if other.language != self.language
+            || other.fold != self.fold
+            || self.sets.len() + other.sets.len() > MAX_SETS
+        {
+            return Err(other);
+        }
+        let first = self.sets.len();
+        self.sets.extend(other.sets);
+        self.cache = ThreadLocal::new();
+        Ok(first)
     }
 
     /// The ids of a phrase's words, adding new words to the vocabulary.
@@ -235,16 +296,17 @@ impl Matcher {
                     };
                     for part in parts {
                         let (folded, stem) = self.fold_and_stem(part);
-                        let id = match self.word_id(&folded, &stem) {
+                        let set = &mut self.sets[0];
+                        let id = match set.word_id(&folded, &stem) {
                             UNKNOWN => {
-                                let id = FIRST_STEM + self.words;
+                                let id = FIRST_STEM + set.words;
                                 if id >= MAX_IDS {
                                     return Err(Error::Config(
                                         "lexicons hold too many distinct words".into(),
                                     ));
                                 }
-                                self.words += 1;
-                                self.vocab
+                                set.words += 1;
+                                set.vocab
                                     .entry(stem.into_boxed_str())
                                     .or_default()
                                     .push((folded.into_boxed_str(), id));
@@ -260,8 +322,8 @@ impl Matcher {
         Ok(pattern)
     }
 
-    /// The ids of a phrase's words (adding unknown words to this matcher's vocabulary; the
-    /// automaton is not rebuilt).
+    /// The ids of a phrase's words (adding unknown words to the vocabulary of this matcher's
+    /// first phrase set; the automaton is not rebuilt).
     pub fn pattern_ids(&mut self, phrase: &str) -> Result<Vec<u32>> {
         self.phrase_pattern(phrase)
     }
@@ -285,28 +347,17 @@ impl Matcher {
         (folded.into_owned(), stem)
     }
 
-    /// The id of the lexicon word that a folded word with this stem inflects, or `UNKNOWN`.
-    fn word_id(&self, folded: &str, stem: &str) -> u32 {
-        let Some(words) = self.vocab.get(stem) else {
-            return UNKNOWN;
-        };
-        words
-            .iter()
-            .filter_map(|(surface, id)| inflection_prefix(folded, surface).map(|p| (p, *id)))
-            .max_by_key(|&(p, _)| p)
-            .map_or(UNKNOWN, |(_, id)| id)
-    }
-
-    /// The id of a word (a token, or a part of a compound token) through the thread's cache.
-    fn cached_id(&self, cache: &mut WordCache, token: &Token, part: &str) -> u32 {
+    /// The ids of a word (a token, or a part of a compound token) in each phrase set, through
+    /// the thread's cache.
+    fn cached_ids(&self, cache: &mut WordCache, token: &Token, part: &str) -> Ids {
         let hash = if token.is_compound() {
             word_hash(part)
         } else {
             token.hash()
         };
         let key = pack(part);
-        if let Some(id) = cache.get(hash, key.as_ref(), part) {
-            return id;
+        if let Some(ids) = cache.get(hash, key.as_ref(), part) {
+            return ids;
         }
         // A letter-spaced word is looked up without its separators.
         let (folded, stem) = if token.is_spaced() {
@@ -314,19 +365,29 @@ impl Matcher {
         } else {
             self.fold_and_stem(part)
         };
-        let id = self.word_id(&folded, &stem);
-        cache.insert(hash, key, part, id);
-        id
+        let mut ids = [UNKNOWN; MAX_SETS];
+        for (id, set) in ids.iter_mut().zip(&self.sets) {
+            *id = set.word_id(&folded, &stem);
+        }
+        cache.insert(hash, key, part, ids);
+        ids
     }
 
-    /// Finds every lexicon phrase in a tokenized text, leftmost-longest, in text order.
+    /// Finds every phrase of every set in a tokenized text, leftmost-longest within a set, in
+    /// text order within a set (the first set's matches first).
     pub fn find(&self, text: &str, tokens: &[Token], out: &mut Vec<RawMatch>) {
-        let ac = match &self.automaton {
-            Some(ac) => ac,
-            None => return,
-        };
-        let mut units: Vec<Unit> = Vec::with_capacity(tokens.len());
-        let mut stream = String::with_capacity(tokens.len() * self.width);
+        if self.sets.iter().all(|s| s.automaton.is_none()) {
+            return;
+        }
+        let mut streams: Vec<Stream> = self
+            .sets
+            .iter()
+            .map(|set| Stream {
+                units: Vec::with_capacity(tokens.len()),
+                ids: String::with_capacity(tokens.len() * set.width),
+                last_unknown: false,
+            })
+            .collect();
         let cache = self.cache.get_or(Default::default);
         let mut cache = cache.borrow_mut();
         // First the home slot of every one-part word, in a loop of its own: these loads do not
@@ -344,15 +405,23 @@ impl Matcher {
             .collect();
         let homes = cache.homes(&words);
         let mut last_sentence = usize::MAX;
-        let mut last_unknown = false;
         for (ti, token) in tokens.iter().enumerate() {
             let slice = &text[token.norm_span()];
             let barrier = token.sentence() != last_sentence
                 || token.kind() == TokenKind::Punct && is_barrier(slice);
             last_sentence = token.sentence();
             if barrier {
-                push_barrier(&mut units, &mut stream, token, ti, self.width);
-                last_unknown = false;
+                let at = token.norm_span().start as u32;
+                let unit = Unit {
+                    norm_start: at,
+                    norm_end: at,
+                    token: ti as u32,
+                };
+                for (stream, set) in streams.iter_mut().zip(&self.sets) {
+                    stream.units.push(unit);
+                    stream.ids.push(id_char(BARRIER, set.width));
+                    stream.last_unknown = false;
+                }
             }
             if token.kind() == TokenKind::Punct {
                 continue;
@@ -369,35 +438,53 @@ impl Matcher {
                 if part.is_empty() {
                     continue;
                 }
-                let id = match homes[ti] {
-                    NOT_HOME => self.cached_id(&mut cache, token, part),
-                    id => id,
+                let ids = match homes[ti] {
+                    NOT_HOME => self.cached_ids(&mut cache, token, part),
+                    ids => ids,
                 };
-                // No phrase holds an unknown word: a run of them is one unit.
-                if id == UNKNOWN && last_unknown {
-                    continue;
-                }
-                last_unknown = id == UNKNOWN;
-                units.push(Unit {
+                let unit = Unit {
                     norm_start: start as u32,
                     norm_end: (start + part.len()) as u32,
                     token: ti as u32,
-                });
-                stream.push(id_char(id, self.width));
+                };
+                for ((stream, set), &id) in streams.iter_mut().zip(&self.sets).zip(&ids) {
+                    stream.push(id, unit, set.width);
+                }
             }
         }
-        for m in ac.find_iter(&stream) {
-            let (first, last) = (m.start() / self.width, m.end() / self.width - 1);
-            let (Some(a), Some(b)) = (units.get(first), units.get(last)) else {
+        for (si, (stream, set)) in streams.iter().zip(&self.sets).enumerate() {
+            let Some(ac) = &set.automaton else {
                 continue;
             };
-            out.push(RawMatch {
-                entry: self.patterns[m.pattern().as_usize()],
-                norm_start: a.norm_start as usize,
-                norm_end: b.norm_end as usize,
-                token: a.token as usize,
-            });
+            for m in ac.find_iter(&stream.ids) {
+                let (first, last) = (m.start() / set.width, m.end() / set.width - 1);
+                let (Some(a), Some(b)) = (stream.units.get(first), stream.units.get(last)) else {
+                    continue;
+                };
+                out.push(RawMatch {
+                    set: si,
+                    entry: set.patterns[m.pattern().as_usize()],
+                    norm_start: a.norm_start as usize,
+                    norm_end: b.norm_end as usize,
+                    token: a.token as usize,
+                });
+            }
         }
+    }
+}
+
+impl PhraseSet {
+    /// The id of the word of this set that a folded word with this stem inflects, or
+    /// `UNKNOWN`.
+    fn word_id(&self, folded: &str, stem: &str) -> u32 {
+        let Some(words) = self.vocab.get(stem) else {
+            return UNKNOWN;
+        };
+        words
+            .iter()
+            .filter_map(|(surface, id)| inflection_prefix(folded, surface).map(|p| (p, *id)))
+            .max_by_key(|&(p, _)| p)
+            .map_or(UNKNOWN, |(_, id)| id)
     }
 }
 
@@ -415,22 +502,6 @@ impl<'a> Iterator for Either<'a> {
             Either::Parts(parts) => parts.next(),
         }
     }
-}
-
-fn push_barrier(
-    units: &mut Vec<Unit>,
-    stream: &mut String,
-    token: &Token,
-    ti: usize,
-    width: usize,
-) {
-    let span = token.norm_span();
-    units.push(Unit {
-        norm_start: span.start as u32,
-        norm_end: span.start as u32,
-        token: ti as u32,
-    });
-    stream.push(id_char(BARRIER, width));
 }
 
 /// If `a` and `b` differ only by endings of at most [`MAX_ENDING`] characters, the length of
@@ -531,6 +602,61 @@ mod tests {
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn joined_sets_find_what_each_finds_alone() {
+        let lex = lexicon(&[
+            ("minorité planétaire", "colonial_framing"),
+            ("colonial", "colonial_framing"),
+            ("vassal", "pejorative_label"),
+        ]);
+        // The second set shares stems with the first ("colonialement", "planétaire") and has
+        // words of its own; each set keeps its own inflection rule and unknown words.
+        let phrases = ["colonialement", "planétaire", "Niger", "la Russie", "minorité"];
+        let build = || -> (Matcher, Matcher) {
+            let a = Matcher::new(Some(Language::FRENCH), &[(0, &lex)], true);
+            let b = Matcher::from_phrases(Some(Language::FRENCH), &phrases, true);
+            match (a, b) {
+                (Ok(a), Ok((b, _))) => (a, b),
+                (Err(e), _) | (_, Err(e)) => panic!("{e}"),
+            }
+        };
+        let run = |m: &Matcher, text: &str| {
+            let n = normalize(text);
+            let t = tokenize(text, &n);
+            let mut out = Vec::new();
+            m.find(n.as_str(), &t.tokens, &mut out);
+            out
+        };
+        let texts = [
+            "La minorité planétaire, colonialement et coloniales, vassaux de la Russie au Niger.",
+            "Minorité ; planétaire. Les colonialistes et la Russie, minorité planétaire-colonial.",
+            "Rien ici.",
+        ];
+        for text in texts {
+            let (a, b) = build();
+            let alone: Vec<RawMatch> = run(&a, text)
+                .into_iter()
+                .chain(run(&b, text).into_iter().map(|r| RawMatch { set: 1, ..r }))
+                .collect();
+            let (mut joined, b) = build();
+            assert_eq!(joined.join(b).ok(), Some(1));
+            assert_eq!(run(&joined, text), alone, "{text}");
+        }
+        // Both sets find something on their own in the first text.
+        let (a, b) = build();
+        assert_eq!((run(&a, texts[0]).len(), run(&b, texts[0]).len()), (3, 5));
+        // Another language, or a third set, is refused and given back.
+        let (mut a, b) = build();
+        assert!(a.join(b).is_ok());
+        let (_, c) = build();
+        assert!(a.join(c).is_err());
+        let english = match Matcher::from_phrases(Some(Language::ENGLISH), &["Russia"], true) {
+            Ok((m, _)) => m,
+            Err(e) => panic!("{e}"),
+        };
+        assert!(build().0.join(english).is_err());
     }
 
     #[test]

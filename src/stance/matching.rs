@@ -6,6 +6,10 @@
 //! an alias inside it ("fleuve Niger" over "Niger", "West Bank" over "West"); a match of an
 //! excluded name yields nothing. An alias match is kept only when the text, as written, satisfies
 //! the alias's case rule ([`CaseRule`]).
+//!
+//! An analyzer takes a language's automaton into its lexicon matcher of that language
+//! ([`StanceMatcher::lend_to`], [`Matcher::join`]), so that one walk over an article finds the
+//! markers and the stance phrases; the stage then reads its phrases from the analyzer's matches.
 
 use std::ops::Range;
 
@@ -31,7 +35,10 @@ enum Meaning {
 /// One language's automaton and the meanings of its patterns.
 #[derive(Debug)]
 struct LanguageMatcher {
-    matcher: Matcher,
+    /// The automaton, or `None` when lent to the analyzer's matcher of the language, where it
+    /// is phrase set `set`.
+    matcher: Option<Matcher>,
+    set: usize,
     /// Pattern index (as reported by the matcher) → meanings.
     meanings: FxHashMap<usize, Vec<Meaning>>,
     has_vocabulary: bool,
@@ -104,13 +111,33 @@ impl StanceMatcher {
         Ok(StanceMatcher { languages, other })
     }
 
-    /// Finds the mentions and cues of a tokenized text in a language.
+    /// Moves the automaton of each language that `hosts` has a matcher for into that matcher
+    /// ([`Matcher::join`]; one it refuses stays here). The analyzer then finds this stage's
+    /// phrases with its own and hands them to [`StanceMatcher::find`].
+    pub fn lend_to(&mut self, hosts: &mut [(Language, Matcher)]) {
+        for (lang, lm) in &mut self.languages {
+            let Some(host) = hosts.iter_mut().find(|(l, _)| l == lang).map(|(_, m)| m) else {
+                continue;
+            };
+            if let Some(own) = lm.matcher.take() {
+                match host.join(own) {
+                    Ok(set) => lm.set = set,
+                    Err(own) => lm.matcher = Some(own),
+                }
+            }
+        }
+    }
+
+    /// Finds the mentions and cues of a tokenized text in a language; `lent` holds what the
+    /// analyzer's matcher found, for a language whose automaton it was lent
+    /// ([`StanceMatcher::lend_to`]).
     pub fn find(
         &self,
         language: Option<Language>,
         original: &str,
         normalized: &NormalizedText,
         tokens: &[Token],
+        lent: &[RawMatch],
     ) -> Found {
         let lm = language
             .and_then(|l| self.languages.iter().find(|(x, _)| *x == l))
@@ -119,13 +146,19 @@ impl StanceMatcher {
         let Some(lm) = lm else {
             return Found::default();
         };
-        let mut raw: Vec<RawMatch> = Vec::new();
-        lm.matcher.find(normalized.as_str(), tokens, &mut raw);
+        let mut own: Vec<RawMatch> = Vec::new();
+        let raw = match &lm.matcher {
+            Some(m) => {
+                m.find(normalized.as_str(), tokens, &mut own);
+                own.as_slice()
+            }
+            None => lent,
+        };
         let mut found = Found {
             has_vocabulary: lm.has_vocabulary,
             ..Found::default()
         };
-        for r in raw {
+        for r in raw.iter().filter(|r| r.set == lm.set) {
             let Some(meanings) = lm.meanings.get(&r.entry.1) else {
                 continue;
             };
@@ -258,7 +291,8 @@ fn build(
         }
     }
     Ok(Some(LanguageMatcher {
-        matcher,
+        matcher: Some(matcher),
+        set: 0,
         meanings: by_pattern,
         has_vocabulary: vocabulary.is_some(),
     }))
@@ -276,7 +310,7 @@ mod tests {
         let m = StanceMatcher::new(&targets, &voc, true).unwrap_or_else(|e| panic!("{e}"));
         let n = normalize(text);
         let t = tokenize(text, &n);
-        m.find(Some(lang), text, &n, &t.tokens)
+        m.find(Some(lang), text, &n, &t.tokens, &[])
             .mentions
             .iter()
             .map(|x| {

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::language::Language;
-use crate::lexicon::{Category, Lexicon, Polarity};
+use crate::lexicon::{Category, Lexicon, Matcher, Polarity, RawMatch};
 use crate::normalize::NormalizedText;
 use crate::report::{Contribution, Marker, Probability};
 use crate::tokenize::Tokens;
@@ -298,6 +298,9 @@ pub(crate) struct ArticleView<'a> {
     pub markers: &'a [Marker],
     pub language: Option<Language>,
     pub word_count: usize,
+    /// What the analyzer's matcher found of the automata lent to it
+    /// ([`StanceEngine::lend_matchers`]).
+    pub lent: &'a [RawMatch],
 }
 
 impl StanceEngine {
@@ -319,11 +322,23 @@ impl StanceEngine {
         })
     }
 
+    /// Lends the stage's automaton of each language the analyzer has a lexicon matcher for to
+    /// that matcher ([`matching::StanceMatcher::lend_to`]): the analyzer then finds this
+    /// stage's phrases in the same walk as its markers, and passes them in
+    /// [`ArticleView::lent`].
+    pub fn lend_matchers(&mut self, hosts: &mut [(Language, Matcher)]) {
+        self.matcher.lend_to(hosts);
+    }
+
     /// The stances of an analysed article, one per mentioned target, in target order.
     pub fn stances(&self, a: &ArticleView<'_>) -> Vec<Stance> {
-        let found = self
-            .matcher
-            .find(a.language, a.original, a.normalized, &a.tokens.tokens);
+        let found = self.matcher.find(
+            a.language,
+            a.original,
+            a.normalized,
+            &a.tokens.tokens,
+            a.lent,
+        );
         if found.mentions.is_empty() {
             return Vec::new();
         }

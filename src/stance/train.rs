@@ -232,7 +232,7 @@ fn examples_of(ctx: &Context<'_>, r: &Record, options: &PrepareOptions) -> Resul
     let parts = ctx.analyzer.analyze_parts(&article)?;
     let found = ctx
         .matcher
-        .find(language, text, &parts.normalized, &parts.tokens.tokens);
+        .find(language, text, &parts.normalized, &parts.tokens.tokens, &[]);
     let view = TextView {
         original: text,
         normalized: parts.normalized.as_str(),
