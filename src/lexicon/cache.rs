@@ -240,7 +240,11 @@ mod tests {
             .iter()
             .filter(|w| cache.homes(&[(word_hash(w), pack(w).unwrap_or(NO_KEY))])[0] != NOT_HOME)
             .count();
-        assert!(at_home * 2 > words.len(), "{at_home} of {} at home", words.len());
+        assert!(
+            at_home * 2 > words.len(),
+            "{at_home} of {} at home",
+            words.len()
+        );
         for (i, w) in words.iter().enumerate() {
             assert_eq!(get(&cache, w), Some(i as u32), "{w}");
             let home = cache.homes(&[(word_hash(w), pack(w).unwrap_or(NO_KEY))])[0];

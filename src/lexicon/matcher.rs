@@ -256,20 +256,21 @@ impl Matcher {
 
     /// Takes in the phrase sets of `other`, a matcher of the same language and folding, so
     /// that one walk over a text finds the phrases of both ([`RawMatch::set`] tells them
-    /// apart; each set finds what it found alone). Gives the index of `other`'s first set, or
-    /// `other` back when the two differ in language or folding or would hold more than
-    /// [`MAX_SETS`] sets.
-    pub fn join(&mut self, other: Matcher) -> std::result::Result<usize, Matcher> {
-        if other.language != self.language
-            || other.fold != self.fold
-            || self.sets.len() + other.sets.len() > MAX_SETS
+    /// apart; each set finds what it found alone), and gives the index of `other`'s first set.
+    /// Leaves `other` where it is (and gives `None`) when the two differ in language or folding
+    /// or would hold more than [`MAX_SETS`] sets.
+    pub fn join(&mut self, other: &mut Option<Matcher>) -> Option<usize> {
+        let o = other.as_ref()?;
+        if o.language != self.language
+            || o.fold != self.fold
+            || self.sets.len() + o.sets.len() > MAX_SETS
         {
-            return Err(other);
+            return None;
         }
         let first = self.sets.len();
-        self.sets.extend(other.sets);
+        self.sets.extend(other.take()?.sets);
         self.cache = ThreadLocal::new();
-        Ok(first)
+        Some(first)
     }
 
     /// The ids of a phrase's words, adding new words to the vocabulary.
@@ -613,7 +614,13 @@ mod tests {
         ]);
         // The second set shares stems with the first ("colonialement", "planétaire") and has
         // words of its own; each set keeps its own inflection rule and unknown words.
-        let phrases = ["colonialement", "planétaire", "Niger", "la Russie", "minorité"];
+        let phrases = [
+            "colonialement",
+            "planétaire",
+            "Niger",
+            "la Russie",
+            "minorité",
+        ];
         let build = || -> (Matcher, Matcher) {
             let a = Matcher::new(Some(Language::FRENCH), &[(0, &lex)], true);
             let b = Matcher::from_phrases(Some(Language::FRENCH), &phrases, true);
@@ -641,22 +648,22 @@ mod tests {
                 .chain(run(&b, text).into_iter().map(|r| RawMatch { set: 1, ..r }))
                 .collect();
             let (mut joined, b) = build();
-            assert_eq!(joined.join(b).ok(), Some(1));
+            assert_eq!(joined.join(&mut Some(b)), Some(1));
             assert_eq!(run(&joined, text), alone, "{text}");
         }
         // Both sets find something on their own in the first text.
         let (a, b) = build();
         assert_eq!((run(&a, texts[0]).len(), run(&b, texts[0]).len()), (3, 5));
-        // Another language, or a third set, is refused and given back.
+        // Another language, or a third set, is refused and left in place.
         let (mut a, b) = build();
-        assert!(a.join(b).is_ok());
-        let (_, c) = build();
-        assert!(a.join(c).is_err());
+        assert!(a.join(&mut Some(b)).is_some());
+        let mut c = Some(build().1);
+        assert!(a.join(&mut c).is_none() && c.is_some());
         let english = match Matcher::from_phrases(Some(Language::ENGLISH), &["Russia"], true) {
             Ok((m, _)) => m,
             Err(e) => panic!("{e}"),
         };
-        assert!(build().0.join(english).is_err());
+        assert!(build().0.join(&mut Some(english)).is_none());
     }
 
     #[test]

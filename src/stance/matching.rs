@@ -119,11 +119,8 @@ impl StanceMatcher {
             let Some(host) = hosts.iter_mut().find(|(l, _)| l == lang).map(|(_, m)| m) else {
                 continue;
             };
-            if let Some(own) = lm.matcher.take() {
-                match host.join(own) {
-                    Ok(set) => lm.set = set,
-                    Err(own) => lm.matcher = Some(own),
-                }
+            if let Some(set) = host.join(&mut lm.matcher) {
+                lm.set = set;
             }
         }
     }
