@@ -25,6 +25,9 @@ pub use vocabulary::{Vocabulary, VOCABULARY_FORMAT_VERSION};
 pub(crate) use features::{TextView, Unit};
 pub(crate) use matching::StanceMatcher;
 
+use std::collections::hash_map::Entry;
+
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
@@ -503,7 +506,10 @@ impl StanceEngine {
             .model
             .head(view.word_count < features::SHORT_TEXT, view.language);
         let k = head.classes.len();
+        // Each feature's contribution summed over the evidence units, in order of first
+        // appearance (`at`: where a feature's sum is).
         let mut contrib: Vec<(u32, f32)> = Vec::new();
+        let mut at: FxHashMap<u32, usize> = FxHashMap::default();
         let evidence = order
             .iter()
             .map(|&u| {
@@ -514,9 +520,12 @@ impl StanceEngine {
                     };
                     let others = (row.iter().sum::<f32>() - row[class]) / (k - 1).max(1) as f32;
                     let c = v * (row[class] - others) * unit.voice.weight();
-                    match contrib.iter_mut().find(|(i, _)| *i == fi) {
-                        Some(x) => x.1 += c,
-                        None => contrib.push((fi, c)),
+                    match at.entry(fi) {
+                        Entry::Occupied(e) => contrib[*e.get()].1 += c,
+                        Entry::Vacant(e) => {
+                            e.insert(contrib.len());
+                            contrib.push((fi, c));
+                        }
                     }
                 }
                 let wanted = match label {
