@@ -569,6 +569,7 @@ impl ModelFile {
         language: &str,
     ) -> Vec<(u32, f32)> {
         let offset = self.ngrams.len() as u32;
+        v.reserve(dense.len() + evidence.map_or(0, <[f32]>::len) + 1);
         push_scaled(&mut v, offset, dense, &self.scaler);
         if let (Some(e), Some(values)) = (&self.evidence, evidence) {
             let offset = offset + self.scaler.mean.len() as u32;

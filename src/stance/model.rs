@@ -261,7 +261,8 @@ impl StanceModel {
         if let Some(t) = &tgroup {
             groups.push(t.as_str());
         }
-        let mut hashes = Vec::new();
+        // A unigram and a bigram per token and group, at most.
+        let mut hashes = Vec::with_capacity(2 * groups.len() * unit.scope.len());
         unit_ngrams(view, unit, &groups, false, |_, h, _| hashes.push(h));
         // Looked up in a loop of their own: the look-ups do not depend on each other, so the
         // processor overlaps their cache misses (the index is far larger than its caches).
