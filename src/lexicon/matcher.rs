@@ -380,15 +380,27 @@ impl Matcher {
         if self.sets.iter().all(|s| s.automaton.is_none()) {
             return;
         }
-        let mut streams: Vec<Stream> = self
-            .sets
-            .iter()
-            .map(|set| Stream {
-                units: Vec::with_capacity(tokens.len()),
-                ids: String::with_capacity(tokens.len() * set.width),
-                last_unknown: false,
-            })
-            .collect();
+        // The number of sets as a constant, so that the per-word loops over them unroll.
+        if let Ok(sets) = <&[PhraseSet; 1]>::try_from(self.sets.as_slice()) {
+            self.find_in(sets, text, tokens, out);
+        } else if let Ok(sets) = <&[PhraseSet; MAX_SETS]>::try_from(self.sets.as_slice()) {
+            self.find_in(sets, text, tokens, out);
+        }
+    }
+
+    /// [`Matcher::find`] with the matcher's `N` sets.
+    fn find_in<const N: usize>(
+        &self,
+        sets: &[PhraseSet; N],
+        text: &str,
+        tokens: &[Token],
+        out: &mut Vec<RawMatch>,
+    ) {
+        let mut streams: [Stream; N] = std::array::from_fn(|s| Stream {
+            units: Vec::with_capacity(tokens.len()),
+            ids: String::with_capacity(tokens.len() * sets[s].width),
+            last_unknown: false,
+        });
         let cache = self.cache.get_or(Default::default);
         let mut cache = cache.borrow_mut();
         // First the home slot of every one-part word, in a loop of its own: these loads do not
@@ -418,7 +430,7 @@ impl Matcher {
                     norm_end: at,
                     token: ti as u32,
                 };
-                for (stream, set) in streams.iter_mut().zip(&self.sets) {
+                for (stream, set) in streams.iter_mut().zip(sets) {
                     stream.units.push(unit);
                     stream.ids.push(id_char(BARRIER, set.width));
                     stream.last_unknown = false;
@@ -448,12 +460,12 @@ impl Matcher {
                     norm_end: (start + part.len()) as u32,
                     token: ti as u32,
                 };
-                for ((stream, set), &id) in streams.iter_mut().zip(&self.sets).zip(&ids) {
+                for ((stream, set), &id) in streams.iter_mut().zip(sets).zip(&ids) {
                     stream.push(id, unit, set.width);
                 }
             }
         }
-        for (si, (stream, set)) in streams.iter().zip(&self.sets).enumerate() {
+        for (si, (stream, set)) in streams.iter().zip(sets).enumerate() {
             let Some(ac) = &set.automaton else {
                 continue;
             };
