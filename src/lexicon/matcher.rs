@@ -381,9 +381,10 @@ impl Matcher {
             return;
         }
         // The number of sets as a constant, so that the per-word loops over them unroll.
+        const _: () = assert!(MAX_SETS == 2, "find handles one or two phrase sets");
         if let Ok(sets) = <&[PhraseSet; 1]>::try_from(self.sets.as_slice()) {
             self.find_in(sets, text, tokens, out);
-        } else if let Ok(sets) = <&[PhraseSet; MAX_SETS]>::try_from(self.sets.as_slice()) {
+        } else if let Ok(sets) = <&[PhraseSet; 2]>::try_from(self.sets.as_slice()) {
             self.find_in(sets, text, tokens, out);
         }
     }
