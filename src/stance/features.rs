@@ -542,9 +542,12 @@ pub(crate) fn ngram_name_hash(name: &str) -> u64 {
     mix(word_hash(group), h)
 }
 
+/// What the n-gram group of a language begins with.
+pub(crate) const LANGUAGE_GROUP: &str = "lang:";
+
 /// The n-gram group of a language.
 pub(crate) fn language_group(code: &str) -> String {
-    format!("lang:{code}")
+    format!("{LANGUAGE_GROUP}{code}")
 }
 
 /// The n-gram group of a target.

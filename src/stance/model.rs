@@ -27,7 +27,7 @@ use crate::task::Task;
 
 use super::features::{
     language_group, ngram_name_hash, target_group, unit_gram_counts, unit_ngrams, StanceSpec,
-    TextView, Unit,
+    TextView, Unit, LANGUAGE_GROUP,
 };
 use super::vocabulary::Vocabulary;
 
@@ -89,6 +89,8 @@ pub struct StanceModel {
     targets: Vec<String>,
     /// The evidence tables (none without evidence).
     lookup: Lookup,
+    /// The language codes that evidence tables exist for (their group without `lang:`).
+    evidence_languages: Vec<String>,
 }
 
 impl StanceModel {
@@ -177,6 +179,12 @@ impl StanceModel {
                 evidence_outputs()
             )));
         }
+        let evidence_languages = file
+            .evidence
+            .iter()
+            .flat_map(|e| &e.tables)
+            .filter_map(|t| t.language.strip_prefix(LANGUAGE_GROUP).map(str::to_string))
+            .collect();
         let file = Arc::new(file);
         let lookup = Lookup::new(vec![Arc::new(EvidenceOf(Arc::clone(&file)))]);
         Ok(StanceModel {
@@ -186,6 +194,7 @@ impl StanceModel {
             is_target,
             targets,
             lookup,
+            evidence_languages,
         })
     }
 
@@ -320,11 +329,7 @@ impl StanceModel {
     /// Whether it has evidence tables for a language (else the unit's evidence features are
     /// left at zero).
     pub(crate) fn has_evidence(&self, language: &str) -> bool {
-        let group = language_group(language);
-        self.file
-            .evidence
-            .as_ref()
-            .is_some_and(|e| e.tables.iter().any(|t| t.language == group))
+        self.evidence_languages.iter().any(|l| l == language)
     }
 
     /// The look-up tables of its evidence.
