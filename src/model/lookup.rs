@@ -241,6 +241,14 @@ impl Table {
         self.data[r..r + k].iter().map(|&b| f32::from_bits(b))
     }
 
+    /// `sums += ratios` of an item, `sums.len()` of them ([`add_bits`]).
+    fn add_ratios(&self, item: &Item, sums: &mut [f32]) {
+        let r = item.ratios as usize;
+        if let Some(bits) = self.data.get(r..r + sums.len()) {
+            add_bits(sums, bits);
+        }
+    }
+
     fn is_empty(&self) -> bool {
         self.index.is_empty()
     }
@@ -340,11 +348,7 @@ impl LanguageLookup {
                 for item in self.chars.items_at(found) {
                     let m = item.model as usize;
                     let slot = self.char_slots[m] as usize;
-                    add(
-                        &mut row[slot..slot + k[m]],
-                        self.chars.ratios(&item, k[m]),
-                        1.0,
-                    );
+                    self.chars.add_ratios(&item, &mut row[slot..slot + k[m]]);
                 }
             }
             let at = cache.values.len() as u32;
@@ -633,7 +637,7 @@ impl Lookup {
                 }
                 if item.ratios != NONE {
                     let (slot, k) = (i * ww + lang.word_slots[m] as usize, self.k[m]);
-                    add(&mut words[slot..slot + k], lang.words.ratios(&item, k), 1.0);
+                    lang.words.add_ratios(&item, &mut words[slot..slot + k]);
                 }
             }
         }
@@ -804,6 +808,30 @@ fn column_sums(rows: &[f32], w: usize, slot: usize, out: &mut [f32]) {
     }
 }
 
+/// `sums += ratios` given as bits, bit for bit as [`add`] with count 1; the common lengths in a
+/// loop of fixed width (the look-up adds a record's ratios for every n-gram of an article).
+fn add_bits(sums: &mut [f32], bits: &[u32]) {
+    fn fixed<const N: usize>(sums: &mut [f32], bits: &[u32]) {
+        if let (Ok(sums), Ok(bits)) = (<&mut [f32; N]>::try_from(sums), <&[u32; N]>::try_from(bits))
+        {
+            for (s, &b) in sums.iter_mut().zip(bits) {
+                *s += f32::from_bits(b);
+            }
+        }
+    }
+    match sums.len() {
+        1 => fixed::<1>(sums, bits),
+        2 => fixed::<2>(sums, bits),
+        3 => fixed::<3>(sums, bits),
+        4 => fixed::<4>(sums, bits),
+        5 => fixed::<5>(sums, bits),
+        6 => fixed::<6>(sums, bits),
+        7 => fixed::<7>(sums, bits),
+        8 => fixed::<8>(sums, bits),
+        _ => add(sums, bits.iter().map(|&b| f32::from_bits(b)), 1.0),
+    }
+}
+
 /// `sums += count · ratios`.
 fn add(sums: &mut [f32], ratios: impl IntoIterator<Item = f32>, count: f32) {
     for (s, r) in sums.iter_mut().zip(ratios) {
@@ -823,7 +851,25 @@ fn scale(sums: &mut [f32], n: f32) {
 
 #[cfg(test)]
 mod stretch_tests {
-    use super::{add, column_sums, Tally};
+    use super::{add, add_bits, column_sums, Tally};
+
+    /// Adding ratios given as bits, of every length, equals `add` with count 1, bit for bit.
+    #[test]
+    fn added_bits_equal_added_ratios() {
+        for k in 1..=10 {
+            let bits: Vec<u32> = (0..k)
+                .map(|i| (((i * 7919) % 1000) as f32 / 37.0 - 11.0).to_bits())
+                .collect();
+            let start: Vec<f32> = (0..k).map(|i| i as f32 * 0.3 - 1.0).collect();
+            let mut expected = start.clone();
+            add(&mut expected, bits.iter().map(|&b| f32::from_bits(b)), 1.0);
+            let mut got = start.clone();
+            add_bits(&mut got, &bits);
+            let bits_of = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits_of(&got), bits_of(&expected), "k = {k}");
+            assert_ne!(bits_of(&got), bits_of(&start), "k = {k}");
+        }
+    }
 
     /// Column sums of every width, fixed or not, equal adding the rows one by one, bit for bit.
     #[test]
