@@ -139,12 +139,34 @@ impl Head {
 
     /// Raw class scores of an input given as sparse (index, value) pairs.
     pub fn scores(&self, input: &[(u32, f32)]) -> Vec<f32> {
+        /// The sums for `N` classes held in registers (same additions in the same order).
+        fn fixed<const N: usize>(head: &Head, input: &[(u32, f32)], out: &mut [f32]) {
+            let Ok(out) = <&mut [f32; N]>::try_from(out) else {
+                return;
+            };
+            let mut acc = *out;
+            for &(i, v) in input {
+                let at = i as usize * N;
+                if let Some(row) = head.weights.get(at..at + N) {
+                    for (o, w) in acc.iter_mut().zip(row) {
+                        *o += v * w;
+                    }
+                }
+            }
+            *out = acc;
+        }
         let k = self.classes.len();
         let mut out = self.intercept.clone();
-        for &(i, v) in input {
-            let row = &self.weights[i as usize * k..(i as usize + 1) * k];
-            for (o, w) in out.iter_mut().zip(row) {
-                *o += v * w;
+        match k {
+            3 => fixed::<3>(self, input, &mut out),
+            4 => fixed::<4>(self, input, &mut out),
+            _ => {
+                for &(i, v) in input {
+                    let row = &self.weights[i as usize * k..(i as usize + 1) * k];
+                    for (o, w) in out.iter_mut().zip(row) {
+                        *o += v * w;
+                    }
+                }
             }
         }
         out
