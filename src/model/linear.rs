@@ -162,9 +162,11 @@ impl Head {
             4 => fixed::<4>(self, input, &mut out),
             _ => {
                 for &(i, v) in input {
-                    let row = &self.weights[i as usize * k..(i as usize + 1) * k];
-                    for (o, w) in out.iter_mut().zip(row) {
-                        *o += v * w;
+                    let at = i as usize * k;
+                    if let Some(row) = self.weights.get(at..at + k) {
+                        for (o, w) in out.iter_mut().zip(row) {
+                            *o += v * w;
+                        }
                     }
                 }
             }
