@@ -443,8 +443,7 @@ impl Analyzer {
         }
         // Phrases of the stance stage's automata, which the language's matcher holds as its
         // later sets (see `StanceEngine::lend_matchers`).
-        let (mut raw, lent): (Vec<RawMatch>, Vec<RawMatch>) =
-            raw.into_iter().partition(|r| r.set == 0);
+        let lent: Vec<RawMatch> = raw.extract_if(.., |r| r.set != 0).collect();
         raw.sort_by_key(|r| (r.norm_start, r.norm_end));
         let markers: Vec<Marker> = raw
             .iter()

@@ -266,10 +266,9 @@ impl StanceModel {
     ) -> Vec<(u32, f32)> {
         let lang = language_group(view.language);
         let tgroup = target.map(target_group);
-        let mut groups: Vec<&str> = vec![lang.as_str()];
-        if let Some(t) = &tgroup {
-            groups.push(t.as_str());
-        }
+        let groups: Vec<&str> = std::iter::once(lang.as_str())
+            .chain(tgroup.as_deref())
+            .collect();
         // A unigram and a bigram per token and group, at most.
         let mut hashes = Vec::with_capacity(2 * groups.len() * unit.scope.len());
         unit_ngrams(view, unit, &groups, false, |_, h, _| hashes.push(h));
