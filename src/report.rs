@@ -291,6 +291,25 @@ pub struct Contribution {
     pub contribution: f32,
 }
 
+/// Contributions reported per score.
+pub(crate) const TOP_CONTRIBUTIONS: usize = 8;
+
+/// The [`TOP_CONTRIBUTIONS`] largest of (feature, contribution) pairs, largest first, ties in
+/// their order in `pairs`: what a stable sort by decreasing contribution would put first, found
+/// without sorting them all (an input vector has hundreds of features).
+pub(crate) fn strongest(pairs: Vec<(u32, f32)>) -> Vec<(u32, f32)> {
+    let mut ranked: Vec<(usize, (u32, f32))> = pairs.into_iter().enumerate().collect();
+    let order = |a: &(usize, (u32, f32)), b: &(usize, (u32, f32))| {
+        b.1 .1.total_cmp(&a.1 .1).then(a.0.cmp(&b.0))
+    };
+    if ranked.len() > TOP_CONTRIBUTIONS {
+        ranked.select_nth_unstable_by(TOP_CONTRIBUTIONS, order);
+        ranked.truncate(TOP_CONTRIBUTIONS);
+    }
+    ranked.sort_unstable_by(order);
+    ranked.into_iter().map(|(_, pair)| pair).collect()
+}
+
 /// The scores of an article-level classifier.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassScores {
@@ -373,4 +392,46 @@ pub struct Scores {
     /// Share of biased sentences.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sentence_bias: Option<SentenceBiasScores>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What [`strongest`] replaces: a stable sort of them all, then the first few.
+    fn sorted_then_taken(mut pairs: Vec<(u32, f32)>) -> Vec<(u32, f32)> {
+        pairs.sort_by(|a, b| b.1.total_cmp(&a.1));
+        pairs.truncate(TOP_CONTRIBUTIONS);
+        pairs
+    }
+
+    #[test]
+    fn strongest_keeps_ties_in_order() {
+        let cases: [Vec<(u32, f32)>; 4] = [
+            vec![],
+            vec![(3, 1.0), (1, 2.0)],
+            (0..20).map(|i| (i, 1.0)).collect(),
+            (0..20).map(|i| (i, (i % 3) as f32)).collect(),
+        ];
+        for pairs in cases {
+            let expected = sorted_then_taken(pairs.clone());
+            assert_eq!(strongest(pairs), expected);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn strongest_is_the_head_of_a_stable_sort(
+            // Few distinct values, so that ties are common.
+            values in proptest::collection::vec(-4i8..4, 0..40),
+        ) {
+            let pairs: Vec<(u32, f32)> = values
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| ((i * 7 % 40) as u32, f32::from(v) / 2.0))
+                .collect();
+            prop_assert_eq!(strongest(pairs.clone()), sorted_then_taken(pairs));
+        }
+    }
 }

@@ -13,7 +13,7 @@ use crate::features::{self, FeatureSpec, TokenStyles};
 use crate::language::Language;
 use crate::lexicon::Lexicon;
 use crate::report::{
-    ArticleReport, BiasedSentence, ClassScores, Contribution, Marker, ParagraphScores,
+    strongest, ArticleReport, BiasedSentence, ClassScores, Contribution, Marker, ParagraphScores,
     PersuasionScores, Probability, Scores, SentenceBiasScores,
 };
 use crate::task::Task;
@@ -53,9 +53,6 @@ const EMBEDDED: &[(&str, &[u8])] = &[
 
 /// Minimum training examples in a language for a model to score articles in it.
 const MIN_LANGUAGE_EXAMPLES: usize = 50;
-
-/// Contributions reported per score.
-const TOP_CONTRIBUTIONS: usize = 8;
 
 /// The trained classifiers an analyzer scores articles with (at most one per task).
 #[derive(Debug, Clone, Default)]
@@ -384,7 +381,7 @@ fn class_scores(c: &Classifier, input: &[(u32, f32)]) -> ClassScores {
     let probs = head.probabilities(input);
     let predicted = head.decide(&probs);
     let k = head.classes.len();
-    let mut positive: Vec<(u32, f32)> = input
+    let positive: Vec<(u32, f32)> = input
         .iter()
         .filter_map(|&(i, v)| {
             let row = head.weights.get(i as usize * k..(i as usize + 1) * k)?;
@@ -393,12 +390,10 @@ fn class_scores(c: &Classifier, input: &[(u32, f32)]) -> ClassScores {
             (contribution > 0.0).then_some((i, contribution))
         })
         .collect();
-    positive.sort_by(|a, b| b.1.total_cmp(&a.1));
     // Only the features reported are named.
-    let contributions = positive
-        .iter()
-        .take(TOP_CONTRIBUTIONS)
-        .map(|&(i, contribution)| Contribution {
+    let contributions = strongest(positive)
+        .into_iter()
+        .map(|(i, contribution)| Contribution {
             feature: c.feature_name(i as usize),
             contribution,
         })

@@ -34,7 +34,7 @@ use crate::error::Result;
 use crate::language::Language;
 use crate::lexicon::{Category, Lexicon, Matcher, Polarity, RawMatch};
 use crate::normalize::NormalizedText;
-use crate::report::{Contribution, Marker, Probability};
+use crate::report::{strongest, Contribution, Marker, Probability};
 use crate::tokenize::Tokens;
 
 /// The side an article takes on a target.
@@ -215,8 +215,6 @@ pub const SIDE_THRESHOLD: f32 = 0.2;
 
 /// Evidence sentences reported per stance.
 const TOP_EVIDENCE: usize = 3;
-/// Contributions reported per stance.
-const TOP_CONTRIBUTIONS: usize = 8;
 
 /// One classified unit, for aggregation.
 #[derive(Debug, Clone, PartialEq)]
@@ -577,11 +575,9 @@ impl StanceEngine {
                 }
             })
             .collect();
-        contrib.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let contributions = contrib
+        contrib.retain(|&(_, c)| c > 0.0);
+        let contributions = strongest(contrib)
             .into_iter()
-            .filter(|(_, c)| *c > 0.0)
-            .take(TOP_CONTRIBUTIONS)
             .map(|(i, c)| Contribution {
                 feature: self.model.feature_name(i as usize),
                 contribution: c,
