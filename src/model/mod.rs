@@ -15,6 +15,7 @@ mod score;
 pub mod train;
 
 pub use evidence::{Evidence, EvidenceTable, GramKind};
+use linear::BinaryHeads;
 pub use linear::{Head, Platt};
 pub use ngrams::Ngram;
 pub(crate) use score::Context;
@@ -459,6 +460,8 @@ pub struct Classifier {
     /// Its n-gram tables, built on first use: an analyzer's [`Models`] look n-grams up in
     /// tables merged across its models instead.
     lookup: OnceLock<Lookup>,
+    /// Its heads interleaved when it has several binary ones (persuasion).
+    binary_heads: Option<BinaryHeads>,
 }
 
 impl Classifier {
@@ -470,6 +473,7 @@ impl Classifier {
     /// A classifier from a checked model file that look-up tables may share.
     pub(crate) fn shared(file: Arc<ModelFile>) -> Classifier {
         Classifier {
+            binary_heads: BinaryHeads::new(&file.heads),
             file,
             lookup: OnceLock::new(),
         }
@@ -478,6 +482,20 @@ impl Classifier {
     /// The model file.
     pub fn file(&self) -> &ModelFile {
         &self.file
+    }
+
+    /// Every head's positive probability of an input vector ([`Head::positive_probability`]
+    /// of each), in one pass when the heads are binary.
+    pub(crate) fn positive_probabilities(&self, input: &[(u32, f32)]) -> Vec<f32> {
+        match &self.binary_heads {
+            Some(b) => b.positive_probabilities(&self.file.heads, input),
+            None => self
+                .file
+                .heads
+                .iter()
+                .map(|h| h.positive_probability(input))
+                .collect(),
+        }
     }
 
     /// The model file, shared.

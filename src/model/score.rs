@@ -294,10 +294,7 @@ fn persuasion(model: &Model<'_>, ctx: &Context<'_>) -> PersuasionScores {
         };
         let (input, n) = stretch_input(model, ctx, first.tokens.start..last.tokens.end, sentences);
         words += n;
-        let probs: Vec<f32> = heads
-            .iter()
-            .map(|h| h.positive_probability(&input))
-            .collect();
+        let probs = model.classifier.positive_probabilities(&input);
         for (b, p) in best.iter_mut().zip(&probs) {
             *b = b.max(*p);
         }
