@@ -609,7 +609,8 @@ impl FeatureSpec {
     ) -> Vec<f32> {
         let words = word_count.max(1) as f64;
         let per_1k = |x: u32| f64::from(x) * 1000.0 / words;
-        let mut v: Vec<f64> = categories.iter().map(|c| c.per_1k_words).collect();
+        let mut v: Vec<f64> = Vec::with_capacity(categories.len() + 15);
+        v.extend(categories.iter().map(|c| c.per_1k_words));
         v.extend([
             loaded,
             per_1k(s.exclamations),

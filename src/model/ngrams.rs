@@ -67,10 +67,10 @@ pub(crate) fn for_each_ngram(
 /// index, occurrences): sublinear TF × `idf`, L2-normalized. The norm is summed in the order
 /// the counts come in (training gives them in the order the shipped models were trained with).
 pub(crate) fn tf_idf(counts: impl IntoIterator<Item = (u32, u32)>, idf: &[f32]) -> Vec<(u32, f32)> {
-    let mut v: Vec<(u32, f32)> = counts
-        .into_iter()
-        .filter_map(|(i, c)| Some((i, (1.0 + (c as f32).ln()) * idf.get(i as usize)?)))
-        .collect();
+    let counts = counts.into_iter();
+    // Room for every count (`filter_map` would start the vector empty and grow it).
+    let mut v: Vec<(u32, f32)> = Vec::with_capacity(counts.size_hint().0);
+    v.extend(counts.filter_map(|(i, c)| Some((i, (1.0 + (c as f32).ln()) * idf.get(i as usize)?))));
     let norm = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
     if norm > 0.0 {
         for (_, x) in &mut v {
