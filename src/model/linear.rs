@@ -79,6 +79,18 @@ impl BinaryHeads {
     /// Each head's [`Head::positive_probability`] of `input`; `heads` are the heads these
     /// weights were made from.
     pub(crate) fn positive_probabilities(&self, heads: &[Head], input: &[(u32, f32)]) -> Vec<f32> {
+        /// `s` plus each input value times its feature's row of weights (`s.len()` of them).
+        fn sums<S: AsMut<[f32]>>(mut s: S, weights: &[f32], input: &[(u32, f32)]) -> S {
+            let w = s.as_mut().len();
+            for &(i, v) in input {
+                if let Some(row) = weights.get(i as usize * w..(i as usize + 1) * w) {
+                    for (s, w) in s.as_mut().iter_mut().zip(row) {
+                        *s += v * w;
+                    }
+                }
+            }
+            s
+        }
         fn fixed<const W: usize>(
             weights: &[f32],
             intercepts: &[f32],
@@ -86,35 +98,18 @@ impl BinaryHeads {
         ) -> Vec<f32> {
             let mut s = [0f32; W];
             s.copy_from_slice(&intercepts[..W]);
-            for &(i, v) in input {
-                if let Some(w) = weights.get(i as usize * W..(i as usize + 1) * W) {
-                    for (s, w) in s.iter_mut().zip(w) {
-                        *s += v * w;
-                    }
-                }
-            }
-            s.to_vec()
+            sums(s, weights, input).to_vec()
         }
-        let w = self.intercepts.len();
-        let scores = match w {
-            4 => fixed::<4>(&self.weights, &self.intercepts, input),
-            6 => fixed::<6>(&self.weights, &self.intercepts, input),
-            8 => fixed::<8>(&self.weights, &self.intercepts, input),
-            10 => fixed::<10>(&self.weights, &self.intercepts, input),
-            12 => fixed::<12>(&self.weights, &self.intercepts, input),
-            14 => fixed::<14>(&self.weights, &self.intercepts, input),
-            16 => fixed::<16>(&self.weights, &self.intercepts, input),
-            _ => {
-                let mut s = self.intercepts.clone();
-                for &(i, v) in input {
-                    if let Some(row) = self.weights.get(i as usize * w..(i as usize + 1) * w) {
-                        for (s, w) in s.iter_mut().zip(row) {
-                            *s += v * w;
-                        }
-                    }
-                }
-                s
-            }
+        let (weights, intercepts) = (&self.weights, &self.intercepts);
+        let scores = match intercepts.len() {
+            4 => fixed::<4>(weights, intercepts, input),
+            6 => fixed::<6>(weights, intercepts, input),
+            8 => fixed::<8>(weights, intercepts, input),
+            10 => fixed::<10>(weights, intercepts, input),
+            12 => fixed::<12>(weights, intercepts, input),
+            14 => fixed::<14>(weights, intercepts, input),
+            16 => fixed::<16>(weights, intercepts, input),
+            _ => sums(intercepts.clone(), weights, input),
         };
         heads
             .iter()
