@@ -135,6 +135,10 @@ enum Command {
         /// ending in `*` leaves out every feature it begins (`lexicon.*`).
         #[arg(long = "drop-feature")]
         drop_features: Vec<String>,
+        /// Persuasion: score each paragraph without its article's features (by default a
+        /// paragraph also reads the dense features and n-gram evidence of its whole article).
+        #[arg(long)]
+        no_article_context: bool,
         /// Stance: n-grams kept per target that has training examples of its own.
         #[arg(long, default_value_t = 500)]
         ngrams_per_target: usize,
@@ -468,6 +472,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             evidence,
             alphas,
             drop_features,
+            no_article_context,
             ngrams_per_target,
             exclude_lang,
         } => {
@@ -545,6 +550,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 alphas,
                 drop_features,
                 data: data.iter().map(|p| p.display().to_string()).collect(),
+                article_context: !no_article_context,
                 ..TrainParams::default()
             };
             let model = train::train(&prepared, &analyzer, &params)?;

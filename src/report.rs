@@ -313,9 +313,13 @@ pub(crate) fn strongest(pairs: Vec<(u32, f32)>) -> Vec<(u32, f32)> {
 /// The scores of an article-level classifier.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassScores {
-    /// The predicted label.
+    /// The predicted label: the model's decision, which is not always the most probable label.
+    /// Heads of three classes (genre, leaning) add decision offsets to the log-probabilities,
+    /// chosen on held-out training data for the macro-F1 of their classes, so that a class that
+    /// is rare in training (reporting and satire in genre) is predicted when it is likely
+    /// enough; binary heads decide with their threshold.
     pub label: String,
-    /// The probability of every label.
+    /// The probability of every label (calibrated to the training data's class mix).
     pub probabilities: Vec<Probability>,
     /// The features that pushed the prediction most.
     pub contributions: Vec<Contribution>,
@@ -334,18 +338,22 @@ pub struct ParagraphScores {
     pub categories: Vec<Probability>,
 }
 
-/// Persuasion-technique scores of an article. Article figures aggregate the paragraphs: a
-/// category's probability is its highest probability over the paragraphs (the article uses a
-/// technique if one of its paragraphs does); `share` is the share of the article's words that
-/// lie in paragraphs whose any-technique probability passes the model's decision threshold
-/// (so that one-line headers, bylines and captions weigh as little as they say).
+/// Persuasion-technique scores of an article. Article figures aggregate the paragraphs,
+/// weighted by their words (so that one-line headers, bylines and captions weigh as little as
+/// they say, and a long article does not score higher for being long): a category's article
+/// probability is the probability that a word drawn at random from the article stands in a
+/// paragraph that uses the category (the paragraphs' probabilities weighted by their words);
+/// `share` is the share of the article's words in paragraphs whose any-technique probability
+/// passes the model's decision threshold. Each paragraph's own probabilities are in
+/// `paragraphs` (their highest is the strongest single passage).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersuasionScores {
-    /// Probability that the article uses any persuasion technique.
+    /// Probability that a word drawn at random from the article stands in a paragraph that
+    /// uses any persuasion technique.
     pub any: f32,
-    /// Probability of each technique category.
+    /// The same for each technique category.
     pub categories: Vec<Probability>,
-    /// Share of the article's words in paragraphs using a technique.
+    /// Share of the article's words in paragraphs judged to use a technique.
     pub share: f32,
     /// The paragraphs.
     pub paragraphs: Vec<ParagraphScores>,

@@ -154,6 +154,12 @@ impl Task {
         matches!(self, Task::Persuasion)
     }
 
+    /// Whether examples are parts of an article (paragraphs), which a model can read in the
+    /// light of the whole article ([`crate::model::ModelFile::article_context`]).
+    pub fn is_paragraph_level(&self) -> bool {
+        matches!(self, Task::Persuasion)
+    }
+
     /// Whether a record trains or validates this task, or is not used by it.
     pub fn partition(&self, record: &Record) -> Option<Partition> {
         let split = record.split.as_deref();

@@ -104,10 +104,10 @@ fn damaged_model_files_are_refused_naming_file_and_reason() {
             "not a model file",
         ),
         (
-            "format version 3",
-            edited("\"format_version\":2", "\"format_version\":3"),
+            "format version 4",
+            edited("\"format_version\":2", "\"format_version\":4"),
             Stage::Load,
-            "unknown format_version 3",
+            "unknown format_version 4",
         ),
         (
             "format version 0",

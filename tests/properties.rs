@@ -152,7 +152,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
     #[test]
-    fn persuasion_share_weighs_paragraphs_by_their_words(text in french_paragraphs()) {
+    fn persuasion_article_figures_weigh_paragraphs_by_their_words(text in french_paragraphs()) {
         static ANALYZER: std::sync::OnceLock<(Analyzer, f32)> = std::sync::OnceLock::new();
         let (analyzer, threshold) = ANALYZER.get_or_init(|| {
             let analyzer = Analyzer::builder().default_models(true).build().unwrap_or_else(|e| panic!("{e}"));
@@ -172,14 +172,25 @@ proptest! {
             tokens.tokens.iter().filter(|t| t.is_word() && t.start() >= start && t.end() <= end).count()
         };
         let (mut all, mut flagged) = (0, 0);
+        // The paragraphs' any-technique and category probabilities weighted by their words.
+        let mut weighted = vec![0f64; 1 + p.categories.len()];
         for par in &p.paragraphs {
             let n = words_in(par.start, par.end);
             all += n;
             if par.any >= *threshold {
                 flagged += n;
             }
+            weighted[0] += f64::from(par.any) * n as f64;
+            for (w, c) in weighted[1..].iter_mut().zip(&par.categories) {
+                *w += f64::from(c.probability) * n as f64;
+            }
         }
         prop_assert!(all > 0);
         prop_assert!((p.share - flagged as f32 / all as f32).abs() < 1e-6, "share {} vs {flagged}/{all}", p.share);
+        let article = std::iter::once(p.any).chain(p.categories.iter().map(|c| c.probability));
+        for (got, w) in article.zip(&weighted) {
+            let expected = w / all as f64;
+            prop_assert!((f64::from(got) - expected).abs() < 1e-5, "{got} vs {expected}");
+        }
     }
 }

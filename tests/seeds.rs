@@ -1,5 +1,5 @@
 //! The founding seed articles: the loaded terms of 004 are found with their exact spans, and 004
-//! is far more loaded than 000. Needs `../shared`.
+//! is far more loaded than 000 and far above it for manipulative wording. Needs `../shared`.
 
 mod common;
 
@@ -60,53 +60,71 @@ fn loaded_density_of_004_is_at_least_five_times_000() {
     assert!(d004 >= 5.0 * d000, "004 {d004:.2} vs 000 {d000:.2}");
 }
 
+/// "Far above": at least 0.25 higher on the probability scale, or twice as high.
+fn far_above(a: f32, b: f32) -> bool {
+    a >= b + 0.25 || (b > 0.0 && a >= 2.0 * b && a >= 0.3)
+}
+
+/// The shipped models' scores of a seed: persuasion (any technique, manipulative wording:
+/// the article figures, paragraphs weighted by their words) and the opinion probability.
+fn seed_scores(dir: &std::path::Path, prefix: &str) -> (f32, f32, f32) {
+    static ANALYZER: std::sync::OnceLock<partipris::Analyzer> = std::sync::OnceLock::new();
+    let analyzer = ANALYZER.get_or_init(|| {
+        partipris::Analyzer::builder()
+            .default_models(true)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    let text = common::seed(dir, prefix);
+    let r = analyzer
+        .analyze(&Article::new(prefix, text.as_str()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let s = r.scores().clone();
+    let persuasion = s
+        .persuasion
+        .unwrap_or_else(|| panic!("{prefix}: no persuasion score"));
+    let wording = persuasion
+        .categories
+        .iter()
+        .find(|c| c.label == "manipulative_wording")
+        .map_or(0.0, |c| c.probability);
+    let genre = s
+        .genre
+        .unwrap_or_else(|| panic!("{prefix}: no genre score"));
+    let opinion = genre
+        .probabilities
+        .iter()
+        .find(|p| p.label == "opinion")
+        .map_or(0.0, |p| p.probability);
+    (persuasion.any, wording, opinion)
+}
+
 #[test]
-#[ignore = "acceptance test of the classifiers: the shipped models do not pass it yet (see models/MODEL_CARD.md)"]
-fn seed_004_scores_far_above_000_for_persuasion_and_opinion() {
+fn seed_004_scores_far_above_000_for_manipulative_wording() {
     let Some(dir) = common::shared_dir() else {
         return;
     };
-    let analyzer = partipris::Analyzer::builder()
-        .default_models(true)
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let scores = |prefix: &str| {
-        let text = common::seed(&dir, prefix);
-        let r = analyzer
-            .analyze(&Article::new(prefix, text.as_str()))
-            .unwrap_or_else(|e| panic!("{e}"));
-        let s = r.scores().clone();
-        let persuasion = s
-            .persuasion
-            .unwrap_or_else(|| panic!("{prefix}: no persuasion score"));
-        let wording = persuasion
-            .categories
-            .iter()
-            .find(|c| c.label == "manipulative_wording")
-            .map_or(0.0, |c| c.probability);
-        let genre = s
-            .genre
-            .unwrap_or_else(|| panic!("{prefix}: no genre score"));
-        let opinion = genre
-            .probabilities
-            .iter()
-            .find(|p| p.label == "opinion")
-            .map_or(0.0, |p| p.probability);
-        (persuasion.share, wording, opinion)
-    };
-    let (s0, w0, o0) = scores("000");
-    let (s4, w4, o4) = scores("004");
-    println!("000: technique share {s0:.2}, manipulative wording {w0:.2}, opinion {o0:.2}");
-    println!("004: technique share {s4:.2}, manipulative wording {w4:.2}, opinion {o4:.2}");
-    // "Far above": at least 0.25 higher on the probability scale, or twice as high.
-    let far_above = |a: f32, b: f32| a >= b + 0.25 || (b > 0.0 && a >= 2.0 * b && a >= 0.3);
-    assert!(
-        far_above(s4, s0),
-        "any technique: 004 {s4:.2} vs 000 {s0:.2}"
-    );
+    let (_, w0, _) = seed_scores(&dir, "000");
+    let (_, w4, _) = seed_scores(&dir, "004");
+    println!("manipulative wording: 000 {w0:.2}, 004 {w4:.2}");
     assert!(
         far_above(w4, w0),
         "manipulative wording: 004 {w4:.2} vs 000 {w0:.2}"
+    );
+}
+
+#[test]
+#[ignore = "acceptance test of the classifiers: the shipped models do not pass it yet (any technique +0.22, opinion +0.16; see models/MODEL_CARD.md)"]
+fn seed_004_scores_far_above_000_for_any_technique_and_opinion() {
+    let Some(dir) = common::shared_dir() else {
+        return;
+    };
+    let (a0, _, o0) = seed_scores(&dir, "000");
+    let (a4, _, o4) = seed_scores(&dir, "004");
+    println!("any technique: 000 {a0:.2}, 004 {a4:.2}; opinion: 000 {o0:.2}, 004 {o4:.2}");
+    assert!(
+        far_above(a4, a0),
+        "any technique: 004 {a4:.2} vs 000 {a0:.2}"
     );
     assert!(far_above(o4, o0), "opinion: 004 {o4:.2} vs 000 {o0:.2}");
 }

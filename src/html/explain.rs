@@ -264,8 +264,10 @@ fn scores(out: &mut String, a: &Article<'_>) {
             out.push_str("</td></tr>");
         }
         out.push_str(
-            "</table>\n<p class=\"muted\">A category's article probability is its highest \
-             paragraph probability.</p></div>\n",
+            "</table>\n<p class=\"muted\">A category's article probability is the chance that \
+             a word of the article stands in a paragraph using it (the paragraphs' probabilities \
+             weighted by their words); share of words: in paragraphs judged to use a \
+             technique.</p></div>\n",
         );
     }
     for (title, scores) in [

@@ -676,6 +676,12 @@ impl Lookup {
             .tally
             .borrow_mut()
             .runs(found[lo..hi].iter().map(|&(_, v)| v));
+        (tf_idf(runs, &self.idf[m]), self.evidence(m, grams, range))
+    }
+
+    /// Model `m`'s raw evidence (word outputs, then character outputs; empty without
+    /// evidence) of the tokens `range` of a text looked up with [`Lookup::grams`].
+    pub fn evidence(&self, m: usize, grams: &Grams<'_>, range: Range<usize>) -> Vec<f32> {
         let k = self.k[m];
         let mut evidence = vec![0f32; 2 * k];
         let lang = grams.lang;
@@ -696,7 +702,7 @@ impl Lookup {
             column_sums(rows, w, slot, &mut evidence[k..]);
             scale(&mut evidence[k..], n);
         }
-        (tf_idf(runs, &self.idf[m]), evidence)
+        evidence
     }
 
     /// Model `m`'s TF-IDF vector of word n-gram counts by hash.
@@ -925,7 +931,7 @@ mod stretch_tests {
 mod tests {
     use rustc_hash::FxHashMap;
 
-    use super::super::Models;
+    use super::super::{Counts, Models};
     use super::*;
     use crate::normalize::normalize;
     use crate::tokenize::tokenize;
@@ -985,6 +991,20 @@ mod tests {
         // Stretches are whole sentences (no bigram crosses their edges).
         let second = t.sentences[1].tokens.start;
         let stretches = [0..t.tokens.len(), 0..second, second..t.tokens.len()];
+        let counts_of = |toks: &[Token]| {
+            let mut words: FxHashMap<u64, u32> = FxHashMap::default();
+            for_each_ngram(n.as_str(), toks, false, |_, h, _| {
+                *words.entry(h).or_default() += 1;
+            });
+            let mut chars: FxHashMap<u64, u32> = FxHashMap::default();
+            for tok in toks {
+                for_each_char_gram(&n.as_str()[tok.norm_span()], |h, _| {
+                    *chars.entry(h).or_default() += 1;
+                });
+            }
+            (sorted(words), sorted(chars))
+        };
+        let whole = counts_of(&t.tokens);
         for language in ["fr", "en", "es"] {
             // Twice: the second look-up reads the character cache.
             for _ in 0..2 {
@@ -992,26 +1012,32 @@ mod tests {
                 for (m, c) in models.classifiers().enumerate() {
                     for range in stretches.clone() {
                         let (tf_idf, evidence) = models.lookup().stretch(m, &grams, range.clone());
-                        let toks = &t.tokens[range];
-                        let mut words: FxHashMap<u64, u32> = FxHashMap::default();
-                        for_each_ngram(n.as_str(), toks, false, |_, h, _| {
-                            *words.entry(h).or_default() += 1;
-                        });
-                        let mut chars: FxHashMap<u64, u32> = FxHashMap::default();
-                        for tok in toks {
-                            for_each_char_gram(&n.as_str()[tok.norm_span()], |h, _| {
-                                *chars.entry(h).or_default() += 1;
-                            });
-                        }
-                        let (words, chars) = (sorted(words), sorted(chars));
+                        let (words, chars) = counts_of(&t.tokens[range]);
                         let dense = vec![0.0; c.file().scaler.mean.len()];
-                        let expected = c.input_from_counts(&words, &chars, &dense, language);
+                        let counts = |words, chars| Counts {
+                            words,
+                            chars,
+                            dense: &dense,
+                        };
+                        // The stretch read in the light of the whole text (article context).
+                        let (all_words, all_chars) = whole.clone();
+                        let article = counts(&all_words, &all_chars);
+                        let expected =
+                            c.input_from_counts(counts(&words, &chars), Some(article), language);
                         let has_evidence = c.file().evidence.is_some();
+                        let context = c.file().article_context.as_ref().map(|_| {
+                            let mut v = dense.clone();
+                            if has_evidence {
+                                v.extend(models.lookup().evidence(m, &grams, 0..t.tokens.len()));
+                            }
+                            v
+                        });
                         let got = c.file().input(
                             tf_idf,
                             &dense,
                             has_evidence.then_some(evidence.as_slice()),
                             language,
+                            context.as_deref(),
                         );
                         assert_eq!(got.len(), expected.len(), "{} {language}", c.task());
                         for (a, b) in got.iter().zip(&expected) {

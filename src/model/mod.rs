@@ -34,11 +34,15 @@ use crate::task::Task;
 
 use lookup::{Lookup, Source, TableSource};
 
-/// The model file format version this build writes (version 2 added [`Evidence`]).
-pub const MODEL_FORMAT_VERSION: u32 = 2;
+/// The newest model file format version this build writes (version 2 added [`Evidence`],
+/// version 3 the article context of paragraph-level models,
+/// [`ModelFile::article_context`]). A file is written with the lowest version that holds
+/// what it contains ([`ModelFile::needed_format_version`]), so that builds which read only
+/// older versions still read the files that do not use the newer parts.
+pub const MODEL_FORMAT_VERSION: u32 = 3;
 
 /// The model file format versions this build reads.
-pub const READABLE_FORMAT_VERSIONS: [u32; 2] = [1, 2];
+pub const READABLE_FORMAT_VERSIONS: [u32; 3] = [1, 2, 3];
 
 /// A lexicon a model was trained with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,6 +141,13 @@ pub struct ModelFile {
     /// N-gram evidence features (after the dense features); absent in format version 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Evidence>,
+    /// (Paragraph-level models, format version 3) standardization of the article-context
+    /// features, which come after the evidence features: the dense features of the whole
+    /// article a paragraph stands in, then the article's raw n-gram evidence under this
+    /// model's evidence tables. Every paragraph of an article gets the same values, so that
+    /// a paragraph is read in the light of its article.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article_context: Option<Scaler>,
     /// The heads: one for single-label tasks; for `persuasion`, one per category then "any".
     pub heads: Vec<Head>,
     /// Training data summary.
@@ -199,6 +210,14 @@ impl ModelFile {
         let json = serde_json::to_vec(&copy)
             .map_err(|e| Error::Config(format!("cannot serialize the model: {e}")))?;
         Ok(hex(&Sha256::digest(&json)))
+    }
+
+    /// Seals a trained model: its format version becomes the lowest that holds it
+    /// ([`ModelFile::needed_format_version`]) and its checksum that of its contents.
+    pub fn seal(&mut self) -> Result<()> {
+        self.format_version = self.needed_format_version();
+        self.checksum = self.compute_checksum()?;
+        Ok(())
     }
 
     /// Serializes the model, with its checksum, as JSON.
@@ -306,9 +325,25 @@ impl ModelFile {
         if let Some(e) = &self.evidence {
             e.check().map_err(bad)?;
         }
-        let n_features = self.ngrams.len()
-            + self.scaler.mean.len()
-            + self.evidence.as_ref().map_or(0, Evidence::n_features);
+        if self.format_version < self.needed_format_version() {
+            return Err(bad(format!(
+                "format version {} cannot hold an article context (version {} can)",
+                self.format_version,
+                self.needed_format_version()
+            )));
+        }
+        if let Some(a) = &self.article_context {
+            let expected = self.article_context_len();
+            if a.mean.len() != expected || a.scale.len() != expected {
+                return Err(bad(format!(
+                    "article context scaler has {} means and {} scales, expected {expected} (the \
+                     dense features, then the raw evidence)",
+                    a.mean.len(),
+                    a.scale.len()
+                )));
+            }
+        }
+        let n_features = self.n_features();
         if self.scaler.mean.len() != self.scaler.scale.len()
             || self.scaler.mean.len() != self.dense_features.len()
         {
@@ -317,9 +352,9 @@ impl ModelFile {
             ));
         }
         let finite = |v: &[f32]| v.iter().all(|x| x.is_finite());
-        if !finite(&self.scaler.mean)
-            || !self.scaler.scale.iter().all(|x| x.is_finite() && *x > 0.0)
-        {
+        let scaler_ok =
+            |s: &Scaler| finite(&s.mean) && s.scale.iter().all(|x| x.is_finite() && *x > 0.0);
+        if !scaler_ok(&self.scaler) || !self.article_context.as_ref().is_none_or(scaler_ok) {
             return Err(bad(
                 "the scaler holds a non-finite mean or a scale that is not positive".into(),
             ));
@@ -453,6 +488,18 @@ impl TableSource for EvidenceOf {
     }
 }
 
+/// A text's word and character n-gram counts by hash (sorted) and its dense features
+/// ([`FeatureSpec::vector`]): what training and evaluation read of it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Counts<'a> {
+    /// Word n-gram counts.
+    pub words: &'a [(u64, u32)],
+    /// Character n-gram counts.
+    pub chars: &'a [(u64, u32)],
+    /// Dense features.
+    pub dense: &'a [f32],
+}
+
 /// A model ready to predict.
 #[derive(Debug, Clone)]
 pub struct Classifier {
@@ -513,33 +560,59 @@ impl Classifier {
             .get_or_init(|| Lookup::new(vec![self.shared_file()]))
     }
 
-    /// The input vector from word and character n-gram counts by hash (training and
-    /// evaluation).
+    /// The input vector of a text from its n-gram counts and dense features (training and
+    /// evaluation); `article`: those of the article it stands in, for a model with an article
+    /// context.
     pub(crate) fn input_from_counts(
         &self,
-        words: &[(u64, u32)],
-        chars: &[(u64, u32)],
-        dense: &[f32],
+        text: Counts<'_>,
+        article: Option<Counts<'_>>,
         language: &str,
     ) -> Vec<(u32, f32)> {
         let values = self.file.evidence.as_ref().map(|_| {
             self.lookup()
-                .evidence_from_counts(0, language, words, chars)
+                .evidence_from_counts(0, language, text.words, text.chars)
         });
-        self.input_with_evidence(words, dense, values.as_deref(), language)
+        let article = article.and_then(|a| self.article_from_counts(a, language));
+        self.input_with_evidence(
+            text.words,
+            text.dense,
+            values.as_deref(),
+            language,
+            article.as_deref(),
+        )
     }
 
-    /// The input vector from word n-gram counts, dense features and raw evidence `values`
-    /// (training gives out-of-fold evidence).
+    /// The raw article-context vector of an article from its counts (dense features, then
+    /// raw evidence); `None` for a model without an article context.
+    pub(crate) fn article_from_counts(
+        &self,
+        article: Counts<'_>,
+        language: &str,
+    ) -> Option<Vec<f32>> {
+        self.file.article_context.as_ref()?;
+        let mut v = article.dense.to_vec();
+        if self.file.evidence.is_some() {
+            v.extend(
+                self.lookup()
+                    .evidence_from_counts(0, language, article.words, article.chars),
+            );
+        }
+        Some(v)
+    }
+
+    /// The input vector from word n-gram counts, dense features, raw evidence `values`
+    /// (training gives out-of-fold evidence) and the raw article context.
     pub(crate) fn input_with_evidence(
         &self,
         words: &[(u64, u32)],
         dense: &[f32],
         values: Option<&[f32]>,
         language: &str,
+        article: Option<&[f32]>,
     ) -> Vec<(u32, f32)> {
         let tf_idf = self.lookup().vector_from_counts(0, words);
-        self.file.input(tf_idf, dense, values, language)
+        self.file.input(tf_idf, dense, values, language, article)
     }
 
     /// The name of input feature `i`: an n-gram, a dense feature name, an evidence feature
@@ -560,41 +633,95 @@ impl Classifier {
 
 impl ModelFile {
     /// The name of input feature `i`: an n-gram, a dense feature name, an evidence feature
-    /// (`evidence.word.any`) or a language indicator (`language.fr`); empty past the last.
+    /// (`evidence.word.any`), a language indicator (`language.fr`) or an article-context
+    /// feature (`article.` and one of the names before); empty past the last.
     pub fn feature_name(&self, i: usize) -> String {
         let n = self.ngrams.len();
         let d = self.dense_features.len();
+        let e = self.evidence.as_ref().map_or(0, Evidence::n_features);
         if let Some(g) = self.ngrams.get(i) {
             return g.text.clone();
         }
         if let Some(name) = self.dense_features.get(i - n) {
             return name.clone();
         }
-        self.evidence
-            .as_ref()
-            .and_then(|e| e.feature_name(i - n - d))
-            .unwrap_or_default()
+        if i - n - d < e {
+            return self
+                .evidence
+                .as_ref()
+                .and_then(|x| x.feature_name(i - n - d))
+                .unwrap_or_default();
+        }
+        let j = i - n - d - e;
+        if self.article_context.is_none() || j >= self.article_context_len() {
+            return String::new();
+        }
+        let name = match self.dense_features.get(j) {
+            Some(name) => name.clone(),
+            None => self
+                .evidence
+                .as_ref()
+                .and_then(|x| x.feature_name(j - d))
+                .unwrap_or_default(),
+        };
+        format!("article.{name}")
+    }
+
+    /// Number of input features: n-grams, dense features, evidence features and language
+    /// indicators, article context.
+    pub fn n_features(&self) -> usize {
+        self.ngrams.len()
+            + self.scaler.mean.len()
+            + self.evidence.as_ref().map_or(0, Evidence::n_features)
+            + self.article_context.as_ref().map_or(0, |a| a.mean.len())
+    }
+
+    /// Length of an article-context vector for this model: its dense features, then its raw
+    /// evidence (two values per evidence output).
+    pub fn article_context_len(&self) -> usize {
+        self.dense_features.len() + self.evidence.as_ref().map_or(0, |e| 2 * e.outputs.len())
+    }
+
+    /// The lowest format version that holds this model: 3 with an article context, else 2
+    /// with evidence, else 1.
+    pub fn needed_format_version(&self) -> u32 {
+        if self.article_context.is_some() {
+            3
+        } else if self.evidence.is_some() {
+            2
+        } else {
+            1
+        }
     }
 
     /// The sparse input vector of a text in `language` from its parts: its n-gram TF-IDF
     /// values, then its standardized dense features (`dense`: [`FeatureSpec::vector`]), then
-    /// its standardized raw n-gram `evidence` and language indicator.
+    /// its standardized raw n-gram `evidence` and language indicator, then (models with an
+    /// article context) the standardized raw `article` context
+    /// ([`ModelFile::article_context`]).
     pub(crate) fn input(
         &self,
         mut v: Vec<(u32, f32)>,
         dense: &[f32],
         evidence: Option<&[f32]>,
         language: &str,
+        article: Option<&[f32]>,
     ) -> Vec<(u32, f32)> {
         let offset = self.ngrams.len() as u32;
-        v.reserve(dense.len() + evidence.map_or(0, <[f32]>::len) + 1);
+        v.reserve(
+            dense.len() + evidence.map_or(0, <[f32]>::len) + 1 + article.map_or(0, <[f32]>::len),
+        );
         push_scaled(&mut v, offset, dense, &self.scaler);
+        let offset = offset + self.scaler.mean.len() as u32;
         if let (Some(e), Some(values)) = (&self.evidence, evidence) {
-            let offset = offset + self.scaler.mean.len() as u32;
             push_scaled(&mut v, offset, values, &e.scaler);
             if let Some(i) = e.languages.iter().position(|l| l == language) {
                 v.push((offset + values.len() as u32 + i as u32, 1.0));
             }
+        }
+        if let (Some(s), Some(values)) = (&self.article_context, article) {
+            let offset = offset + self.evidence.as_ref().map_or(0, Evidence::n_features) as u32;
+            push_scaled(&mut v, offset, values, s);
         }
         v
     }
@@ -749,5 +876,133 @@ mod tests {
         assert!(m
             .check_compatible(analyzer.feature_spec(), analyzer.lexicons(), "m.json")
             .is_ok());
+    }
+
+    /// Persuasion records of two paragraphs: a plain first paragraph, whose label follows the
+    /// second one (loaded or plain), so that only its article tells its label.
+    fn persuasion_records() -> Vec<Record> {
+        let plain = "La délégation a signé un accord mardi, selon le ministère.";
+        let loaded = "Les vassaux de la propagande hexagonale mentent encore, quelle honte !";
+        let other = "Le conseil municipal a voté le budget, a précisé la mairie.";
+        (0..60)
+            .map(|i| {
+                let second = if i % 2 == 0 { loaded } else { other };
+                let text = format!("{plain} Numéro {i}.\n{second}");
+                let cut = text.find('\n').unwrap_or(0);
+                let techniques = if i % 2 == 0 {
+                    r#"["Loaded_Language"]"#
+                } else {
+                    "[]"
+                };
+                let json = format!(
+                    r#"{{"id":"art-{i}","lang":"fr","split":"{}","text":{},"paragraphs":[
+                    {{"line":0,"start":0,"end":{cut},"techniques":{techniques}}},
+                    {{"line":1,"start":{},"end":{},"techniques":{techniques}}}]}}"#,
+                    if i % 5 == 0 { "dev" } else { "train" },
+                    serde_json::to_string(&text).unwrap_or_default(),
+                    cut + 1,
+                    text.len()
+                );
+                serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"))
+            })
+            .collect()
+    }
+
+    fn persuasion_model(article_context: bool) -> ModelFile {
+        let analyzer = Analyzer::builder()
+            .default_models(false)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let prepared = Prepared::new(Task::Persuasion, &persuasion_records(), &analyzer)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let params = TrainParams {
+            ngrams_per_language: 50,
+            min_df: 2,
+            alphas: vec![1.0],
+            max_iterations: 30,
+            article_context,
+            ..TrainParams::default()
+        };
+        train(&prepared, &analyzer, &params).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The first paragraph's "any technique" probability in an article whose second
+    /// paragraph is `second`.
+    fn first_paragraph_any(model: &ModelFile, second: &str) -> f32 {
+        let models = Models::from_files(vec![(model.clone(), "m.json".into())])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let analyzer = Analyzer::builder()
+            .models(models)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = format!(
+            "La délégation a signé un accord mardi, selon le ministère. Numéro 7.\n{second}"
+        );
+        let article = crate::analyzer::Article::new("a", text.as_str())
+            .with_language(crate::language::Language::FRENCH);
+        let report = analyzer.analyze(&article).unwrap_or_else(|e| panic!("{e}"));
+        let persuasion = report
+            .scores
+            .persuasion
+            .unwrap_or_else(|| panic!("no persuasion"));
+        persuasion.paragraphs[0].any
+    }
+
+    #[test]
+    fn paragraphs_are_read_in_the_light_of_their_article() {
+        let loaded = "Les vassaux de la propagande hexagonale mentent encore, quelle honte !";
+        let plain = "Le conseil municipal a voté le budget, a précisé la mairie.";
+        let with = persuasion_model(true);
+        assert_eq!(with.format_version, 3);
+        let context = with.article_context.as_ref().map_or(0, |a| a.mean.len());
+        assert_eq!(context, with.dense_features.len() + 2 * 7);
+        let n = with.n_features();
+        let names: Vec<String> = (n - context..n).map(|i| with.feature_name(i)).collect();
+        assert!(
+            names.contains(&"article.evidence.word.any".to_string()),
+            "{names:?}"
+        );
+        assert!(names.iter().all(|x| x.starts_with("article.")), "{names:?}");
+        assert_eq!(with.feature_name(n), "");
+        let (in_loaded, in_plain) = (
+            first_paragraph_any(&with, loaded),
+            first_paragraph_any(&with, plain),
+        );
+        assert!(in_loaded > in_plain + 0.2, "{in_loaded} vs {in_plain}");
+
+        // Without the context the paragraph is read alone, and the file stays version 2.
+        let without = persuasion_model(false);
+        assert_eq!(without.format_version, 2);
+        assert!(without.article_context.is_none());
+        assert_eq!(
+            first_paragraph_any(&without, loaded),
+            first_paragraph_any(&without, plain)
+        );
+    }
+
+    #[test]
+    fn an_article_context_needs_format_version_3_and_its_length() {
+        let mut m = persuasion_model(true);
+        let json = m.to_json().unwrap_or_default();
+        assert!(ModelFile::from_json(&json, "m.json").is_ok());
+        m.format_version = 2;
+        m.checksum = m.compute_checksum().unwrap_or_default();
+        match ModelFile::from_json(&m.to_json().unwrap_or_default(), "m.json") {
+            Err(Error::Model { reason, .. }) => {
+                assert!(reason.contains("article context"), "{reason}")
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        m.format_version = 3;
+        if let Some(a) = m.article_context.as_mut() {
+            a.mean.pop();
+        }
+        m.checksum = m.compute_checksum().unwrap_or_default();
+        match ModelFile::from_json(&m.to_json().unwrap_or_default(), "m.json") {
+            Err(Error::Model { reason, .. }) => {
+                assert!(reason.contains("article context scaler"), "{reason}")
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
     }
 }

@@ -199,10 +199,10 @@ impl Models {
                 grams: &grams,
             };
             match c.task() {
-                Task::Persuasion => scores.persuasion = Some(persuasion(&model, ctx)),
+                Task::Persuasion => scores.persuasion = Some(persuasion(&model, ctx, &dense)),
                 Task::SentenceBias => scores.sentence_bias = Some(sentence_bias(&model, ctx)),
                 task => {
-                    let input = model.input(0..ctx.tokens.tokens.len(), &dense, language);
+                    let input = model.input(0..ctx.tokens.tokens.len(), &dense, language, None);
                     let s = class_scores(c, &input);
                     match task {
                         Task::Genre => scores.genre = Some(s),
@@ -225,8 +225,15 @@ struct Model<'a> {
 }
 
 impl Model<'_> {
-    /// The input vector of the tokens `range` with dense features `dense`.
-    fn input(&self, range: Range<usize>, dense: &[f32], language: &str) -> Vec<(u32, f32)> {
+    /// The input vector of the tokens `range` with dense features `dense` and the raw
+    /// `article` context ([`Model::article_context`]).
+    fn input(
+        &self,
+        range: Range<usize>,
+        dense: &[f32],
+        language: &str,
+        article: Option<&[f32]>,
+    ) -> Vec<(u32, f32)> {
         let (tf_idf, evidence) = self.lookup.stretch(self.m, self.grams, range);
         let evidence = self
             .classifier
@@ -236,7 +243,20 @@ impl Model<'_> {
             .map(|_| evidence.as_slice());
         self.classifier
             .file()
-            .input(tf_idf, dense, evidence, language)
+            .input(tf_idf, dense, evidence, language, article)
+    }
+
+    /// The raw article context of a paragraph-level model (the article's dense features
+    /// `dense`, then its raw evidence over its `tokens` tokens); `None` for a model without
+    /// one.
+    fn article_context(&self, dense: &[f32], tokens: usize) -> Option<Vec<f32>> {
+        let file = self.classifier.file();
+        file.article_context.as_ref()?;
+        let mut v = dense.to_vec();
+        if file.evidence.is_some() {
+            v.extend(self.lookup.evidence(self.m, self.grams, 0..tokens));
+        }
+        Some(v)
     }
 }
 
@@ -251,13 +271,14 @@ fn supports(c: &Classifier, language: Option<Language>) -> bool {
         .any(|(l, n)| l == lang.as_str() && *n >= MIN_LANGUAGE_EXAMPLES)
 }
 
-/// The input vector of a stretch of the article (tokens `range`, the sentences inside it) and
-/// the stretch's word count.
+/// The input vector of a stretch of the article (tokens `range`, the sentences inside it,
+/// the raw `article` context) and the stretch's word count.
 fn stretch_input(
     model: &Model<'_>,
     ctx: &Context<'_>,
     range: Range<usize>,
     sentences: &[Sentence],
+    article: Option<&[f32]>,
 ) -> (Vec<(u32, f32)>, usize) {
     let toks = &ctx.tokens.tokens[range.clone()];
     let (style, _, words) = features::style(
@@ -277,13 +298,17 @@ fn stretch_input(
     let (categories, loaded) = features::category_figures(&ctx.markers[lo..hi], words);
     let dense = ctx.spec.vector_of(words, &categories, loaded, &style);
     let language = ctx.language.as_ref().map_or("", Language::as_str);
-    (model.input(range, &dense, language), words)
+    (model.input(range, &dense, language, article), words)
 }
 
-fn persuasion(model: &Model<'_>, ctx: &Context<'_>) -> PersuasionScores {
+/// Persuasion scores of every paragraph, read in the light of the article (its dense features
+/// `dense`), and of the article.
+fn persuasion(model: &Model<'_>, ctx: &Context<'_>, dense: &[f32]) -> PersuasionScores {
     let heads = &model.classifier.file().heads;
+    let article = model.article_context(dense, ctx.tokens.tokens.len());
     let n_cat = heads.len().saturating_sub(1);
-    let mut best = vec![0f32; heads.len()];
+    // Each head's paragraph probabilities summed with the paragraphs' words as weights.
+    let mut weighted = vec![0f64; heads.len()];
     // Words of the article's paragraphs, and of those that use a technique.
     let (mut words, mut flagged) = (0usize, 0usize);
     let mut paragraphs = Vec::with_capacity(ctx.tokens.paragraphs.len());
@@ -292,11 +317,12 @@ fn persuasion(model: &Model<'_>, ctx: &Context<'_>) -> PersuasionScores {
         let (Some(first), Some(last)) = (sentences.first(), sentences.last()) else {
             continue;
         };
-        let (input, n) = stretch_input(model, ctx, first.tokens.start..last.tokens.end, sentences);
+        let range = first.tokens.start..last.tokens.end;
+        let (input, n) = stretch_input(model, ctx, range, sentences, article.as_deref());
         words += n;
         let probs = model.classifier.positive_probabilities(&input);
-        for (b, p) in best.iter_mut().zip(&probs) {
-            *b = b.max(*p);
+        for (w, p) in weighted.iter_mut().zip(&probs) {
+            *w += f64::from(*p) * n as f64;
         }
         let any = probs.get(n_cat).copied().unwrap_or(0.0);
         if heads.get(n_cat).is_some_and(|h| h.is_positive(any)) {
@@ -316,21 +342,24 @@ fn persuasion(model: &Model<'_>, ctx: &Context<'_>) -> PersuasionScores {
                 .collect(),
         });
     }
-    PersuasionScores {
-        any: best.get(n_cat).copied().unwrap_or(0.0),
-        categories: heads[..n_cat]
-            .iter()
-            .zip(&best)
-            .map(|(h, &p)| Probability {
-                label: h.name.clone(),
-                probability: p,
-            })
-            .collect(),
-        share: if words == 0 {
+    let per_word = |x: f64| {
+        if words == 0 {
             0.0
         } else {
-            flagged as f32 / words as f32
-        },
+            (x / words as f64) as f32
+        }
+    };
+    PersuasionScores {
+        any: weighted.get(n_cat).copied().map_or(0.0, per_word),
+        categories: heads[..n_cat]
+            .iter()
+            .zip(&weighted)
+            .map(|(h, &w)| Probability {
+                label: h.name.clone(),
+                probability: per_word(w),
+            })
+            .collect(),
+        share: per_word(flagged as f64),
         paragraphs,
     }
 }
@@ -346,7 +375,7 @@ fn sentence_bias(model: &Model<'_>, ctx: &Context<'_>) -> SentenceBiasScores {
     let mut biased = Vec::new();
     let sentences = &ctx.tokens.sentences;
     for (i, s) in sentences.iter().enumerate() {
-        let (input, _) = stretch_input(model, ctx, s.tokens.clone(), &sentences[i..=i]);
+        let (input, _) = stretch_input(model, ctx, s.tokens.clone(), &sentences[i..=i], None);
         let p = head.positive_probability(&input);
         if head.is_positive(p) {
             biased.push(BiasedSentence {

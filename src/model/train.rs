@@ -27,8 +27,8 @@ use super::linear::{self, Head, Platt};
 use super::lookup::{Lookup, TableSource};
 use super::ngrams::{self, SelectionDoc};
 use super::{
-    Classifier, Evidence, LexiconRef, ModelFile, Scaler, TrainingSummary, ValidationSummary,
-    MODEL_FORMAT_VERSION,
+    Classifier, Counts, Evidence, LexiconRef, ModelFile, Scaler, TrainingSummary,
+    ValidationSummary, MODEL_FORMAT_VERSION,
 };
 use crate::analyzer::{Analyzer, Article};
 use crate::corpus::Record;
@@ -57,6 +57,9 @@ pub struct TrainParams {
     pub drop_features: Vec<String>,
     /// Names of the data files (recorded in the model).
     pub data: Vec<String>,
+    /// (Paragraph-level tasks) whether each paragraph also reads its article's dense
+    /// features and evidence ([`ModelFile::article_context`]).
+    pub article_context: bool,
 }
 
 impl Default for TrainParams {
@@ -70,6 +73,7 @@ impl Default for TrainParams {
             max_iterations: 100,
             drop_features: Vec::new(),
             data: Vec::new(),
+            article_context: true,
         }
     }
 }
@@ -105,9 +109,15 @@ pub struct Prepared {
     grams: Vec<Vec<(u64, u32)>>,
     chars: Vec<Vec<(u64, u32)>>,
     texts: FxHashMap<u64, String>,
+    /// (Paragraph-level tasks) the article of each example: an index into `articles`.
+    article_of: Vec<usize>,
+    /// (Paragraph-level tasks) the whole text of each record with examples, analysed, and
+    /// the index of its first example (which gives its record, language and partition).
+    articles: Vec<(Analysed, usize)>,
 }
 
 /// One analysed example.
+#[derive(Debug)]
 struct Analysed {
     dense: Vec<f32>,
     /// Word n-gram counts by hash, sorted.
@@ -136,6 +146,9 @@ impl Prepared {
     ) -> Result<Prepared> {
         let mut examples = Vec::new();
         let mut partitions = Vec::new();
+        // (Paragraph-level tasks) each record with examples: its text and first example.
+        let mut whole: Vec<(&Record, usize)> = Vec::new();
+        let mut article_of = Vec::new();
         for r in records {
             let p = match (task.partition(r), only) {
                 (Some(p), Some(o)) if p != o => continue,
@@ -143,16 +156,31 @@ impl Prepared {
                 (None, None) => Partition::Train,
                 (None, Some(_)) => continue,
             };
+            let first = examples.len();
             for e in task.examples(r)? {
                 examples.push(e);
                 partitions.push(p);
+            }
+            if task.is_paragraph_level() && examples.len() > first {
+                article_of.resize(examples.len(), whole.len());
+                whole.push((r, first));
             }
         }
         let analysed: Vec<Result<Analysed>> = examples
             .par_iter()
             .zip(partitions.par_iter())
-            .map(|(e, p)| analyse(analyzer, e, *p == Partition::Train))
+            .map(|(e, p)| {
+                let text = (e.id.as_str(), e.text.as_str(), e.lang.as_deref());
+                analyse(analyzer, text, *p == Partition::Train)
+            })
             .collect();
+        let articles = whole
+            .par_iter()
+            .map(|&(r, first)| {
+                let text = (r.id.as_str(), r.text.as_str(), r.lang.as_deref());
+                Ok((analyse(analyzer, text, false)?, first))
+            })
+            .collect::<Result<Vec<_>>>()?;
         let mut dense = Vec::with_capacity(examples.len());
         let mut grams = Vec::with_capacity(examples.len());
         let mut chars = Vec::with_capacity(examples.len());
@@ -174,6 +202,8 @@ impl Prepared {
             grams,
             chars,
             texts,
+            article_of,
+            articles,
         })
     }
 
@@ -182,14 +212,25 @@ impl Prepared {
         indices
             .par_iter()
             .map(|&i| {
-                classifier.input_from_counts(
-                    &self.grams[i],
-                    &self.chars[i],
-                    &self.dense[i],
-                    self.language(i),
-                )
+                let article = self.article(i).map(|a| a.counts());
+                classifier.input_from_counts(self.counts(i), article, self.language(i))
             })
             .collect()
+    }
+
+    /// Example `i`'s n-gram counts and dense features.
+    fn counts(&self, i: usize) -> Counts<'_> {
+        Counts {
+            words: &self.grams[i],
+            chars: &self.chars[i],
+            dense: &self.dense[i],
+        }
+    }
+
+    /// (Paragraph-level tasks) the analysed article of example `i`.
+    fn article(&self, i: usize) -> Option<&Analysed> {
+        let &a = self.article_of.get(i)?;
+        self.articles.get(a).map(|(analysed, _)| analysed)
     }
 
     fn language(&self, i: usize) -> &str {
@@ -204,9 +245,15 @@ impl Prepared {
     }
 }
 
-fn analyse(analyzer: &Analyzer, e: &Example, with_text: bool) -> Result<Analysed> {
-    let mut article = Article::new(e.id.as_str(), e.text.as_str());
-    if let Some(l) = e.lang.as_deref().and_then(|l| Language::new(l).ok()) {
+/// Analyses text `id` in `lang` (identified when absent); `with_text` keeps its n-grams'
+/// texts.
+fn analyse(
+    analyzer: &Analyzer,
+    (id, text, lang): (&str, &str, Option<&str>),
+    with_text: bool,
+) -> Result<Analysed> {
+    let mut article = Article::new(id, text);
+    if let Some(l) = lang.and_then(|l| Language::new(l).ok()) {
         article = article.with_language(l);
     }
     let parts = match analyzer.analyze_parts(&article) {
@@ -230,6 +277,16 @@ fn analyse(analyzer: &Analyzer, e: &Example, with_text: bool) -> Result<Analysed
         chars,
         texts,
     })
+}
+
+impl Analysed {
+    fn counts(&self) -> Counts<'_> {
+        Counts {
+            words: &self.grams,
+            chars: &self.chars,
+            dense: &self.dense,
+        }
+    }
 }
 
 /// A head to train: its name, classes, the class of every example, and what its decision
@@ -325,14 +382,15 @@ fn evidence_outputs(task: Task, specs: &[HeadSpec]) -> (Vec<String>, Vec<Vec<boo
 }
 
 /// Fits the evidence of a model on the training examples; returns it (without its scaler
-/// filled in) and the raw evidence of every example: out of fold for training examples, from
-/// the final tables for the others.
+/// filled in) and the raw evidence of every example, then of every article (paragraph-level
+/// tasks): out of fold for training examples and their articles, from the final tables for
+/// the others.
 fn fit_evidence(
     prepared: &Prepared,
     train_idx: &[usize],
     specs: &[HeadSpec],
     params: &TrainParams,
-) -> (Evidence, Vec<Vec<f32>>) {
+) -> (Evidence, Vec<Vec<f32>>, Vec<Vec<f32>>) {
     let (outputs, positive) = evidence_outputs(prepared.task, specs);
     let k = outputs.len();
     let doc = |i: usize| FitDoc {
@@ -372,42 +430,59 @@ fn fit_evidence(
         scaler: empty_scaler,
         languages,
     });
+    // Rows: the examples, then the articles (each read through its first example).
+    let n = prepared.examples.len();
+    let example_of = |i: usize| match i.checked_sub(n) {
+        None => i,
+        Some(a) => prepared.articles[a].1,
+    };
     let score = |lookup: &Lookup, i: usize| {
+        let counts = match i.checked_sub(n) {
+            None => prepared.counts(i),
+            Some(a) => prepared.articles[a].0.counts(),
+        };
         lookup.evidence_from_counts(
             0,
-            prepared.language(i),
-            &prepared.grams[i],
-            &prepared.chars[i],
+            prepared.language(example_of(i)),
+            counts.words,
+            counts.chars,
         )
     };
-    let values = out_of_fold_evidence(
+    let mut held = train_idx.to_vec();
+    held.extend(
+        (n..n + prepared.articles.len())
+            .filter(|&i| prepared.partitions[example_of(i)] == Partition::Train),
+    );
+    let mut values = out_of_fold_evidence(
         &evidence,
-        prepared.examples.len(),
-        train_idx,
-        |i| evidence_fold(&prepared.examples[i].record_id),
+        n + prepared.articles.len(),
+        (train_idx, &held),
+        |i| evidence_fold(&prepared.examples[example_of(i)].record_id),
         fit,
         score,
     );
+    let articles = values.split_off(n);
     // The look-ups that shared it are gone: no copy.
-    (Arc::unwrap_or_clone(evidence), values)
+    (Arc::unwrap_or_clone(evidence), values, articles)
 }
 
-/// The raw evidence of each of `n` examples: from `evidence`'s tables for the examples outside
-/// `train_idx`; out of fold for the training rows, from the tables `fit` fits on the training
-/// rows of the other four folds (`fold`: [`evidence_fold`] of the example's record), so that
-/// the heads learn how far to trust evidence on unseen text. `score` reads one example's
-/// evidence from look-up tables (model 0).
+/// The raw evidence of each of `n` rows: from `evidence`'s tables for the rows outside
+/// `held`; out of fold for the rows in `held`, from the tables `fit` fits on the training rows
+/// `train_idx` of the other four folds (`fold`: [`evidence_fold`] of the row's record), so
+/// that the heads learn how far to trust evidence on unseen text. `held` is the training rows,
+/// and any other row whose record trains (the articles of training paragraphs). `score` reads
+/// one row's evidence from look-up tables (model 0).
 pub(crate) fn out_of_fold_evidence(
     evidence: &Arc<Evidence>,
     n: usize,
-    train_idx: &[usize],
+    (train_idx, held): (&[usize], &[usize]),
     fold: impl Fn(usize) -> u64 + Sync,
     fit: impl Fn(&[usize]) -> Vec<EvidenceTable> + Sync,
     score: impl Fn(&Lookup, usize) -> Vec<f32> + Sync,
 ) -> Vec<Vec<f32>> {
-    // The training rows get theirs from the folds below.
+    // The held rows get theirs from the folds below.
     let mut in_training = vec![false; n];
-    for &i in train_idx {
+    for &i in held {
         in_training[i] = true;
     }
     let final_lookup = Lookup::new(vec![Arc::clone(evidence) as Arc<dyn TableSource>]);
@@ -435,8 +510,7 @@ pub(crate) fn out_of_fold_evidence(
                 scaler: evidence.scaler.clone(),
                 languages: Vec::new(),
             })]);
-            train_idx
-                .iter()
+            held.iter()
                 .copied()
                 .filter(|&i| fold(i) == f)
                 .map(|i| (i, score(&lookup, i)))
@@ -515,21 +589,18 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
     let names = analyzer.feature_spec().names();
     let dropped = dropped_features(names, &params.drop_features)?;
     let dropped_names = dropped.iter().map(|&j| names[j].clone()).collect();
+    let mask = |row: &[f32]| {
+        let mut row = row.to_vec();
+        for &j in &dropped {
+            row[j] = 0.0;
+        }
+        row
+    };
     let masked: Vec<Vec<f32>>;
     let dense: &[Vec<f32>] = if dropped.is_empty() {
         &prepared.dense
     } else {
-        masked = prepared
-            .dense
-            .iter()
-            .map(|row| {
-                let mut row = row.clone();
-                for &j in &dropped {
-                    row[j] = 0.0;
-                }
-                row
-            })
-            .collect();
+        masked = prepared.dense.iter().map(|row| mask(row)).collect();
         &masked
     };
 
@@ -574,16 +645,36 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
     let scaler = standardize(train_idx.iter().map(|&i| dense[i].as_slice()), d);
 
     // N-gram evidence, standardized on the training folds.
-    let (evidence, evidence_values) = if params.evidence_per_language > 0 {
-        let (mut e, values) = fit_evidence(prepared, &train_idx, &specs, params);
+    let (evidence, evidence_values, article_evidence) = if params.evidence_per_language > 0 {
+        let (mut e, values, articles) = fit_evidence(prepared, &train_idx, &specs, params);
         e.scaler = standardize(
             train_idx.iter().map(|&i| values[i].as_slice()),
             2 * e.outputs.len(),
         );
-        (Some(e), values)
+        (Some(e), values, articles)
     } else {
-        (None, Vec::new())
+        (None, Vec::new(), Vec::new())
     };
+
+    // (Paragraph-level tasks) each example's raw article context: its article's dense
+    // features, then the article's raw evidence; standardized on the training folds.
+    let article_values: Vec<Vec<f32>> = if params.article_context {
+        prepared
+            .article_of
+            .iter()
+            .map(|&a| {
+                let mut v = mask(&prepared.articles[a].0.dense);
+                v.extend(article_evidence.get(a).into_iter().flatten());
+                v
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let article_context = (!article_values.is_empty()).then(|| {
+        let len = article_values[0].len();
+        standardize(train_idx.iter().map(|&i| article_values[i].as_slice()), len)
+    });
 
     let mut file = ModelFile {
         format_version: MODEL_FORMAT_VERSION,
@@ -604,6 +695,7 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
         ngrams: choose(&train_idx),
         scaler,
         evidence,
+        article_context,
         heads: Vec::new(),
         training: summary(prepared, &train_idx, &specs, params, dropped_names),
         validation: Vec::new(),
@@ -619,11 +711,11 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
                     &dense[i],
                     evidence_values.get(i).map(Vec::as_slice),
                     prepared.language(i),
+                    article_values.get(i).map(Vec::as_slice),
                 )
             })
             .collect();
-        let n = file.ngrams.len() + d + file.evidence.as_ref().map_or(0, Evidence::n_features);
-        (rows, n)
+        (rows, file.n_features())
     };
     let all = inputs_of(&file);
     let inner = inputs_of(&ModelFile {
@@ -677,7 +769,7 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
         }
     }
     file.heads = fitted;
-    file.checksum = file.compute_checksum()?;
+    file.seal()?;
     Ok(file)
 }
 

@@ -322,7 +322,7 @@ impl StanceModel {
             }
         }
         v.sort_unstable_by_key(|(i, _)| *i);
-        self.file.input(v, dense, evidence, language)
+        self.file.input(v, dense, evidence, language, None)
     }
 
     /// Whether it has evidence tables for a language (else the unit's evidence features are

@@ -649,6 +649,7 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
         dense_features: spec.names().to_vec(),
         ngrams: chosen,
         evidence,
+        article_context: None,
         scaler,
         heads: Vec::new(),
         training: TrainingSummary {
@@ -746,7 +747,7 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
         });
     }
     file.heads = heads;
-    file.checksum = file.compute_checksum()?;
+    file.seal()?;
     Ok(file)
 }
 
@@ -936,7 +937,7 @@ fn fit_evidence(
     let values = out_of_fold_evidence(
         &evidence,
         ex.len(),
-        train_idx,
+        (train_idx, train_idx),
         |i| evidence_fold(&ex[i].record_id),
         fit,
         |lookup, i| example_evidence(lookup, &ex[i]),
