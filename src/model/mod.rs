@@ -327,7 +327,8 @@ impl ModelFile {
         }
         if self.format_version < self.needed_format_version() {
             return Err(bad(format!(
-                "format version {} cannot hold an article context (version {} can)",
+                "format version {} cannot hold what the file holds (evidence needs version 2, \
+                 an article context version 3; this file needs {})",
                 self.format_version,
                 self.needed_format_version()
             )));
@@ -989,7 +990,7 @@ mod tests {
         m.checksum = m.compute_checksum().unwrap_or_default();
         match ModelFile::from_json(&m.to_json().unwrap_or_default(), "m.json") {
             Err(Error::Model { reason, .. }) => {
-                assert!(reason.contains("article context"), "{reason}")
+                assert!(reason.contains("an article context version 3"), "{reason}")
             }
             other => panic!("expected a refusal, got {other:?}"),
         }
