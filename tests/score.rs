@@ -452,6 +452,51 @@ fn eval_reads_a_users_csv_with_a_label_map_and_writes_html() {
 }
 
 #[test]
+fn eval_identifies_the_language_of_records_without_one_as_score_does() {
+    // The same labelled French texts with and without a language column: the model must
+    // read them in French either way (its n-gram tables are per language).
+    let dir = temp_dir("eval-lang");
+    let figures = |with_lang: bool| {
+        let data = dir.join(format!("labelled-{with_lang}.csv"));
+        let mut csv = String::from(if with_lang {
+            "id,text,label,lang\n"
+        } else {
+            "id,text,label\n"
+        });
+        for i in 0..30 {
+            let label = if i % 3 == 0 { "satire" } else { "regular" };
+            let text = format!("{} {}", SENTENCES[i % 6], SENTENCES[(i + 2) % 6]);
+            let lang = if with_lang { ",fr" } else { "" };
+            csv.push_str(&format!("r{i},\"{text}\",{label}{lang}\n"));
+        }
+        write(&data, csv.as_bytes());
+        let o = bin()
+            .args([
+                "eval",
+                "--task",
+                "satire",
+                "--label-field",
+                "label",
+                "--resamples",
+                "10",
+            ])
+            .arg("--data")
+            .arg(&data)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let json: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}"));
+        let brier = json["binary"]["brier"]["value"].as_f64();
+        (json["n"].clone(), brier, json["per_class"].clone())
+    };
+    let (with, without) = (figures(true), figures(false));
+    assert_eq!(with.0, 30);
+    assert!(with.1.is_some(), "a Brier score: {with:?}");
+    assert_eq!(with, without);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn a_users_retrained_model_replaces_the_shipped_one_of_its_task() {
     let dir = temp_dir("model");
     let data = dir.join("satire.jsonl");

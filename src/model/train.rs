@@ -105,6 +105,9 @@ pub struct Prepared {
     pub examples: Vec<Example>,
     /// The partition of each example.
     pub partitions: Vec<Partition>,
+    /// The language code each example was analysed in: its own, else (paragraph-level tasks)
+    /// its article's, else the identified one (empty when unknown), as scoring would.
+    languages: Vec<String>,
     dense: Vec<Vec<f32>>,
     grams: Vec<Vec<(u64, u32)>>,
     chars: Vec<Vec<(u64, u32)>>,
@@ -119,6 +122,8 @@ pub struct Prepared {
 /// One analysed example.
 #[derive(Debug)]
 struct Analysed {
+    /// The code of the language it was analysed in (given or identified; empty when unknown).
+    language: String,
     dense: Vec<f32>,
     /// Word n-gram counts by hash, sorted.
     grams: Vec<(u64, u32)>,
@@ -181,12 +186,15 @@ impl Prepared {
                 Ok((analyse(analyzer, text, false)?, first))
             })
             .collect::<Result<Vec<_>>>()?;
+        let mut languages = Vec::with_capacity(examples.len());
         let mut dense = Vec::with_capacity(examples.len());
         let mut grams = Vec::with_capacity(examples.len());
         let mut chars = Vec::with_capacity(examples.len());
         let mut texts = FxHashMap::default();
-        for a in analysed {
+        for (i, a) in analysed.into_iter().enumerate() {
             let a = a?;
+            let article = article_of.get(i).and_then(|&r| articles.get(r));
+            languages.push(article.map_or(a.language, |(r, _)| r.language.clone()));
             dense.push(a.dense);
             grams.push(a.grams);
             chars.push(a.chars);
@@ -198,6 +206,7 @@ impl Prepared {
             task,
             examples,
             partitions,
+            languages,
             dense,
             grams,
             chars,
@@ -233,8 +242,10 @@ impl Prepared {
         self.articles.get(a).map(|(analysed, _)| analysed)
     }
 
+    /// The code of the language example `i` was analysed in (its own, else its article's,
+    /// else the identified one; empty when unknown).
     fn language(&self, i: usize) -> &str {
-        self.examples[i].lang.as_deref().unwrap_or("")
+        &self.languages[i]
     }
 
     /// Indices of the examples in a partition.
@@ -253,13 +264,15 @@ fn analyse(
     with_text: bool,
 ) -> Result<Analysed> {
     let mut article = Article::new(id, text);
-    if let Some(l) = lang.and_then(|l| Language::new(l).ok()) {
+    let given = lang.and_then(|l| Language::new(l).ok());
+    if let Some(l) = given {
         article = article.with_language(l);
     }
     let parts = match analyzer.analyze_parts(&article) {
         Ok(p) => p,
         Err(Error::EmptyText { .. }) => {
             return Ok(Analysed {
+                language: given.as_ref().map_or("", Language::as_str).to_string(),
                 dense: vec![0.0; analyzer.feature_spec().len()],
                 grams: Vec::new(),
                 chars: Vec::new(),
@@ -271,7 +284,9 @@ fn analyse(
     let dense = analyzer.feature_spec().vector(&parts.report);
     let (grams, chars, texts) =
         evidence::gram_counts(parts.normalized.as_str(), &parts.tokens.tokens, with_text);
+    let language = parts.report.language().code.as_ref();
     Ok(Analysed {
+        language: language.map_or("", Language::as_str).to_string(),
         dense,
         grams,
         chars,
