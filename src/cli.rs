@@ -314,7 +314,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             let groups: Option<Vec<String>> = (by.is_some() || html).then(|| {
                 indices
                     .iter()
-                    .map(|&i| prepared.examples[i].lang.clone().unwrap_or_default())
+                    .map(|&i| prepared.language(i).to_string())
                     .collect()
             });
             let bootstrap = eval::Bootstrap {

@@ -487,11 +487,33 @@ fn eval_identifies_the_language_of_records_without_one_as_score_does() {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let json: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}"));
         let brier = json["binary"]["brier"]["value"].as_f64();
-        (json["n"].clone(), brier, json["per_class"].clone())
+        // `--by lang` groups by the language read, too.
+        let by = bin()
+            .args([
+                "eval",
+                "--task",
+                "satire",
+                "--label-field",
+                "label",
+                "--resamples",
+                "10",
+            ])
+            .args(["--by", "lang", "--data"])
+            .arg(&data)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let by: Value = serde_json::from_slice(&by.stdout).unwrap_or_else(|e| panic!("{e}"));
+        (
+            json["n"].clone(),
+            brier,
+            json["per_class"].clone(),
+            by["by_group"].clone(),
+        )
     };
     let (with, without) = (figures(true), figures(false));
     assert_eq!(with.0, 30);
     assert!(with.1.is_some(), "a Brier score: {with:?}");
+    assert_eq!(without.3[0]["group"], "fr", "{:?}", without.3);
     assert_eq!(with, without);
     let _ = std::fs::remove_dir_all(&dir);
 }

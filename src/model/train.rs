@@ -244,7 +244,7 @@ impl Prepared {
 
     /// The code of the language example `i` was analysed in (its own, else its article's,
     /// else the identified one; empty when unknown).
-    fn language(&self, i: usize) -> &str {
+    pub fn language(&self, i: usize) -> &str {
         &self.languages[i]
     }
 
