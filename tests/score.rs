@@ -519,6 +519,45 @@ fn eval_identifies_the_language_of_records_without_one_as_score_does() {
 }
 
 #[test]
+fn stance_eval_identifies_the_language_of_records_without_one() {
+    let dir = temp_dir("eval-stance-lang");
+    let tweets = [
+        ("Hillary Clinton is the most qualified candidate this country has ever seen, vote for her", "favor"),
+        ("I am proud to stand with Hillary Clinton, she fought for children and families all her life", "favor"),
+        ("Hillary Clinton lied about her emails and cannot be trusted with the security of this nation", "against"),
+        ("Never again, Hillary Clinton is a corrupt career politician who only serves the big banks", "against"),
+        ("The debate tonight starts at nine, both candidates will answer questions from the audience", "none"),
+        ("Watching the news about the primaries with my family, the weather is nice this evening", "none"),
+    ];
+    let figures = |with_lang: bool| {
+        let data = dir.join(format!("stance-{with_lang}.jsonl"));
+        let mut jsonl = String::new();
+        for (i, (text, label)) in tweets.iter().cycle().take(24).enumerate() {
+            let mut record = serde_json::json!({
+                "id": format!("t{i}"), "dataset": "semeval2016-task6", "target": "Hillary Clinton",
+                "text": text, "label": label, "split": "test",
+            });
+            if with_lang {
+                record["lang"] = "en".into();
+            }
+            jsonl.push_str(&format!("{record}\n"));
+        }
+        write(&data, jsonl.as_bytes());
+        let o = bin()
+            .args(["eval", "--task", "stance", "--resamples", "10", "--data"])
+            .arg(&data)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice::<Value>(&o.stdout).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let (with, without) = (figures(true), figures(false));
+    assert_eq!(with["n"], 24, "{with}");
+    assert_eq!(with, without);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn a_users_retrained_model_replaces_the_shipped_one_of_its_task() {
     let dir = temp_dir("model");
     let data = dir.join("satire.jsonl");

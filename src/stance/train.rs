@@ -211,25 +211,35 @@ fn examples_of(ctx: &Context<'_>, r: &Record, options: &PrepareOptions) -> Resul
     } else {
         Partition::Train
     };
-    let (text, lang) = match source {
+    let (text, given) = match source {
         Source::Fignews => match (r.lang.as_deref(), &r.english_mt) {
-            (Some("en"), _) | (_, None) => (r.text.as_str(), "en".to_string()),
-            (_, Some(mt)) => (mt.as_str(), "en".to_string()),
+            (Some("en"), _) | (_, None) => (r.text.as_str(), Some("en".to_string())),
+            (_, Some(mt)) => (mt.as_str(), Some("en".to_string())),
         },
-        _ => (
-            r.text.as_str(),
-            r.lang.clone().unwrap_or_else(|| "xx".into()),
-        ),
+        _ => (r.text.as_str(), r.lang.clone()),
     };
-    if options.exclude_languages.contains(&lang) || text.trim().is_empty() {
+    if text.trim().is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
-    let language = Language::new(&lang).ok();
     let mut article = Article::new(r.id.as_str(), text);
-    if let Some(l) = language {
+    if let Some(l) = given.as_deref().and_then(|l| Language::new(l).ok()) {
         article = article.with_language(l);
     }
     let parts = ctx.analyzer.analyze_parts(&article)?;
+    // A record without a language is read in the identified one, as scoring reads it.
+    let (language, lang) = match given {
+        Some(lang) => (Language::new(&lang).ok(), lang),
+        None => {
+            let code = parts.report.language().code;
+            (
+                code,
+                code.as_ref().map_or("xx", Language::as_str).to_string(),
+            )
+        }
+    };
+    if options.exclude_languages.contains(&lang) {
+        return Ok((Vec::new(), Vec::new()));
+    }
     let found = ctx
         .matcher
         .find(language, text, &parts.normalized, &parts.tokens.tokens, &[]);
