@@ -471,43 +471,19 @@ fn eval_identifies_the_language_of_records_without_one_as_score_does() {
         }
         write(&data, csv.as_bytes());
         let o = bin()
-            .args([
-                "eval",
-                "--task",
-                "satire",
-                "--label-field",
-                "label",
-                "--resamples",
-                "10",
-            ])
-            .arg("--data")
+            .args(["eval", "--task", "satire", "--label-field", "label"])
+            .args(["--resamples", "10", "--by", "lang", "--data"])
             .arg(&data)
             .output()
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let json: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}"));
-        let brier = json["binary"]["brier"]["value"].as_f64();
-        // `--by lang` groups by the language read, too.
-        let by = bin()
-            .args([
-                "eval",
-                "--task",
-                "satire",
-                "--label-field",
-                "label",
-                "--resamples",
-                "10",
-            ])
-            .args(["--by", "lang", "--data"])
-            .arg(&data)
-            .output()
-            .unwrap_or_else(|e| panic!("{e}"));
-        let by: Value = serde_json::from_slice(&by.stdout).unwrap_or_else(|e| panic!("{e}"));
+        // The figures, and `--by lang` grouping by the language read.
         (
             json["n"].clone(),
-            brier,
+            json["binary"]["brier"]["value"].as_f64(),
             json["per_class"].clone(),
-            by["by_group"].clone(),
+            json["by_group"].clone(),
         )
     };
     let (with, without) = (figures(true), figures(false));
