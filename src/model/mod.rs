@@ -591,15 +591,10 @@ impl Classifier {
         article: Counts<'_>,
         language: &str,
     ) -> Option<Vec<f32>> {
-        self.file.article_context.as_ref()?;
-        let mut v = article.dense.to_vec();
-        if self.file.evidence.is_some() {
-            v.extend(
-                self.lookup()
-                    .evidence_from_counts(0, language, article.words, article.chars),
-            );
-        }
-        Some(v)
+        self.file.raw_article_context(article.dense, || {
+            self.lookup()
+                .evidence_from_counts(0, language, article.words, article.chars)
+        })
     }
 
     /// The input vector from word n-gram counts, dense features, raw evidence `values`
@@ -681,6 +676,23 @@ impl ModelFile {
     /// evidence (two values per evidence output).
     pub fn article_context_len(&self) -> usize {
         self.dense_features.len() + self.evidence.as_ref().map_or(0, |e| 2 * e.outputs.len())
+    }
+
+    /// The raw article-context vector of an article (its `dense` features, then its raw
+    /// evidence, computed by `evidence` only for a model with evidence); `None` for a model
+    /// without an article context. Scoring and training differ only in where the evidence
+    /// comes from.
+    pub(crate) fn raw_article_context(
+        &self,
+        dense: &[f32],
+        evidence: impl FnOnce() -> Vec<f32>,
+    ) -> Option<Vec<f32>> {
+        self.article_context.as_ref()?;
+        let mut v = dense.to_vec();
+        if self.evidence.is_some() {
+            v.extend(evidence());
+        }
+        Some(v)
     }
 
     /// The lowest format version that holds this model: 3 with an article context, else 2

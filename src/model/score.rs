@@ -250,13 +250,9 @@ impl Model<'_> {
     /// `dense`, then its raw evidence over its `tokens` tokens); `None` for a model without
     /// one.
     fn article_context(&self, dense: &[f32], tokens: usize) -> Option<Vec<f32>> {
-        let file = self.classifier.file();
-        file.article_context.as_ref()?;
-        let mut v = dense.to_vec();
-        if file.evidence.is_some() {
-            v.extend(self.lookup.evidence(self.m, self.grams, 0..tokens));
-        }
-        Some(v)
+        self.classifier.file().raw_article_context(dense, || {
+            self.lookup.evidence(self.m, self.grams, 0..tokens)
+        })
     }
 }
 
