@@ -562,13 +562,14 @@ impl JsonLines {
         }
     }
 
-    /// The longest line kept: the text limit with room for escapes (`\uXXXX` is 6 bytes for
-    /// at most 3 of UTF-8) and other fields.
+    /// The longest line read: room for a text at the size limit written with escapes only
+    /// (`\u0001` is 6 bytes for 1 of UTF-8), and 1 MiB for the other fields. The text's own
+    /// size is checked once it is decoded.
     fn line_limit(&self) -> usize {
         self.maker
             .options
             .max_bytes
-            .saturating_mul(2)
+            .saturating_mul(6)
             .saturating_add(1 << 20)
     }
 
@@ -643,6 +644,19 @@ impl JsonLines {
         };
         let id = match object.get(&fields.id) {
             Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) if n.is_f64() => {
+                // Read as a float, it would not be the id written (past 64 bits, digits are lost).
+                return Err(m.error(
+                    line,
+                    None,
+                    Some(&fields.id),
+                    RecordErrorKind::InvalidValue,
+                    format!(
+                        "a numeric id that is not an integer of at most 64 bits does not come \
+                         out as written (it reads as {n}): write it as a string"
+                    ),
+                ));
+            }
             Some(Value::Number(n)) => Some(n.to_string()),
             _ => None,
         };
@@ -730,20 +744,24 @@ impl Iterator for JsonLines {
             if !fits {
                 let id = id_prefix(&self.buf, &self.maker.options.fields.id);
                 let reason = format!(
-                    "line longer than {} bytes: the text is over the limit of {} bytes",
+                    "line longer than {} bytes (six times the text limit of {} bytes, and 1 MiB \
+                     for other fields): not read",
                     self.line_limit(),
                     self.maker.options.max_bytes
                 );
-                let field = self.maker.options.fields.text.clone();
                 return Some(Err(self.maker.error(
                     self.line,
                     id,
-                    Some(&field),
+                    None,
                     RecordErrorKind::TooLarge,
                     reason,
                 )));
             }
-            let bytes = self.buf.trim_ascii();
+            let mut bytes = self.buf.trim_ascii();
+            if self.line == 1 {
+                // A byte order mark, as some Windows tools write.
+                bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            }
             if bytes.is_empty() {
                 continue;
             }
@@ -765,17 +783,84 @@ fn id_prefix(head: &[u8], field: &str) -> Option<String> {
     Some(rest[..end].to_string())
 }
 
-/// CSV or TSV with a header row; columns are found by header name.
+/// CSV or TSV with a header row; columns are found by header name. CSV cells may be quoted
+/// (RFC 4180); TSV cells are read as they stand, one row per line (a quote is a character
+/// like any other), as the TSV format defines them.
 struct Delimited {
     maker: Maker,
-    reader: csv::Reader<Box<dyn BufRead + Send>>,
+    reader: csv::Reader<Tap>,
     columns: Option<Columns>,
     record: csv::ByteRecord,
+    delimiter: u8,
+    quoting: bool,
     done: bool,
-    /// The line given to the last item: with lone carriage returns as row ends (old Mac
-    /// files), the CSV reader's line count (of line feeds) stays put, so lines are counted on
-    /// from the last one to keep every row's line, and its `FILE:LINE` id, distinct.
-    last_line: usize,
+    /// The byte offset of the tap's first byte: the end of the last record read.
+    base: u64,
+    /// The line of the byte at `base` (1-based).
+    base_line: usize,
+}
+
+/// Keeps the bytes the CSV reader reads until its records are located in them: the reader
+/// tells where a record's reading started, before the blank lines it skips, and counts line
+/// feeds only, so a record's first line is counted here, in its raw bytes.
+struct Tap {
+    inner: Box<dyn BufRead + Send>,
+    bytes: Vec<u8>,
+}
+
+impl Read for Tap {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+}
+
+impl Tap {
+    /// The line breaks in the first `end` bytes: `\n`, `\r\n` (counted at its `\n`) and a
+    /// lone `\r` (old Mac files).
+    fn breaks(&mut self, end: usize) -> usize {
+        let b = &self.bytes[..end];
+        let feeds = b.iter().filter(|&&c| c == b'\n').count();
+        let returns = b
+            .windows(2)
+            .filter(|w| w[0] == b'\r' && w[1] != b'\n')
+            .count();
+        let last = b.last() == Some(&b'\r') && self.peek(end) != Some(b'\n');
+        feeds + returns + usize::from(last)
+    }
+
+    /// The byte at `at`, read ahead from the source when the reader has not read it yet.
+    fn peek(&mut self, at: usize) -> Option<u8> {
+        match self.bytes.get(at) {
+            Some(&c) => Some(c),
+            None => self.inner.fill_buf().ok()?.first().copied(),
+        }
+    }
+}
+
+/// Whether a record's raw bytes leave a quoted cell open: then the CSV reader, which takes the
+/// end of the input as the end of the cell, has read the rest of the file into it.
+fn quote_left_open(raw: &[u8], delimiter: u8) -> bool {
+    let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    let (mut out, mut ends) = ([0u8; 4096], [0usize; 64]);
+    let mut input = raw;
+    let mut ended = false;
+    loop {
+        let (result, read, _, _) = core.read_record(input, &mut out, &mut ends);
+        input = &input[read..];
+        match result {
+            csv_core::ReadRecordResult::OutputFull | csv_core::ReadRecordResult::OutputEndsFull => {
+            }
+            csv_core::ReadRecordResult::InputEmpty if !ended => {
+                // A line end where the record was closed ends it; inside a quote it does not.
+                input = b"\n";
+                ended = true;
+            }
+            csv_core::ReadRecordResult::InputEmpty => return true,
+            csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => return false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -794,11 +879,16 @@ impl Delimited {
         delimiter: u8,
         options: InputOptions,
     ) -> Delimited {
+        let quoting = delimiter != b'\t';
         let reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
+            .quoting(quoting)
             .flexible(true)
             .has_headers(false)
-            .from_reader(reader);
+            .from_reader(Tap {
+                inner: reader,
+                bytes: Vec::new(),
+            });
         Delimited {
             maker: Maker {
                 name: file_name(&file),
@@ -808,16 +898,37 @@ impl Delimited {
             reader,
             columns: None,
             record: csv::ByteRecord::new(),
+            delimiter,
+            quoting,
             done: false,
-            last_line: 0,
+            base: 0,
+            base_line: 1,
         }
     }
 
-    /// The line of the item being read, from the reader's line `raw`: after the last one.
-    fn next_line(&mut self, raw: Option<u64>) -> usize {
-        let raw = raw.map_or(0, |l| usize::try_from(l).unwrap_or(usize::MAX));
-        self.last_line = raw.max(self.last_line.saturating_add(1));
-        self.last_line
+    /// After a record is read: its first line, past the blank lines before it, and whether a
+    /// quote it opened was never closed. Forgets the record's bytes.
+    fn locate(&mut self) -> (usize, bool) {
+        let end = self.reader.position().byte();
+        let tap = self.reader.get_mut();
+        let len = usize::try_from(end.saturating_sub(self.base))
+            .unwrap_or(usize::MAX)
+            .min(tap.bytes.len());
+        let lead = tap.bytes[..len]
+            .iter()
+            .take_while(|&&c| c == b'\r' || c == b'\n')
+            .count();
+        let line = self.base_line + tap.breaks(lead);
+        // Only a record that ran to the end of the input can have an open quote.
+        let at_end = len == tap.bytes.len() && tap.peek(len).is_none();
+        let open = self.quoting && at_end && quote_left_open(&tap.bytes[lead..len], self.delimiter);
+        // A `\r` last is kept when the byte after it is not known yet (it may start `\r\n`).
+        let keep = usize::from(len == tap.bytes.len() && tap.bytes[..len].ends_with(b"\r"));
+        let drained = len - keep;
+        self.base_line += tap.breaks(drained);
+        tap.bytes.drain(..drained);
+        self.base += drained as u64;
+        (line, open)
     }
 
     /// Reads the header; an error ends the source.
@@ -838,7 +949,10 @@ impl Delimited {
             .map(|c| String::from_utf8_lossy(c).trim().to_string())
             .collect();
         let find = |name: &str| names.iter().position(|n| n == name);
-        let line = self.next_line(self.record.position().map(csv::Position::line));
+        let (line, open) = self.locate();
+        if open {
+            return Err(fail(self, line, None, unclosed_quote()));
+        }
         let text = find(&fields.text).ok_or_else(|| {
             self.maker.error(
                 line,
@@ -953,36 +1067,46 @@ impl Iterator for Delimited {
                 }
             },
         };
-        loop {
-            match self.reader.read_byte_record(&mut self.record) {
-                Ok(false) => {
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => {
+                self.done = true;
+                None
+            }
+            Ok(true) => {
+                let (line, open) = self.locate();
+                if open {
+                    let error = self.maker.error(
+                        line,
+                        None,
+                        None,
+                        RecordErrorKind::Malformed,
+                        unclosed_quote(),
+                    );
+                    return Some(Err(error));
+                }
+                Some(self.row(cols, line))
+            }
+            Err(e) => {
+                let kind = if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     self.done = true;
-                    return None;
-                }
-                Ok(true) => {
-                    // A blank line is no record.
-                    if self.record.len() == 1 && self.record.get(0).is_some_and(<[u8]>::is_empty) {
-                        continue;
-                    }
-                    let line = self.next_line(self.record.position().map(csv::Position::line));
-                    return Some(self.row(cols, line));
-                }
-                Err(e) => {
-                    let line = self.next_line(e.position().map(csv::Position::line));
-                    let io = matches!(e.kind(), csv::ErrorKind::Io(_));
-                    if io {
-                        self.done = true;
-                    }
-                    let kind = if io {
-                        RecordErrorKind::Read
-                    } else {
-                        RecordErrorKind::Malformed
-                    };
-                    return Some(Err(self.maker.error(line, None, None, kind, e.to_string())));
-                }
+                    RecordErrorKind::Read
+                } else {
+                    RecordErrorKind::Malformed
+                };
+                Some(Err(self.maker.error(
+                    self.base_line,
+                    None,
+                    None,
+                    kind,
+                    e.to_string(),
+                )))
             }
         }
     }
+}
+
+fn unclosed_quote() -> String {
+    "a quote opened in this row is never closed, so the row runs to the end of the file".to_string()
 }
 
 /// Reads a whole text file (or stream) as one article, refusing it unread past the limit.
@@ -1074,11 +1198,13 @@ impl Iterator for TextDir {
             let listed = std::fs::read_dir(&self.dir).and_then(|entries| {
                 let mut files = Vec::new();
                 for e in entries {
-                    let path = e?.path();
+                    let e = e?;
+                    let path = e.path();
                     let txt = path
                         .extension()
                         .is_some_and(|x| x.eq_ignore_ascii_case("txt"));
-                    if txt && path.is_file() {
+                    // Not `path.is_file()`: a link that leads nowhere is an error record.
+                    if txt && !e.file_type()?.is_dir() {
                         files.push(path);
                     }
                 }
@@ -1258,6 +1384,100 @@ mod tests {
         assert_eq!(ids, ["in:2@2", "in:3@3", "in:4@4"]);
     }
 
+    /// Each item as `id@line` or `Kind@line`.
+    fn located(items: &[InputItem]) -> Vec<String> {
+        items
+            .iter()
+            .map(|i| match i {
+                Ok(r) => format!("{}@{}", r.id, r.location.line),
+                Err(e) => format!("{:?}@{}", e.kind, e.line),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn csv_and_tsv_rows_get_their_own_first_line_and_none_is_lost() {
+        let table: &[(InputFormat, &str, &[&str])] = &[
+            (
+                InputFormat::Csv,
+                "text,id\n\n\nA,a\n\nB,b\n",
+                &["a@4", "b@6"],
+            ),
+            (InputFormat::Csv, "text\r\n\r\n\r\nA\r\n", &["in:4@4"]),
+            (
+                InputFormat::Csv,
+                "text\n\"\"\nB\n",
+                &["EmptyText@2", "in:3@3"],
+            ),
+            (
+                InputFormat::Csv,
+                "text,id\n\"\"\nB,b\n",
+                &["TooFewColumns@2", "b@3"],
+            ),
+            (
+                InputFormat::Csv,
+                "text,id\r\n\"a\r\nb\",x\r\nC,y\r\nD,z\r\n",
+                &["x@2", "y@4", "z@5"],
+            ),
+            (InputFormat::Csv, "text,id\n\"a\nb\",x", &["x@2"]),
+            (InputFormat::Csv, "text,id\nab\"c,x", &["x@2"]),
+            (InputFormat::Csv, "\u{feff}text,id\nA,a\n", &["a@2"]),
+            (
+                InputFormat::Csv,
+                "text,id\nA,a\n\"open,b\nB,c\nC,d\n",
+                &["a@2", "Malformed@3"],
+            ),
+            (InputFormat::Csv, "\"text,id\nA,a\n", &["Malformed@1"]),
+            (
+                InputFormat::Tsv,
+                "text\tid\n\"Nous vaincrons, dit-il\tt1\nSuite\tt2\n",
+                &["t1@2", "t2@3"],
+            ),
+            (InputFormat::Tsv, "text\tid\n\n\"\"\tq\n", &["q@3"]),
+        ];
+        for (format, input, expected) in table {
+            let got = read(*format, input.as_bytes(), &InputOptions::default());
+            assert_eq!(located(&got), *expected, "{format:?} {input:?}");
+        }
+        let quoted = read(
+            InputFormat::Tsv,
+            b"text\tid\n\"Nous vaincrons, dit-il\tt1\n",
+            &InputOptions::default(),
+        );
+        assert_eq!(
+            quoted[0].as_ref().map(|r| r.text.as_str()).ok(),
+            Some("\"Nous vaincrons, dit-il")
+        );
+    }
+
+    #[test]
+    fn jsonl_byte_order_mark_escaped_texts_and_numeric_ids() {
+        let got = read(
+            InputFormat::Jsonl,
+            "\u{feff}{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":12,\"text\":\"y\"}\n\
+             {\"id\":123456789012345678901,\"text\":\"z\"}\n"
+                .as_bytes(),
+            &InputOptions::default(),
+        );
+        assert_eq!(located(&got), ["a@1", "12@2", "InvalidValue@3"]);
+        assert_eq!(
+            got[2].as_ref().err().and_then(|e| e.field.as_deref()),
+            Some("id")
+        );
+        // A text within the limit, written with escapes only, is not refused for its line.
+        let options = InputOptions {
+            max_bytes: 1 << 20,
+            ..InputOptions::default()
+        };
+        let line = format!(
+            "{{\"id\":\"e\",\"text\":\"{}\"}}\n",
+            "\\u0041".repeat(1 << 20)
+        );
+        let got = read(InputFormat::Jsonl, line.as_bytes(), &options);
+        assert_eq!(located(&got), ["e@1"]);
+        assert_eq!(got[0].as_ref().map(|r| r.text.len()).ok(), Some(1 << 20));
+    }
+
     #[test]
     fn csv_and_tsv_with_quoted_newlines_short_rows_and_bad_utf8() {
         let mut csv =
@@ -1319,6 +1539,9 @@ mod tests {
         write("a.txt", b"Premier article.");
         write("c.txt", b"\xff");
         write("notes.md", b"ignored");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("d.txt"))
+            .unwrap_or_else(|e| panic!("{e}"));
         let inputs = Inputs::new(
             [dir.clone(), dir.join("missing.jsonl"), dir.join("a.txt")],
             InputOptions::default(),
@@ -1332,8 +1555,15 @@ mod tests {
             })
             .collect();
         assert_eq!(ids[..3], ["a", "b", "InvalidUtf8:c"]);
-        assert!(ids[3].starts_with("Read:"));
-        assert_eq!(ids[4], "a");
+        // A link to nothing is an error record, not skipped.
+        let rest = if cfg!(unix) {
+            assert_eq!(ids[3], "Read:d");
+            &ids[4..]
+        } else {
+            &ids[3..]
+        };
+        assert!(rest[0].starts_with("Read:"));
+        assert_eq!(rest[1], "a");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

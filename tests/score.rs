@@ -255,6 +255,42 @@ fn csv_tsv_directories_and_stdin_in_one_call() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn an_output_that_is_an_input_or_the_error_file_is_refused_before_anything_is_written() {
+    let dir = temp_dir("same-output");
+    let input = dir.join("in.jsonl");
+    let original = format!("{}\n", serde_json::json!({"id": "a", "text": SENTENCES[1]}));
+    write(&input, original.as_bytes());
+    let out = dir.join("out.jsonl");
+    let (i, o) = (
+        input.to_str().unwrap_or_default(),
+        out.to_str().unwrap_or_default(),
+    );
+    let spelled_otherwise = format!("{}/./in.jsonl", dir.display());
+    let table: &[&[&str]] = &[
+        &["score", i, "--out", i],
+        &["score", i, "--out", &spelled_otherwise],
+        &["score", i, "--errors", i],
+        &["score", i, "--out", o, "--errors", o],
+    ];
+    for args in table {
+        let got = run(args);
+        let stderr = String::from_utf8_lossy(&got.stderr);
+        assert_eq!(got.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("--out") || stderr.contains("--errors"),
+            "{stderr}"
+        );
+        assert_eq!(
+            read(&input),
+            original.as_bytes(),
+            "{args:?} damaged the input"
+        );
+        assert!(!out.exists(), "{args:?} created the output");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Parses a page as XML (the pages are XHTML-compatible) and returns the text of every
 /// `<mark>` with its `data-start`, and whether the parse reached the end.
 fn parse_page(html: &str) -> Vec<(usize, String)> {

@@ -59,7 +59,8 @@ pub struct ScoreArgs {
     #[arg(long)]
     pub errors: Option<PathBuf>,
     /// Report parts to keep in JSON output (comma-separated: language, counts, density,
-    /// categories, style, markers, style_markers, scores); the id is always kept. Default: all.
+    /// categories, style, markers, style_markers, scores, stances); the id is always kept.
+    /// Default: all.
     #[arg(long, value_delimiter = ',')]
     pub fields: Vec<ReportPart>,
     /// Worker threads (default: one per core).
@@ -113,6 +114,7 @@ enum Sink {
 /// Runs the command; returns the exit code.
 pub fn run(args: ScoreArgs) -> Result<i32> {
     let started = Instant::now();
+    check_outputs(&args)?;
     let analyzer = args.analyzer.build(Some(args.input.max_bytes))?;
     let csv = args.format == "csv";
     let parts = if args.fields.is_empty() {
@@ -280,6 +282,36 @@ pub fn run(args: ScoreArgs) -> Result<i32> {
         );
     }
     Ok(if failed == 0 { 0 } else { EXIT_RECORD_ERRORS })
+}
+
+/// Refuses an output file that is one of the inputs (creating it would empty the input before
+/// it is read) or that is both `--out` and `--errors`.
+fn check_outputs(args: &ScoreArgs) -> Result<()> {
+    let same = |a: &Path, b: &Path| {
+        same_file::is_same_file(a, b).unwrap_or(false)
+            || std::path::absolute(a).ok() == std::path::absolute(b).ok()
+    };
+    let outputs = [("--out", &args.out), ("--errors", &args.errors)];
+    for (option, path) in outputs {
+        let Some(path) = path else { continue };
+        if let Some(input) = args.inputs.iter().find(|i| same(path, i)) {
+            return Err(Error::Config(format!(
+                "{option} {} is the input {}: writing it would destroy what is to be read",
+                path.display(),
+                input.display()
+            )));
+        }
+    }
+    if let (Some(out), Some(errors)) = (&args.out, &args.errors) {
+        if same(out, errors) {
+            return Err(Error::Config(format!(
+                "--out and --errors are the same file ({}): give the errors a file of their own, \
+                 or leave --errors out to have them in the output",
+                out.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A progress bar on standard error when it is a terminal, hidden otherwise.
