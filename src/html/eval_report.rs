@@ -260,7 +260,6 @@ fn languages(out: &mut String, groups: Vec<(&str, usize, Vec<Estimate>)>, names:
     }
     out.push_str("</tr>");
     for (group, n, estimates) in groups {
-        let group = if group.is_empty() { "(none)" } else { group };
         let _ = write!(
             out,
             "<tr><td>{}</td><td class=\"n\">{n}</td>",
