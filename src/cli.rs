@@ -55,7 +55,8 @@ enum Command {
     /// Writes a self-contained HTML page explaining one article: its text with every marker
     /// highlighted by category, and its scores with the features that pushed them.
     Explain(ExplainArgs),
-    /// Evaluates a task's model on labelled data and prints the figures (JSON or Markdown).
+    /// Evaluates a task's model on labelled data and prints the figures (JSON, Markdown or
+    /// HTML).
     Eval {
         /// The task: persuasion, genre, satire, leaning, sentence_bias, stance, entity_stance.
         #[arg(long)]
@@ -70,6 +71,10 @@ enum Command {
         /// it reads the data with the input options instead of the datasets schema.
         #[arg(long)]
         label_field: Option<String>,
+        /// Stance: the field holding the target the label is about (default: `target`; one of
+        /// the SemEval-2016 targets). Naming it reads the data as `--label-field` does.
+        #[arg(long)]
+        target_field: Option<String>,
         /// Maps the data's label names onto the task's: `user=task,...`.
         #[arg(long, value_delimiter = ',')]
         label_map: Vec<LabelPair>,
@@ -226,6 +231,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             data,
             input,
             label_field,
+            target_field,
             label_map,
             model,
             format,
@@ -239,38 +245,58 @@ pub fn run(cli: Cli) -> Result<i32> {
                 .default_models(false)
                 .stance(false)
                 .build()?;
+            let only = match partition.as_deref() {
+                Some("train") => Some(Partition::Train),
+                Some(_) => Some(Partition::Validation),
+                None => None,
+            };
+            let (records, left_out) = eval_data::read(
+                task,
+                &data,
+                &input,
+                label_field.as_deref(),
+                target_field.as_deref(),
+                &label_map,
+                only,
+            )?;
+            let html = format == "html";
+            let bootstrap = eval::Bootstrap {
+                resamples,
+                ..eval::Bootstrap::default()
+            };
             if matches!(task, Task::Stance | Task::EntityStance) {
-                let records =
-                    eval_data::read(task, &data, &input, label_field.as_deref(), &label_map)?.0;
-                let model = match &model {
-                    Some(path) => StanceModel::load(path)?,
-                    None => StanceModel::embedded()?,
+                let (model, source) = match &model {
+                    Some(path) => (StanceModel::load(path)?, path.display().to_string()),
+                    None => (
+                        StanceModel::embedded()?,
+                        "models/stance.json.gz (shipped)".to_string(),
+                    ),
                 };
                 let options = stance::train::PrepareOptions {
-                    only: match partition.as_deref() {
-                        Some("train") => Some(Partition::Train),
-                        Some(_) => Some(Partition::Validation),
-                        None => None,
-                    },
+                    only,
                     ..Default::default()
                 };
                 let prepared = stance::train::prepare(&records, &analyzer, &options)?;
-                let bootstrap = eval::Bootstrap {
-                    resamples,
-                    ..eval::Bootstrap::default()
+                let r = stance::train::evaluate(
+                    task,
+                    &prepared,
+                    &model,
+                    by.is_some() || html,
+                    &bootstrap,
+                )?;
+                let text = match format.as_str() {
+                    "md" => r.to_markdown(),
+                    "html" => html::eval_report::page(&html::eval_report::EvalPage {
+                        description: format!("{task} on {}, model {source}", describe(&data)),
+                        figures: html::eval_report::Figures::Stance(&r),
+                        reliability: None,
+                        misses: Vec::new(),
+                    }),
+                    _ => serde_json::to_string_pretty(&r)
+                        .map_err(|e| Error::Config(e.to_string()))?,
                 };
-                let r = stance::train::evaluate(task, &prepared, &model, by.is_some(), &bootstrap)?;
-                if format == "md" {
-                    println!("{}", r.to_markdown());
-                } else {
-                    let json = serde_json::to_string_pretty(&r)
-                        .map_err(|e| Error::Config(e.to_string()))?;
-                    println!("{json}");
-                }
-                return Ok(0);
+                return finish_eval(&text, out.as_deref(), &left_out);
             }
-            let (records, skipped) =
-                eval_data::read(task, &data, &input, label_field.as_deref(), &label_map)?;
             let (file, source) = match &model {
                 Some(path) => (ModelFile::load(path)?, path.display().to_string()),
                 None => {
@@ -292,11 +318,6 @@ pub fn run(cli: Cli) -> Result<i32> {
                 });
             }
             let classifier = Classifier::new(file);
-            let only = match partition.as_deref() {
-                Some("train") => Some(Partition::Train),
-                Some(_) => Some(Partition::Validation),
-                None => None,
-            };
             let prepared = Prepared::of_partition(task, &records, &analyzer, only)?;
             let indices: Vec<usize> = (0..prepared.examples.len()).collect();
             if indices.is_empty() {
@@ -310,17 +331,12 @@ pub fn run(cli: Cli) -> Result<i32> {
             let inputs = prepared.inputs(&classifier, &indices);
             let probabilities: Vec<Vec<Vec<f32>>> =
                 inputs.iter().map(|x| classifier.probabilities(x)).collect();
-            let html = format == "html";
             let groups: Option<Vec<String>> = (by.is_some() || html).then(|| {
                 indices
                     .iter()
                     .map(|&i| prepared.language(i).to_string())
                     .collect()
             });
-            let bootstrap = eval::Bootstrap {
-                resamples,
-                ..eval::Bootstrap::default()
-            };
             let heads = &classifier.file().heads;
             let (json, md, page) = if task.is_multilabel() {
                 let n_cat = heads.len().saturating_sub(1);
@@ -450,18 +466,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 (_, Some(page)) => page,
                 _ => json.map_err(|e| Error::Config(e.to_string()))?,
             };
-            match &out {
-                Some(path) => std::fs::write(path, text).map_err(|source| Error::Io {
-                    path: path.clone(),
-                    source,
-                })?,
-                None => println!("{text}"),
-            }
-            if skipped > 0 {
-                eprintln!("partipris: {skipped} records could not be read and were left out");
-                return Ok(1);
-            }
-            Ok(0)
+            finish_eval(&text, out.as_deref(), &left_out)
         }
         Command::Train {
             task,
@@ -611,6 +616,23 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(if failures == 0 { 0 } else { 1 })
         }
     }
+}
+
+/// Writes an evaluation's output to `out` (standard output when `None`); the exit code is 1
+/// when records were left out (each was reported on standard error), else 0.
+fn finish_eval(text: &str, out: Option<&Path>, left_out: &eval_data::LeftOut) -> Result<i32> {
+    match out {
+        Some(path) => std::fs::write(path, text).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?,
+        None => println!("{text}"),
+    }
+    if left_out.total() > 0 {
+        eprintln!("partipris: {left_out}");
+        return Ok(1);
+    }
+    Ok(0)
 }
 
 /// The data files, for a report's description.

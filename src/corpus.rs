@@ -4,7 +4,7 @@
 //! Offsets in the schema (`start`, `end`) are UTF-8 byte offsets into `text`, end exclusive.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -28,11 +28,11 @@ pub struct Record {
     #[serde(default)]
     pub title: Option<String>,
     /// Article- or sentence-level label (satire/regular, left/center/right, biased/non-biased,
-    /// favor/against/none...).
-    #[serde(default)]
+    /// favor/against/none...). A number or boolean in the file is read as its JSON text.
+    #[serde(default, deserialize_with = "label_text")]
     pub label: Option<String>,
-    /// Genre (opinion / reporting / satire), semeval2023 train articles only.
-    #[serde(default)]
+    /// Genre (opinion / reporting / satire), semeval2023 train articles only. Read as `label`.
+    #[serde(default, deserialize_with = "label_text")]
     pub genre: Option<String>,
     /// `train`, `dev` or `valid` where the dataset has splits.
     #[serde(default)]
@@ -76,6 +76,25 @@ pub struct Record {
     /// Majority bias vote (fignews).
     #[serde(default)]
     pub bias_majority: Option<String>,
+}
+
+/// A label as a file may write it: a string, a number or a boolean (`1`, `true`).
+#[derive(Deserialize)]
+#[serde(untagged, expecting = "a label: a string, a number or a boolean")]
+enum LabelText {
+    Text(String),
+    Number(serde_json::Number),
+    Bool(bool),
+}
+
+/// Reads an optional label written as a string, a number or a boolean, as its text (the way
+/// [`crate::input`] reads a label field).
+fn label_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<LabelText>::deserialize(d)?.map(|l| match l {
+        LabelText::Text(s) => s,
+        LabelText::Number(n) => n.to_string(),
+        LabelText::Bool(b) => b.to_string(),
+    }))
 }
 
 /// A paragraph of a semeval2023 article and its persuasion techniques.
@@ -163,14 +182,19 @@ impl std::fmt::Debug for JsonlReader {
 }
 
 impl JsonlReader {
-    /// Opens a file.
+    /// Opens a file; `-` reads standard input.
     pub fn open(path: impl AsRef<Path>) -> Result<JsonlReader> {
         let path = path.as_ref();
         let io = |source| Error::Io {
             path: path.to_path_buf(),
             source,
         };
-        let mut file = BufReader::new(File::open(path).map_err(io)?);
+        let source: Box<dyn Read + Send> = if path.as_os_str() == "-" {
+            Box::new(std::io::stdin())
+        } else {
+            Box::new(File::open(path).map_err(io)?)
+        };
+        let mut file = BufReader::new(source);
         let gzip = file.fill_buf().map_err(io)?.starts_with(&[0x1f, 0x8b]);
         let lines: Box<dyn BufRead + Send> = if gzip {
             Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(file)))
@@ -251,7 +275,7 @@ fn field_of(e: &serde_json::Error) -> Option<String> {
     Some(msg[start..start + len].to_string())
 }
 
-/// Reads all records of a file, failing on the first malformed one.
+/// Reads all records of a file (`-`: standard input), failing on the first malformed one.
 pub fn read_all(path: impl AsRef<Path>) -> Result<Vec<Record>> {
     JsonlReader::open(path)?
         .map(|r| r.map(|(_, rec)| rec))
@@ -301,6 +325,32 @@ mod tests {
         match &got[4] {
             Ok((_, r)) => assert_eq!(r.paragraphs[0].techniques, ["Doubt"]),
             Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn labels_written_as_numbers_or_booleans_are_read_as_text() {
+        for (label, want) in [
+            (r#""satire""#, Some("satire")),
+            ("1", Some("1")),
+            ("0.5", Some("0.5")),
+            ("true", Some("true")),
+            ("null", None),
+        ] {
+            let line = format!(r#"{{"id":"a","text":"t","label":{label},"genre":{label}}}"#);
+            let got: Vec<_> = reader(&line).collect();
+            match &got[0] {
+                Ok((_, r)) => assert_eq!((r.label.as_deref(), r.genre.as_deref()), (want, want)),
+                Err(e) => panic!("{label}: {e}"),
+            }
+        }
+        let got: Vec<_> = reader(r#"{"id":"a","text":"t","label":["x"]}"#).collect();
+        match &got[0] {
+            Err(e) => assert!(
+                e.to_string().contains("a string, a number or a boolean"),
+                "{e}"
+            ),
+            Ok(_) => panic!("an array is not a label"),
         }
     }
 

@@ -54,6 +54,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::{Error, Result};
 
+/// The name of the group of examples given an empty group name (by `partipris eval --by
+/// lang`: whose language could not be identified): `und`, the code of an undetermined
+/// language in ISO 639-2 and BCP 47.
+pub const UNKNOWN_GROUP: &str = "und";
+
 /// The label of the "no technique" class of the any-technique decision in multi-label reports.
 pub const ANY_NEGATIVE: &str = "none";
 /// The label of the "at least one technique" class of the any-technique decision in multi-label
@@ -238,7 +243,7 @@ pub struct SingleLabelFigures {
 /// The figures of a single-label task on one group of examples (such as one language).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupReport {
-    /// The group's name.
+    /// The group's name ([`UNKNOWN_GROUP`] for examples given an empty one).
     pub group: String,
     /// Number of examples in the group.
     pub n: usize,
@@ -308,7 +313,7 @@ pub struct MultiLabelFigures {
 /// The figures of a multi-label task on one group of examples (such as one language).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MultiLabelGroupReport {
-    /// The group's name.
+    /// The group's name ([`UNKNOWN_GROUP`] for examples given an empty one).
     pub group: String,
     /// Number of examples in the group.
     pub n: usize,
@@ -589,11 +594,12 @@ fn all_rows(n: usize) -> Vec<usize> {
 }
 
 /// `report(group, rows)` for each group, sorted by name, `rows` being the indices of the
-/// group's examples; `None` when no groups are given.
+/// group's examples (an empty name is [`UNKNOWN_GROUP`]); `None` when no groups are given.
 fn by_group<T>(groups: Option<&[String]>, report: impl Fn(&str, &[usize]) -> T) -> Option<Vec<T>> {
     let mut map: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, g) in groups?.iter().enumerate() {
-        map.entry(g.as_str()).or_default().push(i);
+        let name = if g.is_empty() { UNKNOWN_GROUP } else { g };
+        map.entry(name).or_default().push(i);
     }
     Some(map.into_iter().map(|(g, rows)| report(g, &rows)).collect())
 }
@@ -2102,6 +2108,29 @@ mod tests {
         let by_group = r.by_group.as_ref().expect("groups");
         assert_eq!(by_group.len(), 2);
         assert_eq!((by_group[0].group.as_str(), by_group[0].n), ("en", 100));
+    }
+
+    #[test]
+    fn an_empty_group_name_is_the_unknown_group() {
+        let labels = strings(&["a", "b"]);
+        let groups = strings(&["", "fr", "", "en"]);
+        let r = evaluate(
+            "t",
+            &labels,
+            &[0, 1, 0, 1],
+            &[0, 1, 1, 1],
+            None,
+            Some(&groups),
+            &no_interval(),
+        );
+        let names: Vec<(String, usize)> = r
+            .map(|r| r.by_group.unwrap_or_default())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|g| (g.group, g.n))
+            .collect();
+        let want = [("en", 1), ("fr", 1), (UNKNOWN_GROUP, 2)];
+        assert_eq!(names, want.map(|(g, n)| (g.to_string(), n)));
     }
 
     #[test]

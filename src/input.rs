@@ -78,6 +78,10 @@ pub struct Fields {
     pub title: Option<String>,
     /// A label (for evaluation); off by default.
     pub label: Option<String>,
+    /// A stance target, the label's subject (for evaluating stance); off by default. Like the
+    /// label, a CSV or TSV header must have its column.
+    #[serde(default)]
+    pub target: Option<String>,
 }
 
 impl Default for Fields {
@@ -88,6 +92,7 @@ impl Default for Fields {
             lang: "lang".to_string(),
             title: None,
             label: None,
+            target: None,
         }
     }
 }
@@ -196,6 +201,8 @@ pub struct InputRecord {
     pub lang: Option<Language>,
     /// The label the record gives, when a label field is set.
     pub label: Option<String>,
+    /// The stance target the record gives, when a target field is set.
+    pub target: Option<String>,
     text_field: Option<String>,
 }
 
@@ -519,6 +526,7 @@ impl Maker {
             text,
             lang,
             label: label.filter(|l| !l.is_empty()),
+            target: None,
             text_field: Some(fields.text.clone()),
         })
     }
@@ -700,7 +708,17 @@ impl JsonLines {
         let lang = optional(Some(&fields.lang))?;
         let title = optional(fields.title.as_ref())?;
         let label = optional(fields.label.as_ref())?;
+        let target = optional(fields.target.as_ref())?;
         m.record(line, id, text, lang, title, label)
+            .map(|r| with_target(r, target))
+    }
+}
+
+/// The record with the target it gives (none when empty).
+fn with_target(record: InputRecord, target: Option<String>) -> InputRecord {
+    InputRecord {
+        target: target.filter(|t| !t.is_empty()),
+        ..record
     }
 }
 
@@ -870,6 +888,7 @@ struct Columns {
     lang: Option<usize>,
     title: Option<usize>,
     label: Option<usize>,
+    target: Option<usize>,
 }
 
 impl Delimited {
@@ -966,24 +985,28 @@ impl Delimited {
                 ),
             )
         })?;
-        let label = match &fields.label {
-            None => None,
-            Some(name) => Some(find(name).ok_or_else(|| {
+        let required = |name: &Option<String>| match name {
+            None => Ok(None),
+            Some(name) => find(name).map(Some).ok_or_else(|| {
                 self.maker.error(
                     line,
                     None,
                     Some(name),
                     RecordErrorKind::MissingField,
-                    format!("the header has no {name:?} column"),
+                    format!(
+                        "the header has no {name:?} column (it has: {})",
+                        names.join(", ")
+                    ),
                 )
-            })?),
+            }),
         };
         Ok(Columns {
             text,
             id: find(&fields.id),
             lang: find(&fields.lang),
             title: fields.title.as_deref().and_then(find),
-            label,
+            label: required(&fields.label)?,
+            target: required(&fields.target)?,
         })
     }
 
@@ -1012,11 +1035,18 @@ impl Delimited {
             }
         };
         let id = cell(cols.id, &fields.id)?;
-        let needed = [Some(cols.text), cols.id, cols.lang, cols.title, cols.label]
-            .into_iter()
-            .flatten()
-            .max()
-            .unwrap_or(0)
+        let needed = [
+            Some(cols.text),
+            cols.id,
+            cols.lang,
+            cols.title,
+            cols.label,
+            cols.target,
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(0)
             + 1;
         if r.len() < needed {
             return Err(m.error(
@@ -1043,7 +1073,12 @@ impl Delimited {
             Some(name) => cell(cols.label, name).map_err(with_id)?,
             None => None,
         };
+        let target = match &fields.target {
+            Some(name) => cell(cols.target, name).map_err(with_id)?,
+            None => None,
+        };
         m.record(line, id, text, lang, title, label)
+            .map(|r| with_target(r, target))
     }
 }
 
@@ -1169,6 +1204,7 @@ fn read_text(
         text,
         lang: None,
         label: None,
+        target: None,
         text_field: None,
     })
 }
@@ -1349,10 +1385,11 @@ mod tests {
                 lang: "language".into(),
                 title: Some("headline".into()),
                 label: Some("verdict".into()),
+                target: Some("about".into()),
             },
             ..InputOptions::default()
         };
-        let plain = b"{\"key\":\"k\",\"body\":\"Corps.\",\"headline\":\"Titre\",\"verdict\":\"fake\",\"language\":\"fr\"}\n";
+        let plain = b"{\"key\":\"k\",\"body\":\"Corps.\",\"headline\":\"Titre\",\"verdict\":\"fake\",\"about\":\"EU\",\"language\":\"fr\"}\n";
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         let _ = gz.write_all(plain);
         let gz = gz.finish().unwrap_or_default();
@@ -1360,8 +1397,13 @@ mod tests {
             let got = read(InputFormat::Jsonl, &bytes, &options);
             let r = got[0].as_ref().map_err(|e| e.to_string());
             assert_eq!(
-                r.map(|r| (r.id.as_str(), r.text.as_str(), r.label.as_deref())),
-                Ok(("k", "Titre\n\nCorps.", Some("fake")))
+                r.map(|r| (
+                    r.id.as_str(),
+                    r.text.as_str(),
+                    r.label.as_deref(),
+                    r.target.as_deref()
+                )),
+                Ok(("k", "Titre\n\nCorps.", Some("fake"), Some("EU")))
             );
         }
     }

@@ -1,6 +1,7 @@
-//! `partipris score`, `explain` and `eval --format html` through the binary: output order and
-//! determinism whatever the thread count, error records, CSV output, report parts, input
-//! formats, and well-formed HTML pages.
+//! `partipris score`, `explain` and `eval` through the binary: output order and determinism
+//! whatever the thread count, error records, CSV output, report parts, input formats,
+//! well-formed HTML pages, and how `eval` reads labelled data (records left out, label errors,
+//! stance targets).
 
 mod common;
 
@@ -530,31 +531,39 @@ fn eval_identifies_the_language_of_records_without_one_as_score_does() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Tweets in the SemEval-2016 stance schema's manner (written for the tests), with their labels
+/// toward the target "Hillary Clinton".
+const TWEETS: [(&str, &str); 6] = [
+    ("Hillary Clinton is the most qualified candidate this country has ever seen, vote for her", "favor"),
+    ("I am proud to stand with Hillary Clinton, she fought for children and families all her life", "favor"),
+    ("Hillary Clinton lied about her emails and cannot be trusted with the security of this nation", "against"),
+    ("Never again, Hillary Clinton is a corrupt career politician who only serves the big banks", "against"),
+    ("The debate tonight starts at nine, both candidates will answer questions from the audience", "none"),
+    ("Watching the news about the primaries with my family, the weather is nice this evening", "none"),
+];
+
+/// 24 stance records of [`TWEETS`] as JSON Lines, with or without their language.
+fn stance_jsonl(with_lang: bool) -> String {
+    let mut jsonl = String::new();
+    for (i, (text, label)) in TWEETS.iter().cycle().take(24).enumerate() {
+        let mut record = serde_json::json!({
+            "id": format!("t{i}"), "dataset": "semeval2016-task6", "target": "Hillary Clinton",
+            "text": text, "label": label, "split": "test",
+        });
+        if with_lang {
+            record["lang"] = "en".into();
+        }
+        jsonl.push_str(&format!("{record}\n"));
+    }
+    jsonl
+}
+
 #[test]
 fn stance_eval_identifies_the_language_of_records_without_one() {
     let dir = temp_dir("eval-stance-lang");
-    let tweets = [
-        ("Hillary Clinton is the most qualified candidate this country has ever seen, vote for her", "favor"),
-        ("I am proud to stand with Hillary Clinton, she fought for children and families all her life", "favor"),
-        ("Hillary Clinton lied about her emails and cannot be trusted with the security of this nation", "against"),
-        ("Never again, Hillary Clinton is a corrupt career politician who only serves the big banks", "against"),
-        ("The debate tonight starts at nine, both candidates will answer questions from the audience", "none"),
-        ("Watching the news about the primaries with my family, the weather is nice this evening", "none"),
-    ];
     let figures = |with_lang: bool| {
         let data = dir.join(format!("stance-{with_lang}.jsonl"));
-        let mut jsonl = String::new();
-        for (i, (text, label)) in tweets.iter().cycle().take(24).enumerate() {
-            let mut record = serde_json::json!({
-                "id": format!("t{i}"), "dataset": "semeval2016-task6", "target": "Hillary Clinton",
-                "text": text, "label": label, "split": "test",
-            });
-            if with_lang {
-                record["lang"] = "en".into();
-            }
-            jsonl.push_str(&format!("{record}\n"));
-        }
-        write(&data, jsonl.as_bytes());
+        write(&data, stance_jsonl(with_lang).as_bytes());
         let o = bin()
             .args(["eval", "--task", "stance", "--resamples", "10", "--data"])
             .arg(&data)
@@ -636,5 +645,496 @@ fn a_users_retrained_model_replaces_the_shipped_one_of_its_task() {
     let o = run(&["analyze", "--model", &path(&damaged), &path(&article)]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("damaged.json"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs `partipris eval` with `stdin` as its standard input: (exit code, standard output,
+/// standard error).
+fn eval(args: &[&str], stdin: &[u8]) -> (Option<i32>, String, String) {
+    let mut child = bin()
+        .arg("eval")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    if let Some(mut input) = child.stdin.take() {
+        let _ = input.write_all(stdin);
+    }
+    let o = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (o.status.code(), text(&o.stdout), text(&o.stderr))
+}
+
+/// The `n` of a JSON evaluation report (`None` when the output is not one).
+fn n_of(stdout: &str) -> Option<u64> {
+    serde_json::from_str::<Value>(stdout).ok()?["n"].as_u64()
+}
+
+/// 20 French satire records in the datasets schema, one JSON line each; `label(i)` gives the
+/// label field of record `i` (a JSON value, `None` to leave the field out).
+fn satire_lines(label: impl Fn(usize) -> Option<Value>) -> Vec<String> {
+    (0..20)
+        .map(|i| {
+            let text = format!("{} {}", SENTENCES[i % 6], SENTENCES[(i + 1) % 6]);
+            let mut record = serde_json::json!({"id": format!("r{i}"), "lang": "fr", "text": text});
+            if let Some(l) = label(i) {
+                record["label"] = l;
+            }
+            record.to_string()
+        })
+        .collect()
+}
+
+fn satire_label(i: usize) -> Option<Value> {
+    Some(
+        if i.is_multiple_of(2) {
+            "satire"
+        } else {
+            "regular"
+        }
+        .into(),
+    )
+}
+
+#[test]
+fn stance_eval_writes_every_format_to_out() {
+    let dir = temp_dir("eval-stance-out");
+    let data = dir.join("stance.jsonl");
+    write(&data, stance_jsonl(true).as_bytes());
+    let data = data.display().to_string();
+    for (format, check) in [
+        (
+            "json",
+            &(|t: &str| n_of(t) == Some(24)) as &dyn Fn(&str) -> bool,
+        ),
+        ("md", &|t: &str| t.contains("**f_avg**")),
+        ("html", &|t: &str| {
+            parse_page(t);
+            [
+                "Per target",
+                "f_avg",
+                "aria-label=\"confusion matrix\"",
+                "Per language",
+            ]
+            .iter()
+            .all(|part| t.contains(part))
+        }),
+    ] {
+        let out = dir.join(format!("stance.{format}"));
+        let out_arg = out.display().to_string();
+        let args = ["--task", "stance", "--resamples", "10", "--data", &data];
+        let (code, stdout, stderr) = eval(
+            &[&args[..], &["--format", format, "--out", &out_arg]].concat(),
+            b"",
+        );
+        assert_eq!(code, Some(0), "{format}: {stderr}");
+        assert_eq!(stdout, "", "{format}: the output goes to --out only");
+        let written = String::from_utf8(read(&out)).unwrap_or_else(|e| panic!("{e}"));
+        assert!(check(&written), "{format}: {written}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn stance_eval_reads_the_target_of_a_users_csv() {
+    let dir = temp_dir("eval-stance-csv");
+    let jsonl = dir.join("stance.jsonl");
+    write(&jsonl, stance_jsonl(false).as_bytes());
+    let (code, reference, stderr) = eval(
+        &[
+            "--task",
+            "stance",
+            "--resamples",
+            "10",
+            "--data",
+            &jsonl.display().to_string(),
+        ],
+        b"",
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    // (case, CSV header, target of row i, extra arguments, exit code, n, what stderr says)
+    type Case = (
+        &'static str,
+        &'static str,
+        fn(usize) -> &'static str,
+        &'static [&'static str],
+        Option<i32>,
+        Option<u64>,
+        &'static [&'static str],
+    );
+    let cases: [Case; 5] = [
+        (
+            "a target column",
+            "id,text,target,stance",
+            |_| "Hillary Clinton",
+            &["--label-field", "stance"],
+            Some(0),
+            Some(24),
+            &[],
+        ),
+        (
+            "--target-field, trimmed, any case",
+            "id,text,about,label",
+            |_| " hillary clinton ",
+            &["--target-field", "about"],
+            Some(0),
+            Some(24),
+            &[],
+        ),
+        (
+            "a row without a target",
+            "id,text,target,label",
+            |i| if i == 4 { "" } else { "Hillary Clinton" },
+            &["--label-field", "label"],
+            Some(1),
+            Some(23),
+            &[
+                "stance.csv, line 6, field \"target\": no target",
+                "1 had no target",
+            ],
+        ),
+        (
+            "no target column",
+            "id,text,label,other",
+            |_| "Hillary Clinton",
+            &["--label-field", "label"],
+            Some(2),
+            None,
+            &["line 1, field \"target\": the header has no \"target\" column"],
+        ),
+        (
+            "an unknown target",
+            "id,text,target,label",
+            |i| if i == 2 { "Mars" } else { "Hillary Clinton" },
+            &["--label-field", "label"],
+            Some(2),
+            None,
+            &["stance.csv, line 4, field \"target\": target \"Mars\" is not a target"],
+        ),
+    ];
+    for (case, header, target, args, want_code, want_n, says) in cases {
+        let csv = dir.join("stance.csv");
+        let mut rows = format!("{header}\n");
+        for (i, (text, label)) in TWEETS.iter().cycle().take(24).enumerate() {
+            rows.push_str(&format!("t{i},\"{text}\",{},{label}\n", target(i)));
+        }
+        write(&csv, rows.as_bytes());
+        let data = csv.display().to_string();
+        let base = ["--task", "stance", "--resamples", "10", "--data", &data];
+        let (code, stdout, stderr) = eval(&[&base[..], args].concat(), b"");
+        assert_eq!(code, want_code, "{case}: {stderr}");
+        assert_eq!(n_of(&stdout), want_n, "{case}: {stderr}");
+        for s in says {
+            assert!(stderr.contains(s), "{case}: {s:?} not in {stderr}");
+        }
+        if want_n == Some(24) {
+            assert_eq!(
+                stdout, reference,
+                "{case}: the figures of the same data in JSON Lines"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn eval_reports_and_leaves_out_the_records_it_cannot_use() {
+    let dir = temp_dir("eval-left-out");
+    let path = dir.join("data.jsonl");
+    let file = path.display().to_string();
+    let with = |lines: Vec<String>, at: &[(usize, &str)]| {
+        let mut lines = lines;
+        for &(line, text) in at {
+            lines.insert(line - 1, text.to_string());
+        }
+        lines.join("\n") + "\n"
+    };
+    let numbers = |i: usize| Some(Value::from(i % 2));
+    let spaced =
+        |i: usize| satire_label(i).map(|l| format!(" {}\t", l.as_str().unwrap_or("")).into());
+    // (case, data, from stdin, extra arguments, exit code, n, what stderr says)
+    type Case = (
+        &'static str,
+        String,
+        bool,
+        Vec<&'static str>,
+        Option<i32>,
+        Option<u64>,
+        Vec<&'static str>,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "clean",
+            with(satire_lines(satire_label), &[]),
+            false,
+            vec![],
+            Some(0),
+            Some(20),
+            vec![],
+        ),
+        (
+            "stdin",
+            with(satire_lines(satire_label), &[]),
+            true,
+            vec![],
+            Some(0),
+            Some(20),
+            vec![],
+        ),
+        (
+            "a malformed line and a record without text",
+            with(
+                satire_lines(satire_label),
+                &[
+                    (3, "{\"id\":\"broken\",\"text\":"),
+                    (6, "{\"id\":\"x\",\"label\":\"satire\"}"),
+                ],
+            ),
+            false,
+            vec![],
+            Some(1),
+            Some(20),
+            vec![
+                "data.jsonl, line 3:",
+                "data.jsonl, line 6, field \"text\"",
+                "2 could not be read",
+            ],
+        ),
+        (
+            "stdin with a malformed line",
+            with(satire_lines(satire_label), &[(2, "not json")]),
+            true,
+            vec![],
+            Some(1),
+            Some(20),
+            vec!["-, line 2:"],
+        ),
+        (
+            "records without a label",
+            with(
+                satire_lines(|i| {
+                    if i == 3 || i == 7 {
+                        None
+                    } else {
+                        satire_label(i)
+                    }
+                }),
+                &[(9, "{\"id\":\"b\",\"text\":\"Un texte.\",\"label\":\"  \"}")],
+            ),
+            false,
+            vec![],
+            Some(1),
+            Some(18),
+            vec![
+                "line 4, field \"label\": no label",
+                "line 8, field \"label\": no label",
+                "line 9, field \"label\": no label",
+                "3 had no label",
+            ],
+        ),
+        (
+            "records without a label, in a partition of the task's folds",
+            with(
+                satire_lines(|i| if i == 3 { None } else { satire_label(i) }),
+                &[],
+            ),
+            false,
+            vec!["--partition", "train"],
+            Some(0),
+            None,
+            vec![],
+        ),
+        (
+            "numeric labels mapped",
+            with(satire_lines(numbers), &[]),
+            false,
+            vec!["--label-map", "1=satire,0=regular"],
+            Some(0),
+            Some(20),
+            vec![],
+        ),
+        (
+            "numeric labels mapped, with --label-field",
+            with(satire_lines(numbers), &[]),
+            false,
+            vec![
+                "--label-map",
+                "1=satire,0=regular",
+                "--label-field",
+                "label",
+            ],
+            Some(0),
+            Some(20),
+            vec![],
+        ),
+        (
+            "labels with spaces around them",
+            with(satire_lines(spaced), &[]),
+            false,
+            vec![],
+            Some(0),
+            Some(20),
+            vec![],
+        ),
+        (
+            "labels with spaces around them, mapped",
+            with(satire_lines(spaced), &[]),
+            false,
+            vec!["--label-map", " satire =satire,regular=regular"],
+            Some(0),
+            Some(20),
+            vec![],
+        ),
+    ];
+    for (case, data, stdin, args, want_code, want_n, says) in cases {
+        write(&path, data.as_bytes());
+        let source = if stdin { "-" } else { file.as_str() };
+        let base = ["--task", "satire", "--resamples", "10", "--data", source];
+        let input = if stdin { data.as_bytes() } else { b"" };
+        let (code, stdout, stderr) = eval(&[&base[..], &args].concat(), input);
+        assert_eq!(code, want_code, "{case}: {stderr}");
+        if want_n.is_some() {
+            assert_eq!(n_of(&stdout), want_n, "{case}: {stderr}");
+        }
+        for s in &says {
+            assert!(stderr.contains(s), "{case}: {s:?} not in {stderr}");
+        }
+        if says.is_empty() {
+            assert!(!stderr.contains("skipped"), "{case}: {stderr}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn eval_names_the_file_line_field_and_map_entry_of_a_label_outside_the_task() {
+    let dir = temp_dir("eval-bad-label");
+    let jsonl = dir.join("data.jsonl");
+    let mut lines = satire_lines(satire_label);
+    lines[4] = lines[4].replace("\"satire\"", "\"maybe\"");
+    write(&jsonl, (lines.join("\n") + "\n").as_bytes());
+    let genre = dir.join("genre.jsonl");
+    write(
+        &genre,
+        b"{\"id\":\"g\",\"text\":\"Un texte.\",\"genre\":\"news\"}\n",
+    );
+    let csv = dir.join("labelled.csv");
+    let mut rows = String::from("key,content,verdict\n");
+    for i in 0..10 {
+        let verdict = if i % 2 == 0 { "fake" } else { "real" };
+        rows.push_str(&format!("k{i},\"{}\",{verdict}\n", SENTENCES[i % 6]));
+    }
+    write(&csv, rows.as_bytes());
+    let csv_args = |map: &'static str| {
+        let mut args = vec![
+            "--task",
+            "satire",
+            "--text-field",
+            "content",
+            "--id-field",
+            "key",
+        ];
+        args.extend(["--label-field", "verdict", "--label-map", map]);
+        args
+    };
+    let (jsonl, genre, csv) = (
+        jsonl.display().to_string(),
+        genre.display().to_string(),
+        csv.display().to_string(),
+    );
+    let cases: Vec<(&str, Vec<&str>, &str, Vec<&str>)> = vec![
+        (
+            "the datasets schema",
+            vec!["--task", "satire"],
+            &jsonl,
+            vec!["data.jsonl, line 5, field \"label\": label \"maybe\" is not a label of task satire"],
+        ),
+        (
+            "the genre field",
+            vec!["--task", "genre"],
+            &genre,
+            vec!["genre.jsonl, line 1, field \"genre\": label \"news\""],
+        ),
+        (
+            "a user's field, unmapped",
+            csv_args("real=regular"),
+            &csv,
+            vec!["labelled.csv, line 2, field \"verdict\": label \"fake\" is not a label"],
+        ),
+        (
+            "a map entry with a target outside the task",
+            csv_args("fake=satyre,real=regular"),
+            &csv,
+            vec![
+                "labelled.csv, line 2, field \"verdict\"",
+                "--label-map entry \"fake=satyre\" maps label \"fake\" to \"satyre\"",
+            ],
+        ),
+        (
+            "a label mapped twice",
+            csv_args("fake=satire,real=regular,fake=regular"),
+            &csv,
+            vec!["--label-map maps \"fake\" twice: fake=satire and fake=regular"],
+        ),
+    ];
+    for (case, args, data, says) in cases {
+        let (code, _, stderr) = eval(
+            &[&args[..], &["--resamples", "10", "--data", data]].concat(),
+            b"",
+        );
+        assert_eq!(code, Some(2), "{case}: {stderr}");
+        for s in says {
+            assert!(stderr.contains(s), "{case}: {s:?} not in {stderr}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn eval_names_the_unidentified_language_group_as_html_does_and_help_names_html() {
+    let dir = temp_dir("eval-und");
+    let data = dir.join("data.jsonl");
+    let mut lines = satire_lines(satire_label);
+    for (i, line) in lines.iter_mut().enumerate().take(4) {
+        let record =
+            serde_json::json!({"id": format!("u{i}"), "text": "12345 67890", "label": "regular"});
+        *line = record.to_string();
+    }
+    write(&data, (lines.join("\n") + "\n").as_bytes());
+    let page = dir.join("eval.html");
+    let base = ["--task", "satire", "--resamples", "10", "--by", "lang"];
+    let data = data.display().to_string();
+    let (code, stdout, stderr) = eval(&[&base[..], &["--data", &data]].concat(), b"");
+    assert_eq!(code, Some(0), "{stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}"));
+    let groups: Vec<&str> = json["by_group"]
+        .as_array()
+        .map(|g| g.iter().filter_map(|g| g["group"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(groups, ["fr", "und"]);
+    let (_, md, _) = eval(
+        &[&base[..], &["--data", &data, "--format", "md"]].concat(),
+        b"",
+    );
+    assert!(md.contains("| und | 4 |"), "{md}");
+    let out = page.display().to_string();
+    let (code, _, stderr) = eval(
+        &[
+            &base[..],
+            &["--data", &data, "--format", "html", "--out", &out],
+        ]
+        .concat(),
+        b"",
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let html = String::from_utf8(read(&page)).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        html.contains("<td>und</td>") && !html.contains("(none)"),
+        "{html}"
+    );
+    let help = run(&["--help"]);
+    assert!(String::from_utf8_lossy(&help.stdout).contains("(JSON, Markdown or HTML)"));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -180,6 +180,7 @@ impl InputArgs {
                 lang: self.lang_field.clone(),
                 title: self.title_field.clone(),
                 label,
+                target: None,
             },
             format: self.format(),
             max_bytes: self.max_bytes,

@@ -1,6 +1,7 @@
 //! The evaluation report page ([`page`]): headline figures with their 95% intervals, figures
 //! per class (or category), the confusion matrix and the reliability diagram as inline SVG,
-//! the figures per language, and the examples the model got most confidently wrong.
+//! the figures per language, and the examples the model got most confidently wrong. A stance
+//! evaluation adds `f_avg` and the figures per target.
 
 use std::fmt::Write as _;
 
@@ -8,6 +9,7 @@ use crate::eval::{
     Confusion, Estimate, MultiLabelFigures, MultiLabelReport, ReliabilityBin, SingleLabelFigures,
     SingleLabelReport,
 };
+use crate::stance::train::{StanceEvaluation, TargetFigures};
 
 use super::{escape, num, page_end, page_start};
 
@@ -18,6 +20,9 @@ pub enum Figures<'a> {
     Single(&'a SingleLabelReport),
     /// A multi-label task (persuasion).
     Multi(&'a MultiLabelReport),
+    /// A stance task: the single-label figures, `f_avg` and the figures per target (the page
+    /// lists no worst errors: a stance evaluation keeps no predictions).
+    Stance(&'a StanceEvaluation),
 }
 
 /// An example the model got wrong.
@@ -63,7 +68,7 @@ td.text { max-width: 36rem; }
 pub fn page(p: &EvalPage<'_>) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let task = match p.figures {
-        Figures::Single(r) => (&r.task, r.n),
+        Figures::Single(r) | Figures::Stance(StanceEvaluation { report: r, .. }) => (&r.task, r.n),
         Figures::Multi(r) => (&r.task, r.n),
     };
     page_start(&mut out, &format!("partipris eval: {}", task.0), CSS);
@@ -76,16 +81,22 @@ pub fn page(p: &EvalPage<'_>) -> String {
         task.1
     );
     match p.figures {
-        Figures::Single(r) => single(&mut out, &r.figures),
+        Figures::Single(r) => single(&mut out, &r.figures, None),
+        Figures::Stance(s) => {
+            single(&mut out, &s.report.figures, Some(s.f_avg));
+            targets(&mut out, &s.by_target);
+        }
         Figures::Multi(r) => multi(&mut out, &r.figures),
     }
     out.push_str("<div class=\"charts\">\n");
     let confusion = match p.figures {
-        Figures::Single(r) => &r.figures.confusion,
+        Figures::Single(r) | Figures::Stance(StanceEvaluation { report: r, .. }) => {
+            &r.figures.confusion
+        }
         Figures::Multi(r) => &r.figures.confusion,
     };
     let caption = match p.figures {
-        Figures::Single(_) => {
+        Figures::Single(_) | Figures::Stance(_) => {
             "Confusion matrix: rows are gold labels, columns predictions; \
                                shading is the share of the row."
         }
@@ -109,7 +120,7 @@ pub fn page(p: &EvalPage<'_>) -> String {
     }
     out.push_str("</div>\n");
     match p.figures {
-        Figures::Single(r) => {
+        Figures::Single(r) | Figures::Stance(StanceEvaluation { report: r, .. }) => {
             if let Some(groups) = &r.by_group {
                 languages(
                     &mut out,
@@ -156,7 +167,9 @@ pub fn page(p: &EvalPage<'_>) -> String {
             }
         }
     }
-    misses(&mut out, &p.misses);
+    if !matches!(p.figures, Figures::Stance(_)) {
+        misses(&mut out, &p.misses);
+    }
     page_end(&mut out);
     out
 }
@@ -188,8 +201,12 @@ fn headline(out: &mut String, rows: &[(&str, Estimate)]) {
     out.push_str("</table>\n");
 }
 
-fn single(out: &mut String, f: &SingleLabelFigures) {
+/// The headline and per-class figures; `f_avg` for a stance task.
+fn single(out: &mut String, f: &SingleLabelFigures, f_avg: Option<Estimate>) {
     let mut rows = vec![("accuracy", f.accuracy), ("macro-F1", f.macro_f1)];
+    if let Some(e) = f_avg {
+        rows.push(("f_avg (mean F1 of favor and against)", e));
+    }
     if let Some(b) = &f.binary {
         rows.push(("ROC AUC", b.roc_auc));
         rows.push(("Brier score (lower is better)", b.brier));
@@ -210,6 +227,26 @@ fn single(out: &mut String, f: &SingleLabelFigures) {
             num(c.recall, 3),
             num(c.f1, 3),
             c.support
+        );
+    }
+    out.push_str("</table>\n");
+}
+
+/// The stance figures per target.
+fn targets(out: &mut String, targets: &[TargetFigures]) {
+    out.push_str(
+        "<h2>Per target</h2>\n<table><tr><th>target</th><th>n</th><th>f_avg</th>\
+         <th>macro-F1</th></tr>",
+    );
+    for t in targets {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}</td></tr>",
+            escape(&t.target),
+            t.n,
+            num(t.f_avg, 3),
+            num(t.macro_f1, 3)
         );
     }
     out.push_str("</table>\n");
@@ -260,7 +297,6 @@ fn languages(out: &mut String, groups: Vec<(&str, usize, Vec<Estimate>)>, names:
     }
     out.push_str("</tr>");
     for (group, n, estimates) in groups {
-        let group = if group.is_empty() { "(none)" } else { group };
         let _ = write!(
             out,
             "<tr><td>{}</td><td class=\"n\">{n}</td>",

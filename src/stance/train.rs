@@ -1114,8 +1114,14 @@ pub fn evaluate(
     let gold: Vec<usize> = sub.examples.iter().map(|e| e.gold).collect();
     let pred: Vec<usize> = probs.iter().map(|p| decide(source, p)).collect();
     let labels: Vec<String> = task.labels().iter().map(|s| s.to_string()).collect();
-    let groups: Option<Vec<String>> =
-        by_lang.then(|| sub.examples.iter().map(|e| e.lang.clone()).collect());
+    // A language that could not be identified ("xx" to the model) is named as in the other
+    // tasks' reports.
+    let groups: Option<Vec<String>> = by_lang.then(|| {
+        sub.examples
+            .iter()
+            .map(|e| if e.lang == "xx" { "" } else { &e.lang }.to_string())
+            .collect()
+    });
     let positive: Option<Vec<f64>> = (labels.len() == 2).then(|| {
         probs
             .iter()
