@@ -18,7 +18,7 @@ use partipris::model::train::{self, Prepared, TrainParams};
 use partipris::model::{Classifier, ModelFile, Models};
 use partipris::task::{Gold, Partition, Task};
 use partipris::{corpus, stance, Analyzer, Article, Category, Error, Lexicon, Result, StanceModel};
-use partipris::{eval, html};
+use partipris::{eval, html, output};
 
 use args::{AnalyzerArgs, InputArgs};
 use eval_data::LabelPair;
@@ -216,12 +216,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             );
             for (lang, terms) in learned {
                 let path = out_dir.join(format!("learned-{lang}.toml"));
-                std::fs::write(&path, learn::to_toml(&lang, &terms, &sources)).map_err(
-                    |source| Error::Io {
-                        path: path.clone(),
-                        source,
-                    },
-                )?;
+                output::write_file(&path, learn::to_toml(&lang, &terms, &sources).as_bytes())?;
                 eprintln!("partipris: {}: {} terms", path.display(), terms.len());
             }
             Ok(0)
@@ -241,6 +236,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             resamples,
         } => {
             let task: Task = task.parse()?;
+            args::check_outputs(&[("--out", out.as_deref())], &data)?;
             let analyzer = Analyzer::builder()
                 .default_models(false)
                 .stance(false)
@@ -482,6 +478,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             exclude_lang,
         } => {
             let task: Task = task.parse()?;
+            args::check_outputs(&[("--out", Some(&out))], &data)?;
             let started = std::time::Instant::now();
             let mut records = Vec::new();
             for path in &data {
@@ -622,10 +619,7 @@ pub fn run(cli: Cli) -> Result<i32> {
 /// when records were left out (each was reported on standard error), else 0.
 fn finish_eval(text: &str, out: Option<&Path>, left_out: &eval_data::LeftOut) -> Result<i32> {
     match out {
-        Some(path) => std::fs::write(path, text).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?,
+        Some(path) => output::write_file(path, text.as_bytes())?,
         None => println!("{text}"),
     }
     if left_out.total() > 0 {

@@ -64,6 +64,10 @@ pub struct Record {
     /// Narratives (semeval2025).
     #[serde(default)]
     pub narratives: Vec<String>,
+    /// Where the record was read ([`JsonlReader`] sets it), so that an error about it (a
+    /// label outside its task's) can name the file and line. Not part of the schema.
+    #[serde(skip)]
+    pub location: Option<Location>,
     /// Sub-narratives (semeval2025).
     #[serde(default)]
     pub subnarratives: Vec<String>,
@@ -143,13 +147,30 @@ impl Record {
     /// offsets are out of range or not on character boundaries.
     pub fn slice(&self, start: usize, end: usize) -> Result<&str> {
         self.text.get(start..end).ok_or_else(|| {
-            Error::Config(format!(
-                "record {:?}: span {start}..{end} is not inside its text of {} bytes on char \
-                 boundaries",
-                self.id,
-                self.text.len()
-            ))
+            self.error(
+                None,
+                format!(
+                    "span {start}..{end} is not inside its text of {} bytes on char boundaries",
+                    self.text.len()
+                ),
+            )
         })
+    }
+
+    /// An error about this record (its `field` when given): an [`Error::Input`] naming the
+    /// file and line when the record knows where it was read, else an [`Error::Config`]; the
+    /// reason is prefixed with the record's id either way.
+    pub fn error(&self, field: Option<&str>, reason: String) -> Error {
+        let reason = format!("record {:?}: {reason}", self.id);
+        match &self.location {
+            Some(at) => Error::Input {
+                file: at.file.display().to_string(),
+                line: at.line,
+                field: field.map(str::to_string),
+                reason,
+            },
+            None => Error::Config(reason),
+        }
     }
 }
 
@@ -241,7 +262,11 @@ impl Iterator for JsonlReader {
                     return Some(Err(err));
                 }
             }
-            let line = self.buf.trim_ascii();
+            let mut line = self.buf.trim_ascii();
+            if self.line == 1 {
+                // A byte order mark, as some Windows tools write.
+                line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+            }
             if line.is_empty() {
                 continue;
             }
@@ -259,20 +284,48 @@ impl Iterator for JsonlReader {
                 file: self.file.clone(),
                 line: self.line,
             };
-            return Some(match serde_json::from_str::<Record>(text) {
-                Ok(record) => Ok((location, record)),
-                Err(e) => Err(self.error(field_of(&e), e.to_string())),
-            });
+            if !text.starts_with('{') {
+                let reason = "not a JSON object (a record is one object per line)".to_string();
+                return Some(Err(self.error(None, reason)));
+            }
+            let mut json = serde_json::Deserializer::from_str(text);
+            return Some(
+                match serde_path_to_error::deserialize::<_, Record>(&mut json) {
+                    Ok(record) => Ok((
+                        location.clone(),
+                        Record {
+                            location: Some(location),
+                            ..record
+                        },
+                    )),
+                    Err(e) => {
+                        // The path of the field at fault (`paragraphs[0].start`), none for a
+                        // line that is not an object; the reason without serde_json's "at line 1
+                        // column N", which would contradict the file's line.
+                        let path = e.path().to_string();
+                        let inner = e.inner();
+                        // A line that is not JSON is not about a field.
+                        let data = inner.classify() == serde_json::error::Category::Data;
+                        let mut field = (data && path != ".").then_some(path);
+                        let at = format!(" at line {} column {}", inner.line(), inner.column());
+                        let reason = inner.to_string();
+                        let reason = match reason.strip_suffix(&at) {
+                            Some(r) => format!("{r} (column {})", inner.column()),
+                            None => reason,
+                        };
+                        let missing = reason.strip_prefix("missing field `");
+                        if let Some(name) = missing.and_then(|r| r.split('`').next()) {
+                            field = Some(match field {
+                                Some(parent) => format!("{parent}.{name}"),
+                                None => name.to_string(),
+                            });
+                        }
+                        Err(self.error(field, reason))
+                    }
+                },
+            );
         }
     }
-}
-
-/// The field a serde_json error is about, when its message names one.
-fn field_of(e: &serde_json::Error) -> Option<String> {
-    let msg = e.to_string();
-    let start = msg.find('`')? + 1;
-    let len = msg[start..].find('`')?;
-    Some(msg[start..start + len].to_string())
 }
 
 /// Reads all records of a file (`-`: standard input), failing on the first malformed one.
@@ -351,6 +404,50 @@ mod tests {
                 "{e}"
             ),
             Ok(_) => panic!("an array is not a label"),
+        }
+    }
+
+    #[test]
+    fn errors_name_the_field_at_fault_and_the_file_line_only() {
+        let table: &[(&str, Option<&str>)] = &[
+            (r#"{"id":1,"text":"x"}"#, Some("id")),
+            (r#"{"id":"a","text":5}"#, Some("text")),
+            (r#"{"id":"a"}"#, Some("text")),
+            (r#"{"id":"a","text":"x","label":{"k":7}}"#, Some("label")),
+            (
+                r#"{"id":"a","text":"x","paragraphs":[{"line":1,"start":"0","end":1,"techniques":[]}]}"#,
+                Some("paragraphs[0].start"),
+            ),
+            (
+                r#"{"id":"a","text":"x","paragraphs":[{"line":1,"start":0,"techniques":[]}]}"#,
+                Some("paragraphs[0].end"),
+            ),
+            ("[1]", None),
+            (r#"{"id":"a","text":"#, None),
+        ];
+        for (line, field) in table {
+            let got: Vec<_> = reader(&format!("\n{line}\n")).collect();
+            match &got[0] {
+                Err(Error::Input {
+                    line: 2,
+                    field: f,
+                    reason,
+                    ..
+                }) => {
+                    assert_eq!(f.as_deref(), *field, "{line}: {reason}");
+                    assert!(!reason.contains("line 1"), "{line}: {reason}");
+                }
+                other => panic!("{line}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_records_know_where_they_were_read() {
+        let got: Vec<_> = reader("\u{feff}{\"id\":\"a\",\"text\":\"x\"}\n").collect();
+        match &got[0] {
+            Ok((loc, r)) => assert_eq!(r.location.as_ref(), Some(loc)),
+            Err(e) => panic!("{e}"),
         }
     }
 

@@ -666,7 +666,16 @@ impl JsonLines {
                 ));
             }
             Some(Value::Number(n)) => Some(n.to_string()),
-            _ => None,
+            None | Some(Value::Null) => None,
+            Some(other) => {
+                return Err(m.error(
+                    line,
+                    None,
+                    Some(&fields.id),
+                    RecordErrorKind::WrongType,
+                    format!("a JSON {}, not a string or an integer", json_kind(other)),
+                ))
+            }
         };
         let text = match object.remove(&fields.text) {
             Some(Value::String(s)) => s,
@@ -1502,6 +1511,12 @@ mod tests {
             &InputOptions::default(),
         );
         assert_eq!(located(&got), ["a@1", "12@2", "InvalidValue@3"]);
+        let mistyped = read(
+            InputFormat::Jsonl,
+            b"{\"id\":[1],\"text\":\"x\"}\n{\"id\":true,\"text\":\"x\"}\n{\"id\":null,\"text\":\"x\"}\n",
+            &InputOptions::default(),
+        );
+        assert_eq!(located(&mistyped), ["WrongType@1", "WrongType@2", "in:3@3"]);
         assert_eq!(
             got[2].as_ref().err().and_then(|e| e.field.as_deref()),
             Some("id")

@@ -1,8 +1,11 @@
 //! How batch results are written: a selection of a report's parts ([`ReportPart`],
 //! [`ReportView`]), the headline scores as a CSV row ([`headline_header`], [`headline_row`]),
-//! and error lines ([`ErrorLine`]).
+//! error lines ([`ErrorLine`]), and whole files written so that a failure leaves no half file
+//! ([`write_file`]).
 
 use std::fmt;
+use std::io::Write;
+use std::path::Path;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
@@ -311,9 +314,65 @@ pub fn error_row(error: &RecordError) -> Vec<String> {
     row
 }
 
+/// Writes a whole file (a model, a page, a report) so that it is either written whole or not
+/// at all: into a temporary file beside it, then renamed over it. A failure (a full disk, an
+/// unwritable folder) leaves whatever was at `path` as it was, and no half file.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        // As `File::create` makes them: the umask applies (a temporary file is 0600).
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut file = builder.tempfile_in(dir).map_err(io)?;
+    file.write_all(bytes).map_err(io)?;
+    file.as_file().sync_all().map_err(io)?;
+    file.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_is_written_whole_or_not_at_all() {
+        let dir = std::env::temp_dir().join(format!("partipris-write-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.join("model.json");
+        write_file(&path, b"first").unwrap_or_else(|e| panic!("{e}"));
+        write_file(&path, b"second").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(std::fs::read(&path).ok().as_deref(), Some(&b"second"[..]));
+        // Into a folder that does not exist: an error naming the file, nothing written.
+        let missing = dir.join("missing").join("model.json");
+        match write_file(&missing, b"x") {
+            Err(Error::Io { path, .. }) => assert_eq!(path, missing),
+            other => panic!("{other:?}"),
+        }
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name()).collect())
+            .unwrap_or_default();
+        assert_eq!(names, ["model.json"], "no temporary file is left");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let made = dir.join("made");
+            std::fs::File::create(&made).unwrap_or_else(|e| panic!("{e}"));
+            let mode = |p: &Path| std::fs::metadata(p).map(|m| m.permissions().mode()).ok();
+            assert_eq!(mode(&path), mode(&made), "the mode File::create gives");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     use crate::{Analyzer, Article};
 
     fn report() -> ArticleReport {

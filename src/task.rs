@@ -196,15 +196,15 @@ impl Task {
 
     /// The labelled examples a record holds for this task (paragraphs for `persuasion`, the
     /// record itself otherwise). A label outside the task's labels is an error naming the
-    /// record and the field.
+    /// record and the field, and the file and line when the record knows where it was read.
     pub fn examples(&self, record: &Record) -> Result<Vec<Example>> {
         let bad = |field: &str, value: &str| {
-            Error::Config(format!(
-                "record {:?}: {field} {value:?} is not a label of task {} (expected one of {})",
-                record.id,
+            let reason = format!(
+                "{field} {value:?} is not a label of task {} (expected one of {})",
                 self.name(),
                 self.labels().join(", ")
-            ))
+            );
+            record.error(Some(field), reason)
         };
         let class = |field: &str, value: Option<&str>| -> Result<Option<usize>> {
             match value {
@@ -295,6 +295,30 @@ pub fn fnv1a(id: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_outside_the_task_names_the_file_and_line_it_was_read_on() {
+        let lines = "{\"id\":\"a\",\"text\":\"x\",\"label\":\"satire\"}\n\
+                     {\"id\":\"b\",\"text\":\"y\",\"label\":\"Satire\"}\n";
+        let reader = crate::corpus::JsonlReader::new(
+            "data.jsonl",
+            Box::new(std::io::Cursor::new(lines.as_bytes().to_vec())),
+        );
+        let records: Vec<Record> = reader
+            .map(|r| r.map(|(_, rec)| rec))
+            .collect::<Result<_>>()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(Task::Satire.examples(&records[0]).is_ok());
+        match Task::Satire.examples(&records[1]) {
+            Err(Error::Input {
+                file, line, field, ..
+            }) => assert_eq!(
+                (file.as_str(), line, field.as_deref()),
+                ("data.jsonl", 2, Some("label"))
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
 
     fn record(json: &str) -> Record {
         match serde_json::from_str(json) {

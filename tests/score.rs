@@ -257,22 +257,36 @@ fn csv_tsv_directories_and_stdin_in_one_call() {
 }
 
 #[test]
-fn an_output_that_is_an_input_or_the_error_file_is_refused_before_anything_is_written() {
+fn an_output_that_is_an_input_another_output_or_unwritable_is_refused_before_any_work() {
     let dir = temp_dir("same-output");
     let input = dir.join("in.jsonl");
-    let original = format!("{}\n", serde_json::json!({"id": "a", "text": SENTENCES[1]}));
+    let original = format!(
+        "{}\n",
+        serde_json::json!({"id": "a", "text": SENTENCES[1], "label": "regular"})
+    );
     write(&input, original.as_bytes());
+    let article = dir.join("a.txt");
+    write(&article, SENTENCES[0].as_bytes());
     let out = dir.join("out.jsonl");
-    let (i, o) = (
+    let (i, o, a) = (
         input.to_str().unwrap_or_default(),
         out.to_str().unwrap_or_default(),
+        article.to_str().unwrap_or_default(),
     );
     let spelled_otherwise = format!("{}/./in.jsonl", dir.display());
+    let nowhere = format!("{}/no-such-folder/out.json", dir.display());
+    let folder = dir.to_str().unwrap_or_default();
     let table: &[&[&str]] = &[
         &["score", i, "--out", i],
         &["score", i, "--out", &spelled_otherwise],
         &["score", i, "--errors", i],
         &["score", i, "--out", o, "--errors", o],
+        &["score", i, "--out", &nowhere],
+        &["score", i, "--out", folder],
+        &["train", "--task", "satire", "--data", i, "--out", i],
+        &["train", "--task", "satire", "--data", i, "--out", &nowhere],
+        &["eval", "--task", "satire", "--data", i, "--out", i],
+        &["explain", a, "--out", a],
     ];
     for args in table {
         let got = run(args);
@@ -287,6 +301,7 @@ fn an_output_that_is_an_input_or_the_error_file_is_refused_before_anything_is_wr
             original.as_bytes(),
             "{args:?} damaged the input"
         );
+        assert_eq!(read(&article), SENTENCES[0].as_bytes(), "{args:?}");
         assert!(!out.exists(), "{args:?} created the output");
     }
     let _ = std::fs::remove_dir_all(&dir);

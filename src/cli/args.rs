@@ -1,6 +1,7 @@
-//! Options shared by several commands: how the analyzer is built, how inputs are read.
+//! Options shared by several commands: how the analyzer is built, how inputs are read, which
+//! output files may be written.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use partipris::input::{Fields, InputFormat, InputOptions};
 use partipris::model::{ModelFile, Models};
@@ -187,4 +188,39 @@ impl InputArgs {
             read_counter: None,
         }
     }
+}
+
+/// Checks the output files of a command (each with its option's name; `None` when not given)
+/// before any work is done: each can be created (its folder exists, it is not a folder), none
+/// is one of the inputs (writing it would destroy what is to be read), and no two are the same.
+pub fn check_outputs(outputs: &[(&str, Option<&Path>)], inputs: &[PathBuf]) -> Result<()> {
+    let same = |a: &Path, b: &Path| {
+        same_file::is_same_file(a, b).unwrap_or(false)
+            || std::path::absolute(a).ok() == std::path::absolute(b).ok()
+    };
+    let given: Vec<(&str, &Path)> = outputs
+        .iter()
+        .filter_map(|&(option, path)| Some((option, path?)))
+        .collect();
+    for (k, &(option, path)) in given.iter().enumerate() {
+        let shown = path.display();
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+        if path.is_dir() || folder.is_some_and(|f| !f.is_dir()) {
+            return Err(Error::Config(format!(
+                "{option} {shown}: cannot be written (it is a folder, or its folder does not exist)"
+            )));
+        }
+        if let Some(input) = inputs.iter().find(|i| same(path, i)) {
+            return Err(Error::Config(format!(
+                "{option} {shown} is the input {}: writing it would destroy what is to be read",
+                input.display()
+            )));
+        }
+        if let Some((other, _)) = given[..k].iter().find(|(_, p)| same(path, p)) {
+            return Err(Error::Config(format!(
+                "{other} and {option} are the same file ({shown}): give each a file of its own"
+            )));
+        }
+    }
+    Ok(())
 }

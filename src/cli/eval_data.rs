@@ -323,7 +323,11 @@ impl Check<'_> {
         let Some(target) = target.filter(|t| !t.is_empty()) else {
             return Ok(Lacks::Target);
         };
-        if !self.targets.iter().any(|t| t.eq_ignore_ascii_case(&target)) {
+        let Some(target) = self
+            .targets
+            .iter()
+            .find(|t| t.eq_ignore_ascii_case(&target))
+        else {
             return Err(error(
                 self.target_field,
                 format!(
@@ -331,8 +335,8 @@ impl Check<'_> {
                     self.targets.join(", ")
                 ),
             ));
-        }
-        record.target = Some(target);
+        };
+        record.target = Some(target.clone());
         Ok(Lacks::Nothing)
     }
 }

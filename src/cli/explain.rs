@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use partipris::html::explain;
-use partipris::{Article, Error, Result};
+use partipris::{Article, Result};
 
-use super::args::AnalyzerArgs;
+use super::args::{check_outputs, AnalyzerArgs};
 
 /// The `explain` command's options.
 #[derive(Debug, clap::Args)]
@@ -21,14 +21,15 @@ pub struct ExplainArgs {
 
 /// Runs the command; returns the exit code.
 pub fn run(args: ExplainArgs) -> Result<i32> {
+    check_outputs(
+        &[("--out", Some(&args.out))],
+        std::slice::from_ref(&args.article),
+    )?;
     let analyzer = args.analyzer.build(None)?;
     let (id, text) = super::read_article(&args.article)?;
     let report = analyzer.analyze(&Article::new(id, text.as_str()))?;
     let page = explain::page(&text, &report);
-    std::fs::write(&args.out, page).map_err(|source| Error::Io {
-        path: args.out.clone(),
-        source,
-    })?;
+    partipris::output::write_file(&args.out, page.as_bytes())?;
     eprintln!(
         "partipris: wrote {} ({} markers)",
         args.out.display(),

@@ -14,7 +14,7 @@ use partipris::output::{
 };
 use partipris::{ArticleReport, Error, Result};
 
-use super::args::{AnalyzerArgs, InputArgs};
+use super::args::{check_outputs, AnalyzerArgs, InputArgs};
 
 thread_local! {
     /// Each scoring thread's buffer for serializing reports (see [`json_line`]).
@@ -114,7 +114,11 @@ enum Sink {
 /// Runs the command; returns the exit code.
 pub fn run(args: ScoreArgs) -> Result<i32> {
     let started = Instant::now();
-    check_outputs(&args)?;
+    let outputs = [
+        ("--out", args.out.as_deref()),
+        ("--errors", args.errors.as_deref()),
+    ];
+    check_outputs(&outputs, &args.inputs)?;
     let analyzer = args.analyzer.build(Some(args.input.max_bytes))?;
     let csv = args.format == "csv";
     let parts = if args.fields.is_empty() {
@@ -282,36 +286,6 @@ pub fn run(args: ScoreArgs) -> Result<i32> {
         );
     }
     Ok(if failed == 0 { 0 } else { EXIT_RECORD_ERRORS })
-}
-
-/// Refuses an output file that is one of the inputs (creating it would empty the input before
-/// it is read) or that is both `--out` and `--errors`.
-fn check_outputs(args: &ScoreArgs) -> Result<()> {
-    let same = |a: &Path, b: &Path| {
-        same_file::is_same_file(a, b).unwrap_or(false)
-            || std::path::absolute(a).ok() == std::path::absolute(b).ok()
-    };
-    let outputs = [("--out", &args.out), ("--errors", &args.errors)];
-    for (option, path) in outputs {
-        let Some(path) = path else { continue };
-        if let Some(input) = args.inputs.iter().find(|i| same(path, i)) {
-            return Err(Error::Config(format!(
-                "{option} {} is the input {}: writing it would destroy what is to be read",
-                path.display(),
-                input.display()
-            )));
-        }
-    }
-    if let (Some(out), Some(errors)) = (&args.out, &args.errors) {
-        if same(out, errors) {
-            return Err(Error::Config(format!(
-                "--out and --errors are the same file ({}): give the errors a file of their own, \
-                 or leave --errors out to have them in the output",
-                out.display()
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// A progress bar on standard error when it is a terminal, hidden otherwise.

@@ -228,7 +228,8 @@ impl ModelFile {
             .map_err(|e| Error::Config(format!("cannot serialize the model: {e}")))
     }
 
-    /// Writes the model to a file, gzip-compressed when its name ends in `.gz`.
+    /// Writes the model to a file, gzip-compressed when its name ends in `.gz`, whole or not
+    /// at all ([`crate::output::write_file`]): a failure leaves a model already there as it was.
     pub fn save(&self, path: &Path) -> Result<()> {
         let json = self.to_json()?;
         let io = |source| Error::Io {
@@ -243,7 +244,7 @@ impl ModelFile {
         } else {
             json.into_bytes()
         };
-        std::fs::write(path, bytes).map_err(io)
+        crate::output::write_file(path, &bytes)
     }
 
     /// Parses a model file's bytes: JSON, or gzip-compressed JSON when `source` (the file's

@@ -274,16 +274,16 @@ fn examples_of(ctx: &Context<'_>, r: &Record, options: &PrepareOptions) -> Resul
                 .iter()
                 .find(|t| t.name().eq_ignore_ascii_case(name))
                 .ok_or_else(|| {
-                    Error::Config(format!(
-                        "record {:?}: unknown SemEval-2016 target {name:?}",
-                        r.id
-                    ))
+                    r.error(
+                        Some("target"),
+                        format!("unknown SemEval-2016 target {name:?}"),
+                    )
                 })?;
             let gold = class_of(label).ok_or_else(|| {
-                Error::Config(format!(
-                    "record {:?}: label {label:?} is not one of {STANCE_CLASSES:?}",
-                    r.id
-                ))
+                r.error(
+                    Some("label"),
+                    format!("label {label:?} is not one of {STANCE_CLASSES:?}"),
+                )
             })?;
             let ti = target_index(target.id());
             let mentions = ti.map(mentions_of).unwrap_or_default();
@@ -335,10 +335,12 @@ fn examples_of(ctx: &Context<'_>, r: &Record, options: &PrepareOptions) -> Resul
                     "Protagonist" | "Innocent" => 0,
                     "Antagonist" => 1,
                     other => {
-                        return Err(Error::Config(format!(
-                            "record {:?}: entity role {other:?} is not Protagonist, Antagonist or Innocent",
-                            r.id
-                        )))
+                        return Err(r.error(
+                            Some("entities"),
+                            format!(
+                                "entity role {other:?} is not Protagonist, Antagonist or Innocent"
+                            ),
+                        ))
                     }
                 };
                 let first = token_at(e.start);
