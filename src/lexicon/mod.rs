@@ -283,6 +283,21 @@ struct RawLexicon {
     entries: Vec<toml::Spanned<RawEntry>>,
 }
 
+/// The entries of a lexicon read loosely (any fields, any types), to name the entry a parse
+/// error stands in.
+#[derive(Deserialize)]
+struct LooseLexicon {
+    #[serde(default)]
+    entries: Vec<toml::Spanned<toml::Table>>,
+}
+
+/// The phrase of the entry whose table holds byte `at` of `text`, when it has one.
+fn entry_at(text: &str, at: usize) -> Option<String> {
+    let loose: LooseLexicon = toml::from_str(text).ok()?;
+    let entry = loose.entries.into_iter().find(|e| e.span().contains(&at))?;
+    Some(entry.get_ref().get("phrase")?.as_str()?.to_string())
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEntry {
@@ -329,8 +344,9 @@ impl Lexicon {
         let lines = LineIndex::new(text);
         let line_of = |offset: usize| lines.line_of(offset);
         let toml_err = |e: toml::de::Error| {
-            let line = e.span().map(|s| line_of(s.start));
-            err(line, None, e.message().to_string())
+            let at = e.span().map(|s| s.start);
+            let entry = at.and_then(|at| entry_at(text, at));
+            err(at.map(line_of), entry.as_deref(), e.message().to_string())
         };
         let header: Header = toml::from_str(text).map_err(toml_err)?;
         match header.format_version {
@@ -480,36 +496,48 @@ entries = [
         assert_eq!(lex.entries()[1].weight(), 1.0);
     }
 
-    /// (broken file, expected line, expected fragment of the reason)
+    /// (broken file, expected line, expected fragment of the reason, expected entry)
     #[test]
     fn errors_name_file_line_and_entry() {
-        let cases: &[(String, Option<usize>, &str)] = &[
+        let mp = Some("minorité planétaire");
+        let cases: &[(String, Option<usize>, &str, Option<&str>)] = &[
             (
                 GOOD.replace("colonial_framing", "nope"),
                 Some(6),
                 "unknown category",
+                mp,
             ),
             (
                 GOOD.replace("weight = 2.0", "weight = 9.0"),
                 Some(6),
                 "outside (0, 3]",
+                mp,
             ),
             (
                 GOOD.replace("\"negative\"", "\"bad\""),
                 Some(6),
                 "unknown polarity",
+                mp,
             ),
-            (GOOD.replace("\"west\"", "\"West!\""), Some(6), "not an id"),
+            (
+                GOOD.replace("\"west\"", "\"West!\""),
+                Some(6),
+                "not an id",
+                mp,
+            ),
             (
                 GOOD.replace("format_version = 1", "format_version = 7"),
                 Some(1),
                 "unknown format_version",
+                None,
             ),
             (
                 GOOD.replace("format_version = 1\n", ""),
                 Some(1),
                 "missing format_version",
+                None,
             ),
+            // Errors of the TOML reader itself name the entry too.
             (
                 GOOD.replace(
                     "category = \"attribution\"",
@@ -517,24 +545,39 @@ entries = [
                 ),
                 Some(7),
                 "unknown field",
+                Some("selon"),
+            ),
+            (
+                GOOD.replace("weight = 2.0", "weight = \"2\""),
+                Some(6),
+                "invalid type",
+                mp,
+            ),
+            (
+                GOOD.replace(", category = \"attribution\"", ""),
+                Some(7),
+                "missing field",
+                Some("selon"),
             ),
             (
                 GOOD.replace("{ phrase = \"selon\"", "{ phrase = \"selon"),
                 Some(7),
                 "",
+                None,
             ),
         ];
-        for (text, line, reason) in cases {
+        for (text, line, reason, entry) in cases {
             match Lexicon::from_toml_str(text, "broken.toml") {
                 Err(Error::Lexicon {
                     file,
                     line: l,
                     reason: r,
-                    ..
+                    entry: e,
                 }) => {
                     assert_eq!(file, "broken.toml");
                     assert_eq!(l, *line, "line for {reason:?}: {r}");
                     assert!(r.contains(reason), "{r:?} should contain {reason:?}");
+                    assert_eq!(e.as_deref(), *entry, "entry for {reason:?}: {r}");
                 }
                 other => panic!("expected a lexicon error for {reason:?}, got {other:?}"),
             }
