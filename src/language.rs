@@ -158,13 +158,55 @@ pub struct Detection {
 /// How many bytes of a text language identification reads (enough for a news article's lead).
 pub const DETECTION_SAMPLE_BYTES: usize = 600;
 
-/// Identifies the language of `text` from its first [`DETECTION_SAMPLE_BYTES`] bytes.
-pub fn detect(text: &str) -> Option<Detection> {
-    let mut end = text.len().min(DETECTION_SAMPLE_BYTES);
-    while !text.is_char_boundary(end) {
-        end -= 1;
+/// The fewest letters (alphabetic characters) a sample of [`DETECTION_SAMPLE_BYTES`] bytes
+/// must hold for [`detect`] to read it as it is; a sample with fewer is mostly something else
+/// (a rule of `=`, a table of numbers, emoji), and the sample is taken from the letters.
+pub const DETECTION_MIN_LETTERS: usize = 100;
+
+/// The most bytes from the start of a text that [`detect`] looks at (so that its cost stays
+/// bounded whatever comes before the letters).
+pub const DETECTION_SCAN_BYTES: usize = 64 * 1024;
+
+/// The part of `text` that [`detect`] reads. Its first [`DETECTION_SAMPLE_BYTES`] bytes (the
+/// whole text when shorter) when they hold at least [`DETECTION_MIN_LETTERS`] letters or are
+/// the whole text, as for nearly every article; otherwise [`DETECTION_SAMPLE_BYTES`] bytes from
+/// its first letter, extended until they hold [`DETECTION_MIN_LETTERS`] letters or reach the
+/// end of the text or [`DETECTION_SCAN_BYTES`] bytes from its start. Empty when no letter
+/// comes within [`DETECTION_SCAN_BYTES`] bytes of the start (past the first sample).
+pub fn detection_sample(text: &str) -> &str {
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let letters = |s: &str| s.chars().filter(|c| c.is_alphabetic()).count();
+    let first = &text[..floor(DETECTION_SAMPLE_BYTES)];
+    if first.len() == text.len() || letters(first) >= DETECTION_MIN_LETTERS {
+        return first;
     }
-    let info = whatlang::detect(&text[..end])?;
+    let scan = &text[..floor(DETECTION_SCAN_BYTES)];
+    let Some(start) = scan.find(char::is_alphabetic) else {
+        return "";
+    };
+    let mut end = floor(start + DETECTION_SAMPLE_BYTES);
+    let mut count = letters(&text[start..end]);
+    for c in scan.get(end..).unwrap_or("").chars() {
+        if count >= DETECTION_MIN_LETTERS {
+            break;
+        }
+        count += usize::from(c.is_alphabetic());
+        end += c.len_utf8();
+    }
+    &text[start..end.max(start)]
+}
+
+/// Identifies the language of `text` from its [`detection_sample`]: its first
+/// [`DETECTION_SAMPLE_BYTES`] bytes, or, when those hold few letters (a long rule, table or
+/// row of emoji before the text), a sample from its first letter.
+pub fn detect(text: &str) -> Option<Detection> {
+    let info = whatlang::detect(detection_sample(text))?;
     let language = Language::new(iso639_1(info.lang())).ok()?;
     Some(Detection {
         language,
@@ -269,6 +311,50 @@ mod tests {
         assert!(Language::new("de")
             .map(|l| l.profile().is_none())
             .unwrap_or(false));
+    }
+
+    /// A junk prefix longer than the sample (a rule of `=`, a table of numbers, emoji,
+    /// whitespace) does not hide the text after it; an ordinary text keeps its first
+    /// [`DETECTION_SAMPLE_BYTES`] bytes as its sample.
+    #[test]
+    fn junk_before_the_text_does_not_hide_its_language() {
+        let sentence = "Les vassaux de Washington et la minorité planétaire s’inquiètent, a \
+                        déclaré le ministre.";
+        let table: String = (0..60)
+            .map(|i| format!("{i:>4} | {:>8} | {:>6.2}\n", i * 1237, f64::from(i) * 0.37))
+            .collect();
+        let prefixes = [
+            ("601 =", "=".repeat(601)),
+            ("number table", table),
+            ("151 emoji", "😀".repeat(151)),
+            ("whitespace", " \t\n".repeat(300)),
+            (
+                "mixed",
+                format!("{}\n{}", "-".repeat(400), "12345 ".repeat(200)),
+            ),
+            ("none", String::new()),
+        ];
+        for (name, prefix) in prefixes {
+            let text = format!("{prefix}\n{sentence}");
+            let d = detect(&text);
+            assert_eq!(d.map(|d| d.language), Some(Language::FRENCH), "{name}");
+            assert!(
+                detection_sample(&text)
+                    .trim_start()
+                    .starts_with("Les vassaux"),
+                "{name}"
+            );
+        }
+        // An ordinary text's sample is its first 600 bytes (on a character boundary).
+        let long = format!("« {} »", sentence.repeat(20));
+        let sample = detection_sample(&long);
+        assert!(long.starts_with(sample) && sample.len() > DETECTION_SAMPLE_BYTES - 4);
+        assert!(sample.len() <= DETECTION_SAMPLE_BYTES);
+        // No letter: nothing to read; the scan is bounded.
+        assert_eq!(detection_sample(&"1 ".repeat(100_000)), "");
+        assert!(detect(&"=".repeat(100_000)).is_none());
+        let far = format!("{}{sentence}", "=".repeat(DETECTION_SCAN_BYTES));
+        assert_eq!(detection_sample(&far), "");
     }
 
     #[test]

@@ -172,8 +172,13 @@ struct Unit {
 
 impl Matcher {
     /// Builds a matcher over the entries of `lexicons` (given with their index in the
-    /// analyzer's list). Entries whose phrase normalizes like an earlier one are refused within
-    /// a lexicon; across lexicons the earlier lexicon wins.
+    /// analyzer's list). Entries whose phrase normalizes like an earlier one under the default
+    /// folding (accents folded) are refused within a lexicon, an authoring error; across
+    /// lexicons the earlier lexicon wins. Under another folding (`fold_accents` false) two
+    /// entries that the default folding keeps apart may still match the same words (their
+    /// stems collide once accents stay, as French `absurde` and `absurdité`): then the earlier
+    /// entry wins, in lexicon order and within a lexicon in file order, and the later one's
+    /// matches are reported as the earlier one's.
     pub fn new(
         language: Option<Language>,
         lexicons: &[(usize, &Lexicon)],
@@ -181,6 +186,9 @@ impl Matcher {
     ) -> Result<Matcher> {
         let mut m = Matcher::empty(language, fold_accents);
         let mut seen: FxHashMap<Vec<u32>, (usize, usize)> = FxHashMap::default();
+        // The duplicate check's own matcher under the default folding, when that is not `m`'s.
+        let mut check = (!fold_accents).then(|| Matcher::empty(language, true));
+        let mut checked: FxHashMap<Vec<u32>, (usize, usize)> = FxHashMap::default();
         let mut pattern_strings = Vec::new();
         for &(lex_idx, lexicon) in lexicons {
             for (entry_idx, entry) in lexicon.entries().iter().enumerate() {
@@ -198,16 +206,27 @@ impl Matcher {
                             .into(),
                     ));
                 }
-                match seen.get(&pattern) {
-                    Some(&(l, e)) if l == lex_idx => {
-                        let other = &lexicon.entries()[e];
-                        return Err(err(format!(
-                            "matches the same words as {:?} (line {}) once case, accents and \
-                             inflection are folded",
-                            other.phrase(),
-                            other.line()
-                        )));
+                let duplicate = match check.as_mut() {
+                    None => seen.get(&pattern).copied(),
+                    Some(check) => {
+                        let default = check.phrase_pattern(entry.phrase())?;
+                        let earlier = checked.get(&default).copied();
+                        checked.entry(default).or_insert((lex_idx, entry_idx));
+                        earlier
                     }
+                };
+                if let Some((_, e)) = duplicate.filter(|&(l, _)| l == lex_idx) {
+                    let other = lexicon
+                        .entries()
+                        .get(e)
+                        .map_or(("?", 0), |o| (o.phrase(), o.line()));
+                    return Err(err(format!(
+                        "matches the same words as {:?} (line {}) once case, accents and \
+                         inflection are folded",
+                        other.0, other.1
+                    )));
+                }
+                match seen.get(&pattern) {
                     Some(_) => continue,
                     None => {
                         seen.insert(pattern.clone(), (lex_idx, entry_idx));
@@ -632,7 +651,11 @@ mod tests {
     }
 
     fn found(lex: &Lexicon, text: &str) -> Vec<(String, String)> {
-        let m = match Matcher::new(Some(Language::FRENCH), &[(0, lex)], true) {
+        found_folding(lex, text, true)
+    }
+
+    fn found_folding(lex: &Lexicon, text: &str, fold_accents: bool) -> Vec<(String, String)> {
+        let m = match Matcher::new(Some(Language::FRENCH), &[(0, lex)], fold_accents) {
             Ok(m) => m,
             Err(e) => panic!("{e}"),
         };
@@ -756,6 +779,70 @@ mod tests {
                 assert!(reason.contains("line 6"), "{reason}");
             }
             other => panic!("expected a duplicate error, got {other:?}"),
+        }
+    }
+
+    /// The duplicate check is an authoring check made under the default folding, whatever the
+    /// matcher's: a real duplicate is refused under every folding, and entries that only
+    /// collide with accents kept (`absurde`, `absurdité`) are accepted, the earlier one
+    /// winning.
+    #[test]
+    fn duplicates_are_checked_under_the_default_folding() {
+        // (entries, fold_accents, text, expected: Ok(found (entry, text)) or Err(duplicate line))
+        type Case<'a> = (
+            &'a [(&'a str, &'a str)],
+            bool,
+            &'a str,
+            std::result::Result<&'a [(&'a str, &'a str)], usize>,
+        );
+        let dup: &[(&str, &str)] = &[
+            ("vassal", "pejorative_label"),
+            ("Vassaux", "pejorative_label"),
+        ];
+        let absurd: &[(&str, &str)] = &[
+            ("absurde", "loaded_evaluative"),
+            ("absurdité", "loaded_evaluative"),
+        ];
+        let table: [Case<'_>; 5] = [
+            (dup, true, "", Err(7)),
+            (dup, false, "", Err(7)),
+            (
+                absurd,
+                true,
+                "Une absurdité absurde.",
+                Ok(&[("absurdité", "absurdité"), ("absurde", "absurde")]),
+            ),
+            (
+                absurd,
+                false,
+                "Une absurdité absurde.",
+                Ok(&[("absurde", "absurdité"), ("absurde", "absurde")]),
+            ),
+            (
+                &absurd[1..],
+                false,
+                "Une absurdité.",
+                Ok(&[("absurdité", "absurdité")]),
+            ),
+        ];
+        for (entries, fold_accents, text, want) in table {
+            let lex = lexicon(entries);
+            let built = Matcher::new(Some(Language::FRENCH), &[(0, &lex)], fold_accents);
+            match (built, want) {
+                (Err(Error::Lexicon { line, reason, .. }), Err(want)) => {
+                    assert_eq!(line, Some(want), "{entries:?} {fold_accents}: {reason}");
+                    assert!(reason.contains("matches the same words"), "{reason}");
+                }
+                (Ok(_), Ok(want)) => {
+                    let got = found_folding(&lex, text, fold_accents);
+                    let want: Vec<(String, String)> = want
+                        .iter()
+                        .map(|(a, b)| (a.to_string(), b.to_string()))
+                        .collect();
+                    assert_eq!(got, want, "{entries:?} {fold_accents}");
+                }
+                (other, _) => panic!("{entries:?} {fold_accents}: got {other:?}, want {want:?}"),
+            }
         }
     }
 

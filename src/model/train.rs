@@ -361,6 +361,60 @@ fn head_specs(task: Task, examples: &[Example]) -> Vec<HeadSpec> {
     specs
 }
 
+/// Refuses training data whose main decision holds fewer than two classes on the training
+/// examples (the one head of a single-label task; the `any` head of a multi-label one), since
+/// its head could only be a constant. A persuasion category without positive examples is
+/// allowed: [`linear::fit`] gives a class absent from the data a bias of -30, so that its head
+/// never decides for it.
+fn check_classes(task: Task, specs: &[HeadSpec], train_idx: &[usize]) -> Result<()> {
+    let main = if task.is_multilabel() {
+        specs.last()
+    } else {
+        specs.first()
+    };
+    let Some(spec) = main else {
+        return Ok(());
+    };
+    let mut present: Vec<usize> = train_idx
+        .iter()
+        .filter_map(|&i| spec.targets.get(i).copied())
+        .collect();
+    present.sort_unstable();
+    present.dedup();
+    if present.len() >= 2 {
+        return Ok(());
+    }
+    let names: Vec<&str> = present
+        .iter()
+        .map(|&c| spec.classes.get(c).map_or("?", String::as_str))
+        .collect();
+    let head = if task.is_multilabel() {
+        format!(", head {}", spec.name)
+    } else {
+        String::new()
+    };
+    Err(Error::Config(format!(
+        "task {task}{head}: the training data has only class {} (2 classes are needed)",
+        names.join(", ")
+    )))
+}
+
+/// Whether the input vectors of the rows `rows` are all the same (zeros left out), so that a
+/// head could learn nothing from them.
+fn all_the_same(inputs: &[Vec<(u32, f32)>], rows: &[usize]) -> bool {
+    let nonzero = |r: usize| {
+        inputs
+            .get(r)
+            .into_iter()
+            .flatten()
+            .filter(|(_, v)| *v != 0.0)
+    };
+    let Some((&first, rest)) = rows.split_first() else {
+        return true;
+    };
+    rest.iter().all(|&r| nonzero(r).eq(nonzero(first)))
+}
+
 /// Whether a training record falls in the inner validation fold (model selection).
 fn inner_validation(record_id: &str) -> bool {
     (fnv1a(record_id) / 5).is_multiple_of(5)
@@ -601,9 +655,21 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
         )));
     }
     let specs = head_specs(task, &prepared.examples);
+    check_classes(task, &specs, &train_idx)?;
     let names = analyzer.feature_spec().names();
     let dropped = dropped_features(names, &params.drop_features)?;
-    let dropped_names = dropped.iter().map(|&j| names[j].clone()).collect();
+    if params.ngrams_per_language == 0
+        && params.evidence_per_language == 0
+        && dropped.len() == names.len()
+    {
+        return Err(Error::Config(format!(
+            "task {task}: no feature is left to train on: no n-grams (--ngrams 0), no n-gram \
+             evidence (--evidence 0) and all {} dense features dropped (--drop-feature)",
+            names.len()
+        )));
+    }
+    let dropped_names: Vec<String> = dropped.iter().map(|&j| names[j].clone()).collect();
+    let dropped_names_len = dropped_names.len();
     let mask = |row: &[f32]| {
         let mut row = row.to_vec();
         for &j in &dropped {
@@ -733,6 +799,20 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
         (rows, file.n_features())
     };
     let all = inputs_of(&file);
+    if all_the_same(&all.0, &train_idx) {
+        return Err(Error::Config(format!(
+            "task {task}: no feature is left to train on: every training example has the same \
+             input ({} n-grams selected, {} of {} dense features dropped, {})",
+            file.ngrams.len(),
+            dropped_names_len,
+            d,
+            if file.evidence.is_some() {
+                "n-gram evidence"
+            } else {
+                "no n-gram evidence"
+            }
+        )));
+    }
     let inner = inputs_of(&ModelFile {
         ngrams: choose(&inner_train),
         ..file.clone()
@@ -1099,6 +1179,121 @@ mod tests {
         };
         for &r in &rows {
             assert_eq!(tuned.predict(&inputs[r]), gold[r], "row {r}");
+        }
+    }
+
+    /// The labels of the records of a test: record `i`'s.
+    type Labels = Box<dyn Fn(usize) -> &'static str>;
+
+    /// Twelve records of `task` (French sentences), record `i`'s labels set by `label(i)`.
+    fn records(task: Task, label: impl Fn(usize) -> &'static str) -> Vec<Record> {
+        const SENTENCES: [&str; 4] = [
+            "Le ministre a déclaré que le budget serait voté mardi.",
+            "Une catastrophe absolue, hurlent les vassaux de Washington !",
+            "Le conseil municipal a adopté le plan de circulation.",
+            "Ces traîtres mentent encore, comme toujours, au peuple.",
+        ];
+        (0..12)
+            .map(|i| {
+                let text = format!("{} Numéro {i}.", SENTENCES[i % 4]);
+                let mut r = serde_json::json!({"id": format!("r{i}"), "lang": "fr", "text": text});
+                match task {
+                    Task::Persuasion => {
+                        let techniques: Vec<&str> = match label(i) {
+                            "" => Vec::new(),
+                            t => vec![t],
+                        };
+                        r["split"] = "train".into();
+                        r["paragraphs"] = serde_json::json!([
+                            {"line": 1, "start": 0, "end": text.len(), "techniques": techniques}
+                        ]);
+                    }
+                    Task::Genre => {
+                        r["split"] = "dev".into();
+                        r["genre"] = label(i).into();
+                    }
+                    Task::Leaning => {
+                        r["split"] = "train".into();
+                        r["label"] = label(i).into();
+                    }
+                    _ => r["label"] = label(i).into(),
+                }
+                serde_json::from_value(r).unwrap_or_else(|e| panic!("{e}"))
+            })
+            .collect()
+    }
+
+    /// Training data whose main decision holds one class, or that leaves no feature to learn
+    /// from, is refused with an error saying so (it gave a constant model); two classes train.
+    #[test]
+    fn one_class_or_no_feature_is_refused() {
+        let analyzer = Analyzer::builder()
+            .default_models(false)
+            .stance(false)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let small = TrainParams {
+            ngrams_per_language: 50,
+            min_df: 1,
+            evidence_per_language: 200,
+            alphas: vec![1.0],
+            ..TrainParams::default()
+        };
+        let no_features = TrainParams {
+            ngrams_per_language: 0,
+            evidence_per_language: 0,
+            drop_features: vec!["*".into()],
+            ..small.clone()
+        };
+        let no_evidence = TrainParams {
+            evidence_per_language: 0,
+            ..small.clone()
+        };
+        let one = |l: &'static str| -> Labels { Box::new(move |_| l) };
+        let two = |a: &'static str, b: &'static str| -> Labels {
+            Box::new(move |i| if i % 2 == 0 { a } else { b })
+        };
+        let only = "the training data has only class";
+        let no_feature = "no feature is left to train on";
+        // (task, labels, whether every record has the same text, params, expected error)
+        let table: Vec<(Task, Labels, bool, &TrainParams, Option<String>)> = vec![
+            (Task::Satire, one("satire"), false, &small, Some(format!("task satire: {only} satire (2 classes are needed)"))),
+            (Task::Satire, one("regular"), false, &small, Some(format!("task satire: {only} regular (2 classes are needed)"))),
+            (Task::SentenceBias, one("biased"), false, &small, Some(format!("task sentence_bias: {only} biased (2 classes are needed)"))),
+            (Task::Genre, one("opinion"), false, &small, Some(format!("task genre: {only} opinion (2 classes are needed)"))),
+            (Task::Leaning, one("center"), false, &small, Some(format!("task leaning: {only} center (2 classes are needed)"))),
+            (Task::Persuasion, one(""), false, &small, Some(format!("task persuasion, head any: {only} none (2 classes are needed)"))),
+            (Task::Persuasion, one("Doubt"), false, &small, Some(format!("task persuasion, head any: {only} technique (2 classes are needed)"))),
+            (Task::Satire, two("satire", "regular"), false, &no_features, Some(format!("task satire: {no_feature}: no n-grams (--ngrams 0), no n-gram evidence (--evidence 0) and all"))),
+            (Task::Persuasion, two("Doubt", ""), false, &no_features, Some(format!("task persuasion: {no_feature}: no n-grams"))),
+            (Task::Satire, two("satire", "regular"), true, &no_evidence, Some(format!("task satire: {no_feature}: every training example has the same input"))),
+            // Two classes train; a persuasion category without examples is allowed.
+            (Task::Satire, two("satire", "regular"), false, &small, None),
+            (Task::Genre, two("opinion", "reporting"), false, &small, None),
+            (Task::Persuasion, two("Doubt", ""), false, &small, None),
+        ];
+        for (task, label, same_text, params, want) in table {
+            let mut records = records(task, label);
+            if same_text {
+                for r in &mut records {
+                    r.text = "Le ministre a déclaré que le budget serait voté mardi.".into();
+                    for p in &mut r.paragraphs {
+                        p.end = r.text.len();
+                    }
+                }
+            }
+            let prepared =
+                Prepared::new(task, &records, &analyzer).unwrap_or_else(|e| panic!("{e}"));
+            let got = train(&prepared, &analyzer, params);
+            match (want, got) {
+                (None, Ok(model)) => assert_eq!(model.task, task),
+                (None, Err(e)) => panic!("{task}: {e}"),
+                (Some(want), Ok(_)) => panic!("{task}: trained, expected {want:?}"),
+                (Some(want), Err(Error::Config(m))) => {
+                    assert!(m.starts_with(&want), "{task}: {m:?}, expected {want:?}")
+                }
+                (Some(_), Err(e)) => panic!("{task}: {e:?}"),
+            }
         }
     }
 

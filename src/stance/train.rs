@@ -787,6 +787,30 @@ fn fit_head(
             "stance head {name}: no training examples"
         )));
     }
+    // One class, or one input for every row, could only give a constant head.
+    let mut present: Vec<usize> = rows.iter().map(|&i| ex[i].gold).collect();
+    present.sort_unstable();
+    present.dedup();
+    if let [only] = present[..] {
+        return Err(Error::Config(format!(
+            "task stance, head {name}: the training data has only class {} (2 classes are \
+             needed)",
+            STANCE_CLASSES.get(only).copied().unwrap_or("?")
+        )));
+    }
+    let nonzero = |r: usize| {
+        inputs
+            .get(r)
+            .into_iter()
+            .flatten()
+            .filter(|(_, v)| *v != 0.0)
+    };
+    if rows.iter().all(|&r| nonzero(r).eq(nonzero(rows[0]))) {
+        return Err(Error::Config(format!(
+            "task stance, head {name}: no feature is left to train on: every training example \
+             has the same input ({n_features} features)"
+        )));
+    }
     let (inner_train, inner_valid): (Vec<usize>, Vec<usize>) = rows
         .iter()
         .partition(|&&i| !inner_validation(&ex[i].record_id));
@@ -1234,6 +1258,112 @@ mod tests {
             },
         );
         assert!(e.low <= e.value && e.value <= e.high, "{e:?}");
+    }
+
+    /// Training data whose head holds one class, or gives every example the same input, is
+    /// refused with an error saying so (it gave a constant head); three and two classes train.
+    #[test]
+    fn one_class_or_no_feature_is_refused() {
+        const TWEETS: [&str; 4] = [
+            "Hillary Clinton will make a great president, proud to vote for her! #SemST",
+            "Never trust Hillary Clinton, she lies about everything. #SemST",
+            "Watching the debate tonight with friends. #SemST",
+            "Hillary Clinton fights for working families every single day. #SemST",
+        ];
+        const NEWS: [&str; 4] = [
+            "Zelensky praised the brave soldiers who defended the city.",
+            "Putin ordered new strikes on the civilian power grid.",
+            "Zelensky met European leaders to ask for more air defence.",
+            "Putin threatened the West again in a long televised speech.",
+        ];
+        let analyzer = Analyzer::builder()
+            .default_models(false)
+            .stance(false)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        // (tweet stances, entity roles, whether the texts are all the first one, expected error)
+        type Case = (
+            fn(usize) -> &'static str,
+            fn(usize) -> &'static str,
+            bool,
+            Option<&'static str>,
+        );
+        let table: [Case; 5] = [
+            (
+                |_| "favor",
+                |i| ["Protagonist", "Antagonist"][i % 2],
+                false,
+                Some("task stance, head posts: the training data has only class favor (2 classes are needed)"),
+            ),
+            (
+                |i| ["favor", "against", "none"][i % 3],
+                |_| "Antagonist",
+                false,
+                Some("task stance, head news: the training data has only class against (2 classes are needed)"),
+            ),
+            (
+                |i| ["favor", "against"][i % 2],
+                |i| ["Protagonist", "Antagonist"][i % 2],
+                true,
+                Some("task stance, head posts: no feature is left to train on: every training example has the same input"),
+            ),
+            (
+                |i| ["favor", "against", "none"][i % 3],
+                |i| ["Innocent", "Antagonist"][i % 2],
+                false,
+                None,
+            ),
+            (
+                |i| ["favor", "against"][i % 2],
+                |i| ["Protagonist", "Antagonist"][i % 2],
+                false,
+                None,
+            ),
+        ];
+        for (n, (stance, role, same, want)) in table.into_iter().enumerate() {
+            let mut records = Vec::new();
+            for i in 0..24 {
+                let tweet = if same { TWEETS[0] } else { TWEETS[i % 4] };
+                records.push(serde_json::json!({
+                    "id": format!("t{i}"), "lang": "en", "target": "Hillary Clinton",
+                    "text": tweet, "label": stance(i),
+                }));
+                let news = if same { NEWS[0] } else { NEWS[i % 4] };
+                let entity = news.split(' ').next().unwrap_or_default();
+                records.push(serde_json::json!({
+                    "id": format!("n{i}"), "lang": "en", "domain": "ukraine_war",
+                    "narratives": ["URW: Blaming the war on others"], "text": news,
+                    "entities": [{"entity": entity, "start": 0, "end": entity.len(), "role": role(i)}],
+                }));
+            }
+            let records: Vec<Record> = records
+                .into_iter()
+                .map(|r| serde_json::from_value(r).unwrap_or_else(|e| panic!("{e}")))
+                .collect();
+            let options = PrepareOptions {
+                with_names: true,
+                ..PrepareOptions::default()
+            };
+            let prepared =
+                prepare(&records, &analyzer, &options).unwrap_or_else(|e| panic!("case {n}: {e}"));
+            let params = TrainParams {
+                ngrams_per_language: if same { 0 } else { 50 },
+                ngrams_per_target: if same { 0 } else { 50 },
+                min_df: 1,
+                evidence_per_group: 0,
+                alphas: vec![1.0],
+                ..TrainParams::default()
+            };
+            match (want, train(&prepared, &analyzer, &params)) {
+                (None, Ok(model)) => assert_eq!(model.heads.len(), 2, "case {n}"),
+                (None, Err(e)) => panic!("case {n}: {e}"),
+                (Some(want), Ok(_)) => panic!("case {n}: trained, expected {want:?}"),
+                (Some(want), Err(Error::Config(m))) => {
+                    assert!(m.starts_with(want), "case {n}: {m:?}, expected {want:?}")
+                }
+                (Some(_), Err(e)) => panic!("case {n}: {e:?}"),
+            }
+        }
     }
 
     #[test]
