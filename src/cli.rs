@@ -385,6 +385,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                             let p = if any[k] { any_p[k] } else { 1.0 - any_p[k] };
                             (
                                 &prepared.examples[i],
+                                prepared.language(i),
                                 label(gold_any[k]).to_string(),
                                 label(any[k]).to_string(),
                                 p,
@@ -434,6 +435,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                                 .unwrap_or(0.0);
                             (
                                 &prepared.examples[i],
+                                prepared.language(i),
                                 label(gold[k]),
                                 label(predicted[k]),
                                 f64::from(p),

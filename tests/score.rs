@@ -287,6 +287,7 @@ fn an_output_that_is_an_input_another_output_or_unwritable_is_refused_before_any
         &["train", "--task", "satire", "--data", i, "--out", &nowhere],
         &["eval", "--task", "satire", "--data", i, "--out", i],
         &["explain", a, "--out", a],
+        &["score", folder, "--out", &format!("{folder}/out.txt")],
     ];
     for args in table {
         let got = run(args);
@@ -303,6 +304,7 @@ fn an_output_that_is_an_input_another_output_or_unwritable_is_refused_before_any
         );
         assert_eq!(read(&article), SENTENCES[0].as_bytes(), "{args:?}");
         assert!(!out.exists(), "{args:?} created the output");
+        assert!(!dir.join("out.txt").exists(), "{args:?} created the output");
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -489,6 +491,14 @@ fn eval_reads_a_users_csv_with_a_label_map_and_writes_html() {
     assert!(html.contains("aria-label=\"confusion matrix\""));
     assert!(html.contains("aria-label=\"reliability diagram\""));
     assert!(html.contains("Per language"));
+    // The worst errors say the language each record was read in, identified here.
+    let misses = html.matches("<tr><td>k").count();
+    assert!(misses > 0, "no worst errors listed");
+    assert_eq!(
+        html.matches("</td><td></td><td>").count(),
+        0,
+        "a blank language"
+    );
     let unmapped = bin()
         .args(&args("json")[..11])
         .args(["--resamples", "10"])

@@ -192,7 +192,8 @@ impl InputArgs {
 
 /// Checks the output files of a command (each with its option's name; `None` when not given)
 /// before any work is done: each can be created (its folder exists, it is not a folder), none
-/// is one of the inputs (writing it would destroy what is to be read), and no two are the same.
+/// is one of the inputs (writing it would destroy what is to be read) or a `.txt` file in an
+/// input folder (it would be read as an article), and no two are the same.
 pub fn check_outputs(outputs: &[(&str, Option<&Path>)], inputs: &[PathBuf]) -> Result<()> {
     let same = |a: &Path, b: &Path| {
         same_file::is_same_file(a, b).unwrap_or(false)
@@ -214,6 +215,17 @@ pub fn check_outputs(outputs: &[(&str, Option<&Path>)], inputs: &[PathBuf]) -> R
             return Err(Error::Config(format!(
                 "{option} {shown} is the input {}: writing it would destroy what is to be read",
                 input.display()
+            )));
+        }
+        let txt = path
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("txt"));
+        let in_folder = |dir: &PathBuf| dir.is_dir() && same(folder.unwrap_or(Path::new(".")), dir);
+        if let Some(dir) = inputs.iter().find(|i| txt && in_folder(i)) {
+            return Err(Error::Config(format!(
+                "{option} {shown} is in the input folder {}: it would be read as one of its \
+                 articles",
+                dir.display()
             )));
         }
         if let Some((other, _)) = given[..k].iter().find(|(_, p)| same(path, p)) {

@@ -355,16 +355,16 @@ fn first_line(text: &str) -> String {
     cut
 }
 
-/// The `limit` wrong predictions made with the highest confidence: `(example, gold,
-/// predicted, probability of the prediction)`.
+/// The `limit` wrong predictions made with the highest confidence: `(example, the language
+/// it was read in (given or identified), gold, predicted, probability of the prediction)`.
 pub fn worst<'a>(
-    wrong: impl Iterator<Item = (&'a Example, String, String, f64)>,
+    wrong: impl Iterator<Item = (&'a Example, &'a str, String, String, f64)>,
     limit: usize,
 ) -> Vec<Miss> {
     let mut misses: Vec<Miss> = wrong
-        .map(|(e, gold, predicted, confidence)| Miss {
+        .map(|(e, lang, gold, predicted, confidence)| Miss {
             id: e.id.clone(),
-            lang: e.lang.clone(),
+            lang: Some(lang.to_string()),
             gold,
             predicted,
             confidence,

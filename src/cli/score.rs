@@ -54,8 +54,8 @@ pub struct ScoreArgs {
     /// Write the output to this file instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Write error records to this file (JSON Lines: id, file, line, field, kind, reason)
-    /// instead of in the output.
+    /// Write error records to this file (JSON Lines: id, file, line, field when one is at
+    /// fault, kind, reason) instead of in the output.
     #[arg(long)]
     pub errors: Option<PathBuf>,
     /// Report parts to keep in JSON output (comma-separated: language, counts, density,
