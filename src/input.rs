@@ -848,10 +848,9 @@ impl Tap {
     /// lone `\r` (old Mac files).
     fn breaks(&mut self, end: usize) -> usize {
         let b = &self.bytes[..end];
-        let feeds = b.iter().filter(|&&c| c == b'\n').count();
-        let returns = b
-            .windows(2)
-            .filter(|w| w[0] == b'\r' && w[1] != b'\n')
+        let feeds = memchr::memchr_iter(b'\n', b).count();
+        let returns = memchr::memchr_iter(b'\r', b)
+            .filter(|&i| i + 1 < end && b[i + 1] != b'\n')
             .count();
         let last = b.last() == Some(&b'\r') && self.peek(end) != Some(b'\n');
         feeds + returns + usize::from(last)
