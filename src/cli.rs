@@ -282,12 +282,16 @@ pub fn run(cli: Cli) -> Result<i32> {
                 )?;
                 let text = match format.as_str() {
                     "md" => r.to_markdown(),
-                    "html" => html::eval_report::page(&html::eval_report::EvalPage {
-                        description: format!("{task} on {}, model {source}", describe(&data)),
-                        figures: html::eval_report::Figures::Stance(&r),
-                        reliability: None,
-                        misses: Vec::new(),
-                    }),
+                    "html" => {
+                        let (reliability, misses) =
+                            stance_page_parts(task, &r, &prepared, &records)?;
+                        html::eval_report::page(&html::eval_report::EvalPage {
+                            description: format!("{task} on {}, model {source}", describe(&data)),
+                            figures: html::eval_report::Figures::Stance(&r),
+                            reliability,
+                            misses,
+                        })
+                    }
                     _ => serde_json::to_string_pretty(&r)
                         .map_err(|e| Error::Config(e.to_string()))?,
                 };
@@ -384,8 +388,9 @@ pub fn run(cli: Cli) -> Result<i32> {
                         .map(|(k, &i)| {
                             let p = if any[k] { any_p[k] } else { 1.0 - any_p[k] };
                             (
-                                &prepared.examples[i],
+                                prepared.examples[i].id.as_str(),
                                 prepared.language(i),
+                                prepared.examples[i].text.as_str(),
                                 label(gold_any[k]).to_string(),
                                 label(any[k]).to_string(),
                                 p,
@@ -434,8 +439,9 @@ pub fn run(cli: Cli) -> Result<i32> {
                                 .copied()
                                 .unwrap_or(0.0);
                             (
-                                &prepared.examples[i],
+                                prepared.examples[i].id.as_str(),
                                 prepared.language(i),
+                                prepared.examples[i].text.as_str(),
                                 label(gold[k]),
                                 label(predicted[k]),
                                 f64::from(p),
@@ -615,6 +621,67 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(if failures == 0 { 0 } else { 1 })
         }
     }
+}
+
+/// The reliability diagram (two-label tasks) and the worst errors of a stance evaluation's
+/// page.
+fn stance_page_parts(
+    task: Task,
+    r: &stance::train::StanceEvaluation,
+    prepared: &stance::train::Prepared,
+    records: &[corpus::Record],
+) -> Result<(
+    Option<Vec<eval::ReliabilityBin>>,
+    Vec<html::eval_report::Miss>,
+)> {
+    let label = |c: usize| {
+        task.labels()
+            .get(c)
+            .map(|l| l.to_string())
+            .unwrap_or_default()
+    };
+    let texts: std::collections::HashMap<&str, &str> = records
+        .iter()
+        .map(|rec| (rec.id.as_str(), rec.text.as_str()))
+        .collect();
+    let wrong = r.outcomes.iter().filter_map(|o| {
+        let e = prepared.examples.get(o.example)?;
+        let lang = if e.lang == "xx" {
+            eval::UNKNOWN_GROUP
+        } else {
+            &e.lang
+        };
+        let text = texts.get(e.record_id.as_str()).copied().unwrap_or("");
+        (o.predicted != e.gold).then(|| {
+            (
+                e.id.as_str(),
+                lang,
+                text,
+                label(e.gold),
+                label(o.predicted),
+                o.confidence,
+            )
+        })
+    });
+    let misses = eval_data::worst(wrong, 20);
+    let positive: Option<Vec<f64>> = r.outcomes.iter().map(|o| o.positive).collect();
+    let reliability = match positive {
+        Some(p) if !p.is_empty() => {
+            let gold: Vec<bool> = r
+                .outcomes
+                .iter()
+                .map(|o| {
+                    prepared
+                        .examples
+                        .get(o.example)
+                        .is_some_and(|e| e.gold == 1)
+                })
+                .collect();
+            Some(eval::reliability(&gold, &p)?)
+        }
+        _ => None,
+    };
+    Ok((reliability, misses))
 }
 
 /// Writes an evaluation's output to `out` (standard output when `None`); the exit code is 1

@@ -727,7 +727,9 @@ fn satire_label(i: usize) -> Option<Value> {
 fn stance_eval_writes_every_format_to_out() {
     let dir = temp_dir("eval-stance-out");
     let data = dir.join("stance.jsonl");
-    write(&data, stance_jsonl(true).as_bytes());
+    // One gold label changed, so that the page has an error to list.
+    let jsonl = stance_jsonl(true).replacen("\"label\":\"favor\"", "\"label\":\"none\"", 1);
+    write(&data, jsonl.as_bytes());
     let data = data.display().to_string();
     for (format, check) in [
         (
@@ -742,6 +744,7 @@ fn stance_eval_writes_every_format_to_out() {
                 "f_avg",
                 "aria-label=\"confusion matrix\"",
                 "Per language",
+                "first line of the text",
             ]
             .iter()
             .all(|part| t.contains(part))

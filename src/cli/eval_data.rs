@@ -8,7 +8,7 @@ use partipris::corpus::{self, Location, Record};
 use partipris::html::eval_report::Miss;
 use partipris::input::{InputFormat, Inputs};
 use partipris::stance::train::semeval2016_targets;
-use partipris::task::{Example, Partition, Task};
+use partipris::task::{Partition, Task};
 use partipris::{Error, Result};
 
 use super::args::InputArgs;
@@ -355,20 +355,20 @@ fn first_line(text: &str) -> String {
     cut
 }
 
-/// The `limit` wrong predictions made with the highest confidence: `(example, the language
-/// it was read in (given or identified), gold, predicted, probability of the prediction)`.
-pub fn worst<'a>(
-    wrong: impl Iterator<Item = (&'a Example, &'a str, String, String, f64)>,
-    limit: usize,
-) -> Vec<Miss> {
+/// A wrong prediction: the example's id, the language it was read in (given or identified),
+/// its text, the gold and predicted labels, and the probability of the prediction.
+pub type Wrong<'a> = (&'a str, &'a str, &'a str, String, String, f64);
+
+/// The `limit` wrong predictions made with the highest confidence.
+pub fn worst<'a>(wrong: impl Iterator<Item = Wrong<'a>>, limit: usize) -> Vec<Miss> {
     let mut misses: Vec<Miss> = wrong
-        .map(|(e, lang, gold, predicted, confidence)| Miss {
-            id: e.id.clone(),
+        .map(|(id, lang, text, gold, predicted, confidence)| Miss {
+            id: id.to_string(),
             lang: Some(lang.to_string()),
             gold,
             predicted,
             confidence,
-            first_line: first_line(&e.text),
+            first_line: first_line(text),
         })
         .collect();
     misses.sort_by(|a, b| {

@@ -20,8 +20,7 @@ pub enum Figures<'a> {
     Single(&'a SingleLabelReport),
     /// A multi-label task (persuasion).
     Multi(&'a MultiLabelReport),
-    /// A stance task: the single-label figures, `f_avg` and the figures per target (the page
-    /// lists no worst errors: a stance evaluation keeps no predictions).
+    /// A stance task: the single-label figures, `f_avg` and the figures per target.
     Stance(&'a StanceEvaluation),
 }
 
@@ -167,9 +166,7 @@ pub fn page(p: &EvalPage<'_>) -> String {
             }
         }
     }
-    if !matches!(p.figures, Figures::Stance(_)) {
-        misses(&mut out, &p.misses);
-    }
+    misses(&mut out, &p.misses);
     page_end(&mut out);
     out
 }

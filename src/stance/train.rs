@@ -1073,6 +1073,23 @@ pub struct StanceEvaluation {
     /// `f_avg`, macro-F1 and size per target (the SemEval-2016 target names, or the entity's
     /// default target id, `other` when it has none).
     pub by_target: Vec<TargetFigures>,
+    /// What the model said of each example evaluated, in the order of the prepared examples
+    /// (for a report's worst errors and reliability diagram; not serialized).
+    #[serde(skip)]
+    pub outcomes: Vec<Outcome>,
+}
+
+/// What the stance model said of one evaluated example.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// The example: its index in [`Prepared::examples`].
+    pub example: usize,
+    /// The predicted class, an index into the task's labels.
+    pub predicted: usize,
+    /// The probability the model gave the predicted class.
+    pub confidence: f64,
+    /// For a two-label task (`entity_stance`), the probability of the second label.
+    pub positive: Option<f64>,
 }
 
 /// Figures of one target.
@@ -1189,10 +1206,29 @@ pub fn evaluate(
             }
         })
         .collect();
+    let outcomes = idx
+        .iter()
+        .enumerate()
+        .map(|(k, &example)| {
+            let p_pos = positive.as_ref().map(|p| p[k]);
+            let confidence = match p_pos {
+                Some(p) if pred[k] == 1 => p,
+                Some(p) => 1.0 - p,
+                None => f64::from(probs[k].get(pred[k]).copied().unwrap_or(0.0)),
+            };
+            Outcome {
+                example,
+                predicted: pred[k],
+                confidence,
+                positive: p_pos,
+            }
+        })
+        .collect();
     Ok(StanceEvaluation {
         report,
         f_avg: f_avg_estimate,
         by_target,
+        outcomes,
     })
 }
 
