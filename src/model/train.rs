@@ -400,8 +400,8 @@ fn check_classes(task: Task, specs: &[HeadSpec], train_idx: &[usize]) -> Result<
 }
 
 /// Whether the input vectors of the rows `rows` are all the same (zeros left out), so that a
-/// head could learn nothing from them.
-fn all_the_same(inputs: &[Vec<(u32, f32)>], rows: &[usize]) -> bool {
+/// head could learn nothing from them (also used by the stance trainer).
+pub(crate) fn all_the_same(inputs: &[Vec<(u32, f32)>], rows: &[usize]) -> bool {
     let nonzero = |r: usize| {
         inputs
             .get(r)

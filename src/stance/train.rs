@@ -798,14 +798,7 @@ fn fit_head(
             STANCE_CLASSES.get(only).copied().unwrap_or("?")
         )));
     }
-    let nonzero = |r: usize| {
-        inputs
-            .get(r)
-            .into_iter()
-            .flatten()
-            .filter(|(_, v)| *v != 0.0)
-    };
-    if rows.iter().all(|&r| nonzero(r).eq(nonzero(rows[0]))) {
+    if crate::model::train::all_the_same(inputs, rows) {
         return Err(Error::Config(format!(
             "task stance, head {name}: no feature is left to train on: every training example \
              has the same input ({n_features} features)"
