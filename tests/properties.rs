@@ -194,3 +194,65 @@ proptest! {
         }
     }
 }
+
+/// CSV and TSV bodies made of the bytes that decide rows: cells, delimiters, quotes, and every
+/// kind of line end.
+fn delimited_body() -> impl Strategy<Value = Vec<u8>> {
+    proptest::collection::vec(
+        proptest::sample::select(vec![b'a', b'b', b',', b'\t', b'"', b'\r', b'\n', b' ']),
+        0..60,
+    )
+}
+
+/// The lines of a file as the input readers count them: a line feed, a carriage return and
+/// line feed, or a lone carriage return ends one.
+fn line_count(file: &[u8]) -> usize {
+    1 + file
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && file.get(i + 1) != Some(&b'\n')))
+        .count()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Every CSV or TSV row comes out as a record or an error record on its own line, lines
+    /// increasing within the file; in TSV, where a quote is a character, every line that is not
+    /// blank is one row.
+    #[test]
+    fn delimited_rows_get_increasing_lines_and_tsv_loses_no_line(body in delimited_body()) {
+        use partipris::input::{InputFormat, InputOptions, Inputs};
+        for format in [InputFormat::Csv, InputFormat::Tsv] {
+            let mut file = b"text\n".to_vec();
+            file.extend(&body);
+            let items: Vec<_> = Inputs::from_reader(
+                "f",
+                Box::new(std::io::Cursor::new(file.clone())),
+                format,
+                &InputOptions::default(),
+            )
+            .collect();
+            let lines: Vec<usize> = items
+                .iter()
+                .map(|i| match i {
+                    Ok(r) => r.location.line,
+                    Err(e) => e.line,
+                })
+                .collect();
+            let total = line_count(&file);
+            prop_assert!(
+                lines.windows(2).all(|w| w[0] < w[1]) && lines.iter().all(|&l| l >= 2 && l <= total),
+                "{format:?} {:?}: lines {lines:?} of {total}",
+                String::from_utf8_lossy(&file)
+            );
+            if format == InputFormat::Tsv {
+                let rows = String::from_utf8_lossy(&body)
+                    .split(['\n', '\r'])
+                    .filter(|l| !l.is_empty())
+                    .count();
+                prop_assert_eq!(items.len(), rows, "{:?}", String::from_utf8_lossy(&file));
+            }
+        }
+    }
+}
