@@ -807,10 +807,12 @@ fn ordinary_text_is_not_taken_for_evasion() {
             all.push((common::seed(&dir, seed), Language::FRENCH));
         }
     }
+    // Markers of the texts above, without the seeds (absent without the shared data): the
+    // check is not vacuous.
     let mut markers = 0;
-    for (text, language) in &all {
+    for (k, (text, language)) in all.iter().enumerate() {
         for m in analyze(&analyzer, text, *language) {
-            markers += 1;
+            markers += usize::from(k < texts.len());
             assert!(
                 m.evasion().is_empty(),
                 "{:?} flagged {:?} in {text:?}",
@@ -819,5 +821,5 @@ fn ordinary_text_is_not_taken_for_evasion() {
             );
         }
     }
-    assert!(markers > 10, "only {markers} markers");
+    assert!(markers >= 5, "only {markers} markers");
 }
