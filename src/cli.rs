@@ -646,16 +646,12 @@ fn stance_page_parts(
         .collect();
     let wrong = r.outcomes.iter().filter_map(|o| {
         let e = prepared.examples.get(o.example)?;
-        let lang = if e.lang == "xx" {
-            eval::UNKNOWN_GROUP
-        } else {
-            &e.lang
-        };
+
         let text = texts.get(e.record_id.as_str()).copied().unwrap_or("");
         (o.predicted != e.gold).then(|| {
             (
                 e.id.as_str(),
-                lang,
+                e.language_group(),
                 text,
                 label(e.gold),
                 label(o.predicted),

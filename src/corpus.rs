@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 /// One record of a corpus file. Fields a dataset does not have are `None` or empty.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     /// Unique id.
     pub id: String,
@@ -264,8 +264,7 @@ impl Iterator for JsonlReader {
             }
             let mut line = self.buf.trim_ascii();
             if self.line == 1 {
-                // A byte order mark, as some Windows tools write.
-                line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+                line = without_bom(line);
             }
             if line.is_empty() {
                 continue;
@@ -326,6 +325,11 @@ impl Iterator for JsonlReader {
             );
         }
     }
+}
+
+/// A file's first line without the UTF-8 byte order mark some Windows tools write.
+pub(crate) fn without_bom(line: &[u8]) -> &[u8] {
+    line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
 }
 
 /// Reads all records of a file (`-`: standard input), failing on the first malformed one.

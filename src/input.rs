@@ -448,6 +448,14 @@ fn open_error(file: &Path, e: &std::io::Error) -> RecordError {
     file_error(file, format!("cannot read: {e}"))
 }
 
+/// A record's optional fields as read (raw values), for [`Maker::record`].
+struct Parts {
+    lang: Option<String>,
+    title: Option<String>,
+    label: Option<String>,
+    target: Option<String>,
+}
+
 /// Builds records and errors of one source.
 struct Maker {
     file: PathBuf,
@@ -475,15 +483,13 @@ impl Maker {
     }
 
     /// A record from its parts (raw field values), checked.
-    fn record(
-        &self,
-        line: usize,
-        id: Option<String>,
-        text: String,
-        lang: Option<String>,
-        title: Option<String>,
-        label: Option<String>,
-    ) -> InputItem {
+    fn record(&self, line: usize, id: Option<String>, text: String, parts: Parts) -> InputItem {
+        let Parts {
+            lang,
+            title,
+            label,
+            target,
+        } = parts;
         let fields = &self.options.fields;
         let id = id.filter(|s| !s.is_empty());
         let lang = match lang.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
@@ -526,7 +532,7 @@ impl Maker {
             text,
             lang,
             label: label.filter(|l| !l.is_empty()),
-            target: None,
+            target: target.filter(|t| !t.is_empty()),
             text_field: Some(fields.text.clone()),
         })
     }
@@ -714,20 +720,13 @@ impl JsonLines {
                 )),
             }
         };
-        let lang = optional(Some(&fields.lang))?;
-        let title = optional(fields.title.as_ref())?;
-        let label = optional(fields.label.as_ref())?;
-        let target = optional(fields.target.as_ref())?;
-        m.record(line, id, text, lang, title, label)
-            .map(|r| with_target(r, target))
-    }
-}
-
-/// The record with the target it gives (none when empty).
-fn with_target(record: InputRecord, target: Option<String>) -> InputRecord {
-    InputRecord {
-        target: target.filter(|t| !t.is_empty()),
-        ..record
+        let parts = Parts {
+            lang: optional(Some(&fields.lang))?,
+            title: optional(fields.title.as_ref())?,
+            label: optional(fields.label.as_ref())?,
+            target: optional(fields.target.as_ref())?,
+        };
+        m.record(line, id, text, parts)
     }
 }
 
@@ -786,8 +785,7 @@ impl Iterator for JsonLines {
             }
             let mut bytes = self.buf.trim_ascii();
             if self.line == 1 {
-                // A byte order mark, as some Windows tools write.
-                bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+                bytes = crate::corpus::without_bom(bytes);
             }
             if bytes.is_empty() {
                 continue;
@@ -819,7 +817,6 @@ struct Delimited {
     columns: Option<Columns>,
     record: csv::ByteRecord,
     delimiter: u8,
-    quoting: bool,
     done: bool,
     /// The byte offset of the tap's first byte: the end of the last record read.
     base: u64,
@@ -865,6 +862,11 @@ impl Tap {
     }
 }
 
+/// Whether cells may be quoted: in CSV, not in TSV (whose cells are read as they stand).
+fn quoted(delimiter: u8) -> bool {
+    delimiter != b'\t'
+}
+
 /// Whether a record's raw bytes leave a quoted cell open: then the CSV reader, which takes the
 /// end of the input as the end of the cell, has read the rest of the file into it.
 fn quote_left_open(raw: &[u8], delimiter: u8) -> bool {
@@ -906,10 +908,9 @@ impl Delimited {
         delimiter: u8,
         options: InputOptions,
     ) -> Delimited {
-        let quoting = delimiter != b'\t';
         let reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
-            .quoting(quoting)
+            .quoting(quoted(delimiter))
             .flexible(true)
             .has_headers(false)
             .from_reader(Tap {
@@ -926,16 +927,15 @@ impl Delimited {
             columns: None,
             record: csv::ByteRecord::new(),
             delimiter,
-            quoting,
             done: false,
             base: 0,
             base_line: 1,
         }
     }
 
-    /// After a record is read: its first line, past the blank lines before it, and whether a
-    /// quote it opened was never closed. Forgets the record's bytes.
-    fn locate(&mut self) -> (usize, bool) {
+    /// After a record is read: its first line, past the blank lines before it; a `malformed`
+    /// error there when a quote it opened is never closed. Forgets the record's bytes.
+    fn locate(&mut self) -> Result<usize, RecordError> {
         let end = self.reader.position().byte();
         let tap = self.reader.get_mut();
         let len = usize::try_from(end.saturating_sub(self.base))
@@ -948,14 +948,27 @@ impl Delimited {
         let line = self.base_line + tap.breaks(lead);
         // Only a record that ran to the end of the input can have an open quote.
         let at_end = len == tap.bytes.len() && tap.peek(len).is_none();
-        let open = self.quoting && at_end && quote_left_open(&tap.bytes[lead..len], self.delimiter);
+        let open = quoted(self.delimiter)
+            && at_end
+            && quote_left_open(&tap.bytes[lead..len], self.delimiter);
         // A `\r` last is kept when the byte after it is not known yet (it may start `\r\n`).
         let keep = usize::from(len == tap.bytes.len() && tap.bytes[..len].ends_with(b"\r"));
         let drained = len - keep;
         self.base_line += tap.breaks(drained);
         tap.bytes.drain(..drained);
         self.base += drained as u64;
-        (line, open)
+        if open {
+            let reason = "a quote opened in this row is never closed, so the row runs to the end \
+                          of the file";
+            return Err(self.maker.error(
+                line,
+                None,
+                None,
+                RecordErrorKind::Malformed,
+                reason.to_string(),
+            ));
+        }
+        Ok(line)
     }
 
     /// Reads the header; an error ends the source.
@@ -976,10 +989,7 @@ impl Delimited {
             .map(|c| String::from_utf8_lossy(c).trim().to_string())
             .collect();
         let find = |name: &str| names.iter().position(|n| n == name);
-        let (line, open) = self.locate();
-        if open {
-            return Err(fail(self, line, None, unclosed_quote()));
-        }
+        let line = self.locate()?;
         let text = find(&fields.text).ok_or_else(|| {
             self.maker.error(
                 line,
@@ -1072,21 +1082,18 @@ impl Delimited {
         let text = cell(Some(cols.text), &fields.text)
             .map_err(with_id)?
             .unwrap_or_default();
-        let lang = cell(cols.lang, &fields.lang).map_err(with_id)?;
-        let title = match (&fields.title, cols.title) {
-            (Some(name), Some(i)) => cell(Some(i), name).map_err(with_id)?,
-            _ => None,
+        // A field that is not named is not read.
+        let named = |i: Option<usize>, name: &Option<String>| match name {
+            Some(name) => cell(i, name).map_err(with_id),
+            None => Ok(None),
         };
-        let label = match &fields.label {
-            Some(name) => cell(cols.label, name).map_err(with_id)?,
-            None => None,
+        let parts = Parts {
+            lang: cell(cols.lang, &fields.lang).map_err(with_id)?,
+            title: named(cols.title, &fields.title)?,
+            label: named(cols.label, &fields.label)?,
+            target: named(cols.target, &fields.target)?,
         };
-        let target = match &fields.target {
-            Some(name) => cell(cols.target, name).map_err(with_id)?,
-            None => None,
-        };
-        m.record(line, id, text, lang, title, label)
-            .map(|r| with_target(r, target))
+        m.record(line, id, text, parts)
     }
 }
 
@@ -1115,20 +1122,7 @@ impl Iterator for Delimited {
                 self.done = true;
                 None
             }
-            Ok(true) => {
-                let (line, open) = self.locate();
-                if open {
-                    let error = self.maker.error(
-                        line,
-                        None,
-                        None,
-                        RecordErrorKind::Malformed,
-                        unclosed_quote(),
-                    );
-                    return Some(Err(error));
-                }
-                Some(self.row(cols, line))
-            }
+            Ok(true) => Some(self.locate().and_then(|line| self.row(cols, line))),
             Err(e) => {
                 let kind = if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     self.done = true;
@@ -1146,10 +1140,6 @@ impl Iterator for Delimited {
             }
         }
     }
-}
-
-fn unclosed_quote() -> String {
-    "a quote opened in this row is never closed, so the row runs to the end of the file".to_string()
 }
 
 /// Reads a whole text file (or stream) as one article, refusing it unread past the limit.
@@ -1217,6 +1207,13 @@ fn read_text(
     })
 }
 
+/// Whether a directory input reads this file as an article: its name ends in `.txt` (in any
+/// case).
+pub fn is_text_article(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("txt"))
+}
+
 /// A directory of `.txt` files, in file-name order.
 struct TextDir {
     dir: PathBuf,
@@ -1244,11 +1241,8 @@ impl Iterator for TextDir {
                 for e in entries {
                     let e = e?;
                     let path = e.path();
-                    let txt = path
-                        .extension()
-                        .is_some_and(|x| x.eq_ignore_ascii_case("txt"));
                     // Not `path.is_file()`: a link that leads nowhere is an error record.
-                    if txt && !e.file_type()?.is_dir() {
+                    if is_text_article(&path) && !e.file_type()?.is_dir() {
                         files.push(path);
                     }
                 }

@@ -217,11 +217,9 @@ pub fn check_outputs(outputs: &[(&str, Option<&Path>)], inputs: &[PathBuf]) -> R
                 input.display()
             )));
         }
-        let txt = path
-            .extension()
-            .is_some_and(|x| x.eq_ignore_ascii_case("txt"));
+        let read = partipris::input::is_text_article(path);
         let in_folder = |dir: &PathBuf| dir.is_dir() && same(folder.unwrap_or(Path::new(".")), dir);
-        if let Some(dir) = inputs.iter().find(|i| txt && in_folder(i)) {
+        if let Some(dir) = inputs.iter().find(|i| read && in_folder(i)) {
             return Err(Error::Config(format!(
                 "{option} {shown} is in the input folder {}: it would be read as one of its \
                  articles",

@@ -196,15 +196,20 @@ pub fn read(
         for item in Inputs::new(data.to_vec(), options) {
             match item {
                 Ok(r) => {
-                    let mut value = serde_json::json!({
-                        "id": r.id,
-                        "text": r.text,
-                        "lang": r.lang.map(|l| l.to_string()),
-                        "target": r.target,
-                    });
-                    value[default_label] = serde_json::json!(r.label);
-                    let record: Record = serde_json::from_value(value)
-                        .map_err(|e| Error::Config(format!("record {:?}: {e}", r.id)))?;
+                    let (label, genre) = match task {
+                        Task::Genre => (None, r.label),
+                        _ => (r.label, None),
+                    };
+                    let record = Record {
+                        id: r.id,
+                        text: r.text,
+                        lang: r.lang.map(|l| l.to_string()),
+                        target: r.target,
+                        label,
+                        genre,
+                        location: Some(r.location.clone()),
+                        ..Record::default()
+                    };
                     records.push(Ok((r.location, record)));
                 }
                 Err(e) => records.push(Err(e.to_string())),

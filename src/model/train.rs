@@ -669,7 +669,6 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
         )));
     }
     let dropped_names: Vec<String> = dropped.iter().map(|&j| names[j].clone()).collect();
-    let dropped_names_len = dropped_names.len();
     let mask = |row: &[f32]| {
         let mut row = row.to_vec();
         for &j in &dropped {
@@ -804,7 +803,7 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
             "task {task}: no feature is left to train on: every training example has the same \
              input ({} n-grams selected, {} of {} dense features dropped, {})",
             file.ngrams.len(),
-            dropped_names_len,
+            dropped.len(),
             d,
             if file.evidence.is_some() {
                 "n-gram evidence"

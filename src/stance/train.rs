@@ -113,6 +113,19 @@ pub struct Example {
     chars: Vec<(u64, u32)>,
 }
 
+impl Example {
+    /// The example's language as evaluation reports group it: a language that could not be
+    /// identified (`xx` to the model) is [`crate::eval::UNKNOWN_GROUP`], as in the other tasks'
+    /// reports.
+    pub fn language_group(&self) -> &str {
+        if self.lang == "xx" {
+            crate::eval::UNKNOWN_GROUP
+        } else {
+            &self.lang
+        }
+    }
+}
+
 /// Analysed examples, ready for training or evaluation.
 #[derive(Debug)]
 pub struct Prepared {
@@ -1150,12 +1163,10 @@ pub fn evaluate(
     let gold: Vec<usize> = sub.examples.iter().map(|e| e.gold).collect();
     let pred: Vec<usize> = probs.iter().map(|p| decide(source, p)).collect();
     let labels: Vec<String> = task.labels().iter().map(|s| s.to_string()).collect();
-    // A language that could not be identified ("xx" to the model) is named as in the other
-    // tasks' reports.
     let groups: Option<Vec<String>> = by_lang.then(|| {
         sub.examples
             .iter()
-            .map(|e| if e.lang == "xx" { "" } else { &e.lang }.to_string())
+            .map(|e| e.language_group().to_string())
             .collect()
     });
     let positive: Option<Vec<f64>> = (labels.len() == 2).then(|| {
