@@ -6,6 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::error::{Error, Result};
 
@@ -206,7 +207,14 @@ pub fn detection_sample(text: &str) -> &str {
 /// [`DETECTION_SAMPLE_BYTES`] bytes, or, when those hold few letters (a long rule, table or
 /// row of emoji before the text), a sample from its first letter.
 pub fn detect(text: &str) -> Option<Detection> {
-    let info = whatlang::detect(detection_sample(text))?;
+    let sample = detection_sample(text);
+    // Full-width and mathematical letters, ligatures and decomposed accents are read as the
+    // letters they stand for (NFKC), as the rest of the analysis reads them.
+    let info = if is_nfkc_quick(sample.chars()) == IsNormalized::Yes {
+        whatlang::detect(sample)?
+    } else {
+        whatlang::detect(&sample.nfkc().collect::<String>())?
+    };
     let language = Language::new(iso639_1(info.lang())).ok()?;
     Some(Detection {
         language,
@@ -363,5 +371,22 @@ mod tests {
         assert_eq!(fr.map(|d| d.language), Some(Language::FRENCH));
         let en = detect("Russia and Niger confirm their common will to strengthen their ties.");
         assert_eq!(en.map(|d| d.language), Some(Language::ENGLISH));
+    }
+
+    /// Full-width letters are read as the Latin letters they stand for.
+    #[test]
+    fn full_width_text_is_identified_by_its_letters() {
+        let plain = "La Russie et le Niger confirment leur volonté commune de rapprochement.";
+        let wide: String = plain
+            .chars()
+            .map(|c| match c {
+                '!'..='~' => char::from_u32(c as u32 - 0x21 + 0xFF01).unwrap_or(c),
+                ' ' => '\u{3000}',
+                _ => c,
+            })
+            .collect();
+        assert_ne!(wide, plain);
+        let fr = detect(&wide);
+        assert_eq!(fr.map(|d| d.language), Some(Language::FRENCH), "{wide}");
     }
 }

@@ -188,7 +188,8 @@ pub struct ErrorLine {
 /// The columns of the headline CSV: the id, language, counts, loaded-language density, the
 /// density of each category (in [`Category::ALL`] order), the classifiers' headline
 /// probabilities (empty when a classifier did not score the article), `stances` (each target
-/// the article takes a side on, as `target:label:score` separated by spaces), and `error` (the error's
+/// the article mentions, neutral ones included, as `target:label:score` separated by spaces,
+/// e.g. `russia:favor:+0.412 west:neutral:+0.000`), and `error` (the error's
 /// kind and reason for a record that could not be scored, else empty).
 pub fn headline_header() -> Vec<String> {
     let mut h: Vec<String> = [

@@ -309,6 +309,71 @@ fn an_output_that_is_an_input_another_output_or_unwritable_is_refused_before_any
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A failed write of error records names the file written to, as a failed write of reports does.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_write_of_error_records_names_the_file() {
+    let dir = temp_dir("full-errors");
+    let input = dir.join("in.jsonl");
+    let records: String = (0..3000)
+        .map(|i| {
+            format!(
+                "{}\n",
+                serde_json::json!({"id": format!("e{i}"), "text": ""})
+            )
+        })
+        .collect();
+    write(&input, records.as_bytes());
+    let i = input.to_str().unwrap_or_default();
+    for args in [
+        &["score", i, "--errors", "/dev/full", "--out", "/dev/null"][..],
+        &["score", i, "--out", "/dev/full"][..],
+    ] {
+        let got = run(args);
+        let stderr = String::from_utf8_lossy(&got.stderr);
+        assert_eq!(got.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("/dev/full"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("configuration"), "{args:?}: {stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--targets` next to custom lexicons, without a stance model trained with them, is refused
+/// with the reason, before any work.
+#[test]
+fn targets_next_to_custom_lexicons_need_their_own_stance_model() {
+    let dir = temp_dir("targets-custom");
+    let lexicon = dir.join("lex.toml");
+    write(
+        &lexicon,
+        b"format_version = 1\nname = \"mine\"\nlanguage = \"fr\"\nversion = \"1.0.0\"\nentries = [\n  { phrase = \"vassaux\", category = \"pejorative_label\" },\n]\n",
+    );
+    let targets = dir.join("targets.toml");
+    write(
+        &targets,
+        b"format_version = 1\nname = \"t\"\nversion = \"1\"\n[[target]]\nid = \"acme\"\nname = \"Acme\"\naliases.fr = [\"Acme\"]\n",
+    );
+    let article = dir.join("a.txt");
+    write(&article, SENTENCES[0].as_bytes());
+    let got = run(&[
+        "analyze",
+        "--lang",
+        "fr",
+        "--lexicon",
+        lexicon.to_str().unwrap_or_default(),
+        "--targets",
+        targets.to_str().unwrap_or_default(),
+        article.to_str().unwrap_or_default(),
+    ]);
+    let stderr = String::from_utf8_lossy(&got.stderr);
+    assert_eq!(got.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--targets with custom lexicons"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Parses a page as XML (the pages are XHTML-compatible) and returns the text of every
 /// `<mark>` with its `data-start`, and whether the parse reached the end.
 fn parse_page(html: &str) -> Vec<(usize, String)> {

@@ -166,6 +166,35 @@ fn stances_come_with_mentions_voices_and_spans() {
     assert!(json.contains("\"stances\""));
 }
 
+/// A word that is both an evaluative word and a lexicon marker aimed at the target is one cue,
+/// reported as the marker: its category, term and aim.
+#[test]
+fn a_marker_that_is_also_an_evaluative_word_is_reported_as_the_marker() {
+    let text = "Les laquais de l'Occident applaudissent. L'Occident et ses laquais mentent encore.";
+    let report = analyzer()
+        .analyze(&Article::new("t", text).with_language(Language::FRENCH))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let marker = report
+        .markers()
+        .iter()
+        .find(|m| &text[m.span()] == "laquais")
+        .unwrap_or_else(|| panic!("no marker for laquais"));
+    assert_eq!(marker.target(), Some("west"));
+    let west = report.stance("west").unwrap_or_else(|| panic!("no west"));
+    let cues: Vec<&Cue> = west
+        .evidence()
+        .iter()
+        .flat_map(|e| &e.cues)
+        .filter(|c| &text[c.start..c.end] == "laquais")
+        .collect();
+    assert!(!cues.is_empty(), "laquais is a cue");
+    for c in cues {
+        assert_eq!(c.category, Some(marker.category()), "{c:?}");
+        assert_eq!(c.term.as_deref(), Some(marker.term()), "{c:?}");
+        assert!(c.aimed_at_target, "{c:?}");
+    }
+}
+
 #[test]
 fn users_add_targets_and_can_turn_stance_off() {
     let acme = Target::new("acme", "ACME")

@@ -93,6 +93,7 @@ impl AnalyzerArgs {
                 "--model: two stance models given; one scores stances".into(),
             ));
         }
+        let own_stance_model = !stance_files.is_empty();
         if let (Some((file, source)), false) = (stance_files.pop(), self.no_stance) {
             builder = builder.stance_model(StanceModel::new(file, &source)?);
         }
@@ -109,6 +110,13 @@ impl AnalyzerArgs {
             builder = builder.stance(false);
         } else if self.targets.is_empty() {
             builder = builder.stance(true);
+        } else if custom && !own_stance_model {
+            return Err(Error::Config(
+                "--targets with custom lexicons: the shipped stance model was trained on the \
+                 shipped lexicons' markers; give a stance model trained with these lexicons \
+                 (--model), or leave out --lexicon / --no-default-lexicons"
+                    .into(),
+            ));
         } else {
             let mut all = Targets::try_default()?;
             for t in &self.targets {

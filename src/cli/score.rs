@@ -94,8 +94,12 @@ fn io_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     }
 }
 
-fn json_error(e: serde_json::Error) -> Error {
-    Error::Config(format!("serializing a report: {e}"))
+/// Writes `value` as one line of JSON to `w`, the file `path`; a failed write names the file.
+fn write_json_line(w: &mut impl Write, value: &impl serde::Serialize, path: &Path) -> Result<()> {
+    let mut line = serde_json::to_vec(value)
+        .map_err(|e| Error::Config(format!("serializing an error record: {e}")))?;
+    line.push(b'\n');
+    w.write_all(&line).map_err(io_error(path))
 }
 
 fn csv_error(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
@@ -234,8 +238,7 @@ pub fn run(args: ScoreArgs) -> Result<i32> {
                         });
                     }
                     if let Some((w, path)) = errors_out.as_mut() {
-                        serde_json::to_writer(&mut *w, &e).map_err(json_error)?;
-                        w.write_all(b"\n").map_err(io_error(path))?;
+                        write_json_line(w, &e, path)?;
                     } else {
                         match &mut sink {
                             Sink::Json(w) => {
@@ -243,8 +246,7 @@ pub fn run(args: ScoreArgs) -> Result<i32> {
                                     id: e.id.clone(),
                                     error: *e,
                                 };
-                                serde_json::to_writer(&mut *w, &line).map_err(json_error)?;
-                                w.write_all(b"\n").map_err(io_error(&out_name))?;
+                                write_json_line(w, &line, &out_name)?;
                             }
                             Sink::Csv(w) => w
                                 .write_record(error_row(&e))

@@ -169,11 +169,26 @@ impl StanceMatcher {
             let token_range = r.token..last.max(r.token + 1);
             let span = normalized.to_original_span(r.norm_start..r.norm_end);
             let written = original.get(span.clone()).unwrap_or("");
+            let reversed = normalized
+                .reversed_runs()
+                .iter()
+                .any(|run| run.start < span.end && span.start < run.end);
+            let accepts = |case: CaseRule| {
+                if !reversed {
+                    return case.accepts(written);
+                }
+                // Written backwards under a right-to-left override: the span is the whole run,
+                // read in display order. When the run holds more than the match, the match's
+                // own letters cannot be told apart, and the case is not checked.
+                let letters = |s: &str| s.chars().filter(|c| c.is_alphabetic()).count();
+                letters(written) != letters(&normalized.as_str()[r.norm_start..r.norm_end])
+                    || case.accepts(&written.chars().rev().collect::<String>())
+            };
             let mut targets_seen: Vec<usize> = Vec::new();
             for m in meanings {
                 match *m {
                     Meaning::Alias { target, case } => {
-                        if case.accepts(written) && !targets_seen.contains(&target) {
+                        if accepts(case) && !targets_seen.contains(&target) {
                             targets_seen.push(target);
                         }
                     }
@@ -215,7 +230,8 @@ fn build(
 ) -> Result<Option<LanguageMatcher>> {
     let mut phrases: Vec<&str> = Vec::new();
     let mut meanings: Vec<Meaning> = Vec::new();
-    let mut origins: Vec<(String, Option<usize>, String)> = Vec::new();
+    // Per phrase: its owner (a target id or a vocabulary), file, line and text.
+    let mut origins: Vec<(String, Option<String>, Option<usize>, String)> = Vec::new();
     let applies = |l: Option<Language>| l.is_none() || l == language;
     for (ti, t) in targets.targets().iter().enumerate() {
         for a in t.aliases().iter().filter(|a| applies(a.language())) {
@@ -224,12 +240,22 @@ fn build(
                 target: ti,
                 case: a.case_rule(),
             });
-            origins.push((t.id().to_string(), a.line(), a.phrase().to_string()));
+            origins.push((
+                t.id().to_string(),
+                a.file().map(str::to_string),
+                a.line(),
+                a.phrase().to_string(),
+            ));
         }
         for a in t.exclusions().iter().filter(|a| applies(a.language())) {
             phrases.push(a.phrase());
             meanings.push(Meaning::Excluded { target: ti });
-            origins.push((t.id().to_string(), a.line(), a.phrase().to_string()));
+            origins.push((
+                t.id().to_string(),
+                a.file().map(str::to_string),
+                a.line(),
+                a.phrase().to_string(),
+            ));
         }
     }
     let vocabulary = vocabularies
@@ -239,7 +265,12 @@ fn build(
         for (w, kind, line) in v.words() {
             phrases.push(w);
             meanings.push(Meaning::Cue(*kind));
-            origins.push((v.source().to_string(), Some(*line), w.clone()));
+            origins.push((
+                v.source().to_string(),
+                Some(v.source().to_string()),
+                Some(*line),
+                w.clone(),
+            ));
         }
     }
     if phrases.is_empty() {
@@ -262,19 +293,23 @@ fn build(
             Meaning::Cue(_) => None,
         };
         if clash.is_some() {
-            let (owner, line, phrase) = &origins[i];
-            let (first_owner, first_line, first) = &origins[c];
+            let (owner, file, line, phrase) = &origins[i];
+            let (first_owner, first_file, first_line, first) = &origins[c];
+            // Where the first phrase is: its line, and its file when it is another one.
+            let first_at = match (first_file, first_line) {
+                (Some(f), Some(l)) if first_file != file => format!(" ({f}, line {l})"),
+                (_, Some(l)) => format!(" (line {l})"),
+                (Some(f), None) if first_file != file => format!(" ({f})"),
+                _ => String::new(),
+            };
             return Err(Error::StanceData {
-                file: targets.sources().join(", "),
+                file: file.clone().unwrap_or_else(|| targets.sources().join(", ")),
                 line: *line,
                 entry: Some(phrase.clone()),
                 reason: format!(
                     "target {owner:?}: matches the same words as {first:?} of target \
-                     {first_owner:?}{} once case, accents and inflection are folded, one as an \
-                     alias and one as an excluded name of the same target",
-                    first_line
-                        .map(|l| format!(" (line {l})"))
-                        .unwrap_or_default()
+                     {first_owner:?}{first_at} once case, accents and inflection are folded, \
+                     one as an alias and one as an excluded name of the same target"
                 ),
             });
         }
@@ -391,6 +426,44 @@ mod tests {
                 assert!(reason.contains("excluded"), "{reason}");
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    /// A clash between a user's file and the shipped targets names each side's file and line.
+    #[test]
+    fn a_clash_across_files_names_both_files() {
+        let mine = Targets::from_toml_str(
+            "format_version = 1\nname = \"m\"\nversion = \"1\"\n[[target]]\nid = \"russia\"\nname = \"Russia\"\naliases.fr = [\"Rossiya\"]\nnot.fr = [\"Moscou\"]\n",
+            "mine.toml",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let all = Targets::default().extend(mine);
+        match StanceMatcher::new(&all, &[], true) {
+            Err(Error::StanceData {
+                file, line, reason, ..
+            }) => {
+                assert_eq!((file.as_str(), line), ("mine.toml", Some(8)));
+                assert!(reason.contains("(models/targets.toml, line "), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Capitalised aliases match small capitals and text written backwards under a
+    /// right-to-left override, read in display order; lowercase look-alikes stay refused.
+    #[test]
+    fn case_rules_read_small_capitals_and_reversed_text() {
+        for (text, want) in [
+            (
+                "Le gouvernement de \u{202E}siraP\u{202C} ment.",
+                vec![("france", "siraP")],
+            ),
+            ("Le gouvernement de ᴘᴀʀɪs ment.", vec![("france", "ᴘᴀʀɪs")]),
+            ("Les pays de l'ᴏᴛᴀɴ mentent.", vec![("nato", "ᴏᴛᴀɴ")]),
+            ("Le gouvernement de \u{202E}sirap\u{202C} ment.", vec![]),
+        ] {
+            let got = mentions(text, Language::FRENCH);
+            assert_eq!(got, pairs(&want), "{text:?}");
         }
     }
 }

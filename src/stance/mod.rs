@@ -557,7 +557,9 @@ impl StanceEngine {
                         })
                     })
                     .collect();
-                cues.sort_by_key(|c| (c.start, c.end));
+                // A word that is both an evaluative word and a lexicon marker is reported once,
+                // as the marker (with its category, term and aim).
+                cues.sort_by_key(|c| (c.start, c.end, c.category.is_none()));
                 cues.dedup_by_key(|c| (c.start, c.end));
                 let span = view
                     .tokens

@@ -50,18 +50,25 @@ impl CaseRule {
         }
     }
 
-    /// Whether the text of a match, as written in the article, satisfies the rule.
+    /// Whether the text of a match, as written in the article (in reading order), satisfies
+    /// the rule. Latin small capitals (`ᴘᴀʀɪs`) count as capitals.
     pub fn accepts(&self, written: &str) -> bool {
         let mut letters = written.chars().filter(|c| c.is_alphabetic());
+        let capital = |c: char| !c.is_lowercase() || is_small_capital(c);
         match self {
             CaseRule::Any => true,
-            CaseRule::Capital => letters.next().is_some_and(|c| !c.is_lowercase()),
+            CaseRule::Capital => letters.next().is_some_and(capital),
             CaseRule::Capitals => {
                 let first = letters.next();
-                first.is_some_and(|c| !c.is_lowercase()) && letters.all(|c| !c.is_lowercase())
+                first.is_some_and(capital) && letters.all(capital)
             }
         }
     }
+}
+
+/// Whether a letter is a Latin small capital: a lowercase letter by Unicode, read as a capital.
+fn is_small_capital(c: char) -> bool {
+    "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢ".contains(c)
 }
 
 /// One alias (or excluded name) of a target.
@@ -70,6 +77,9 @@ pub struct Alias {
     phrase: String,
     language: Option<Language>,
     line: Option<usize>,
+    /// The file it was read from (none for aliases added in code).
+    #[serde(skip)]
+    file: Option<String>,
 }
 
 impl Alias {
@@ -84,6 +94,11 @@ impl Alias {
     /// The 1-based line of the alias in its file (none for aliases added in code).
     pub fn line(&self) -> Option<usize> {
         self.line
+    }
+    /// The file the alias was read from, as named when it was loaded (none for aliases added
+    /// in code).
+    pub fn file(&self) -> Option<&str> {
+        self.file.as_deref()
     }
     /// Its case rule.
     pub fn case_rule(&self) -> CaseRule {
@@ -156,6 +171,7 @@ impl Target {
             phrase: phrase.to_string(),
             language,
             line: None,
+            file: None,
         });
         Ok(self)
     }
@@ -168,6 +184,7 @@ impl Target {
             phrase: phrase.to_string(),
             language,
             line: None,
+            file: None,
         });
         Ok(self)
     }
@@ -350,6 +367,7 @@ impl Targets {
                             phrase,
                             language,
                             line: Some(line),
+                            file: Some(source.to_string()),
                         };
                         if into {
                             target.exclusions.push(alias);
@@ -486,6 +504,10 @@ not.fr = ["Russie blanche"]
         assert!(CaseRule::Capital.accepts("PARIS"));
         assert!(!CaseRule::Capitals.accepts("Us"));
         assert!(CaseRule::Capitals.accepts("US"));
+        // Small capitals read as capitals; IPA letters that pass for lowercase do not.
+        assert!(CaseRule::Capital.accepts("ᴘᴀʀɪs"));
+        assert!(CaseRule::Capitals.accepts("ᴏᴛᴀɴ"));
+        assert!(!CaseRule::Capital.accepts("ɑcme"));
     }
 
     #[test]
