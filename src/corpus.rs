@@ -3,13 +3,13 @@
 //!
 //! Offsets in the schema (`start`, `end`) are UTF-8 byte offsets into `text`, end exclusive.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::lines::{Line, Lines};
 
 /// One record of a corpus file. Fields a dataset does not have are `None` or empty.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -188,16 +188,14 @@ pub struct Location {
 /// known, the field; reading goes on with the next line.
 pub struct JsonlReader {
     file: PathBuf,
-    lines: Box<dyn BufRead + Send>,
-    line: usize,
-    buf: Vec<u8>,
+    lines: Lines,
 }
 
 impl std::fmt::Debug for JsonlReader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JsonlReader")
             .field("file", &self.file)
-            .field("line", &self.line)
+            .field("line", &self.lines.line())
             .finish()
     }
 }
@@ -206,22 +204,10 @@ impl JsonlReader {
     /// Opens a file; `-` reads standard input.
     pub fn open(path: impl AsRef<Path>) -> Result<JsonlReader> {
         let path = path.as_ref();
-        let io = |source| Error::Io {
+        let lines = crate::lines::open(path, |r| r).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
-        };
-        let source: Box<dyn Read + Send> = if path.as_os_str() == "-" {
-            Box::new(std::io::stdin())
-        } else {
-            Box::new(File::open(path).map_err(io)?)
-        };
-        let mut file = BufReader::new(source);
-        let gzip = file.fill_buf().map_err(io)?.starts_with(&[0x1f, 0x8b]);
-        let lines: Box<dyn BufRead + Send> = if gzip {
-            Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(file)))
-        } else {
-            Box::new(file)
-        };
+        })?;
         Ok(JsonlReader::new(path, lines))
     }
 
@@ -229,18 +215,64 @@ impl JsonlReader {
     pub fn new(name: impl Into<PathBuf>, lines: Box<dyn BufRead + Send>) -> JsonlReader {
         JsonlReader {
             file: name.into(),
-            lines,
-            line: 0,
-            buf: Vec::new(),
+            lines: Lines::new(lines, usize::MAX),
         }
     }
+}
 
-    fn error(&self, field: Option<String>, reason: String) -> Error {
-        Error::Input {
-            file: self.file.display().to_string(),
-            line: self.line,
-            field,
-            reason,
+/// An error about line `line` of `file`.
+fn line_error(file: &Path, line: usize, field: Option<String>, reason: String) -> Error {
+    Error::Input {
+        file: file.display().to_string(),
+        line,
+        field,
+        reason,
+    }
+}
+
+/// A record from the text of a line of `file`.
+fn parse(file: &Path, line: usize, text: &str) -> Result<(Location, Record)> {
+    let error = |field, reason| line_error(file, line, field, reason);
+    let location = Location {
+        file: file.to_path_buf(),
+        line,
+    };
+    if !text.starts_with('{') {
+        let reason = "not a JSON object (a record is one object per line)".to_string();
+        return Err(error(None, reason));
+    }
+    let mut json = serde_json::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize::<_, Record>(&mut json) {
+        Ok(record) => Ok((
+            location.clone(),
+            Record {
+                location: Some(location),
+                ..record
+            },
+        )),
+        Err(e) => {
+            // The path of the field at fault (`paragraphs[0].start`), none for a line that is
+            // not an object; the reason without serde_json's "at line 1 column N", which would
+            // contradict the file's line.
+            let path = e.path().to_string();
+            let inner = e.inner();
+            // A line that is not JSON is not about a field.
+            let data = inner.classify() == serde_json::error::Category::Data;
+            let mut field = (data && path != ".").then_some(path);
+            let at = format!(" at line {} column {}", inner.line(), inner.column());
+            let reason = inner.to_string();
+            let reason = match reason.strip_suffix(&at) {
+                Some(r) => format!("{r} (column {})", inner.column()),
+                None => reason,
+            };
+            let missing = reason.strip_prefix("missing field `");
+            if let Some(name) = missing.and_then(|r| r.split('`').next()) {
+                field = Some(match field {
+                    Some(parent) => format!("{parent}.{name}"),
+                    None => name.to_string(),
+                });
+            }
+            Err(error(field, reason))
         }
     }
 }
@@ -249,87 +281,22 @@ impl Iterator for JsonlReader {
     type Item = Result<(Location, Record)>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            self.buf.clear();
-            match self.lines.read_until(b'\n', &mut self.buf) {
-                Ok(0) => return None,
-                Ok(_) => self.line += 1,
-                Err(e) => {
-                    self.line += 1;
-                    // A read error (a damaged gzip stream) ends the file.
-                    let err = self.error(None, format!("read error: {e}"));
-                    self.lines = Box::new(std::io::empty());
-                    return Some(Err(err));
-                }
+        let (line, read) = self.lines.next_line()?;
+        let file = self.file.as_path();
+        Some(match read {
+            Line::Text(text) => parse(file, line, text),
+            Line::Unreadable(reason) | Line::InvalidUtf8(reason) => {
+                Err(line_error(file, line, None, reason))
             }
-            let mut line = self.buf.trim_ascii();
-            if self.line == 1 {
-                line = without_bom(line);
-            }
-            if line.is_empty() {
-                continue;
-            }
-            let text = match std::str::from_utf8(line) {
-                Ok(t) => t,
-                Err(e) => {
-                    let at = e.valid_up_to();
-                    return Some(Err(self.error(
-                        None,
-                        format!("not valid UTF-8 (first invalid byte at column {})", at + 1),
-                    )));
-                }
-            };
-            let location = Location {
-                file: self.file.clone(),
-                line: self.line,
-            };
-            if !text.starts_with('{') {
-                let reason = "not a JSON object (a record is one object per line)".to_string();
-                return Some(Err(self.error(None, reason)));
-            }
-            let mut json = serde_json::Deserializer::from_str(text);
-            return Some(
-                match serde_path_to_error::deserialize::<_, Record>(&mut json) {
-                    Ok(record) => Ok((
-                        location.clone(),
-                        Record {
-                            location: Some(location),
-                            ..record
-                        },
-                    )),
-                    Err(e) => {
-                        // The path of the field at fault (`paragraphs[0].start`), none for a
-                        // line that is not an object; the reason without serde_json's "at line 1
-                        // column N", which would contradict the file's line.
-                        let path = e.path().to_string();
-                        let inner = e.inner();
-                        // A line that is not JSON is not about a field.
-                        let data = inner.classify() == serde_json::error::Category::Data;
-                        let mut field = (data && path != ".").then_some(path);
-                        let at = format!(" at line {} column {}", inner.line(), inner.column());
-                        let reason = inner.to_string();
-                        let reason = match reason.strip_suffix(&at) {
-                            Some(r) => format!("{r} (column {})", inner.column()),
-                            None => reason,
-                        };
-                        let missing = reason.strip_prefix("missing field `");
-                        if let Some(name) = missing.and_then(|r| r.split('`').next()) {
-                            field = Some(match field {
-                                Some(parent) => format!("{parent}.{name}"),
-                                None => name.to_string(),
-                            });
-                        }
-                        Err(self.error(field, reason))
-                    }
-                },
-            );
-        }
+            // Not with `usize::MAX` as the limit; said all the same.
+            Line::TooLong(_) => Err(line_error(
+                file,
+                line,
+                None,
+                "line too long: not read".to_string(),
+            )),
+        })
     }
-}
-
-/// A file's first line without the UTF-8 byte order mark some Windows tools write.
-pub(crate) fn without_bom(line: &[u8]) -> &[u8] {
-    line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
 }
 
 /// Reads all records of a file (`-`: standard input), failing on the first malformed one.

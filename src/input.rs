@@ -20,6 +20,7 @@ use crate::analyzer::{Article, DEFAULT_MAX_ARTICLE_BYTES};
 use crate::corpus::Location;
 use crate::error::Error;
 use crate::language::Language;
+use crate::lines::{decompressed, Line, Lines};
 
 /// How a source is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -362,13 +363,7 @@ impl Inputs {
         if format == InputFormat::TextDir {
             return Box::new(TextDir::new(path, self.options.clone()));
         }
-        let opts = &self.options;
-        let reader: std::io::Result<Box<dyn BufRead + Send>> = if path.as_os_str() == "-" {
-            decompressed(BufReader::new(counted(Box::new(std::io::stdin()), opts)))
-        } else {
-            File::open(&path).and_then(|f| decompressed(BufReader::new(counted(Box::new(f), opts))))
-        };
-        match reader {
+        match crate::lines::open(&path, |r| counted(r, &self.options)) {
             Ok(r) => source(path, r, format, &self.options),
             Err(e) => Box::new(std::iter::once(Err(open_error(&path, &e)))),
         }
@@ -412,21 +407,6 @@ fn source(
             )))
         }
     }
-}
-
-/// Wraps a reader in a gzip decoder when its first bytes say it is gzip.
-fn decompressed(
-    mut r: BufReader<Box<dyn Read + Send>>,
-) -> std::io::Result<Box<dyn BufRead + Send>> {
-    let gzip = r.fill_buf()?.starts_with(&[0x1f, 0x8b]);
-    Ok(if gzip {
-        Box::new(BufReader::with_capacity(
-            1 << 16,
-            flate2::read::MultiGzDecoder::new(r),
-        ))
-    } else {
-        Box::new(r)
-    })
 }
 
 fn file_name(file: &Path) -> String {
@@ -555,89 +535,34 @@ impl Maker {
 /// limit allows (with room for JSON escapes) is skipped to its end without being held.
 struct JsonLines {
     maker: Maker,
-    reader: Box<dyn BufRead + Send>,
-    line: usize,
-    buf: Vec<u8>,
-    done: bool,
+    lines: Lines,
 }
 
 impl JsonLines {
     fn new(file: PathBuf, reader: Box<dyn BufRead + Send>, options: InputOptions) -> JsonLines {
         JsonLines {
+            lines: Lines::new(reader, line_limit(options.max_bytes)),
             maker: Maker {
                 name: file_name(&file),
                 file,
                 options,
             },
-            reader,
-            line: 0,
-            buf: Vec::new(),
-            done: false,
         }
     }
+}
 
-    /// The longest line read: room for a text at the size limit written with escapes only
-    /// (`\u0001` is 6 bytes for 1 of UTF-8), and 1 MiB for the other fields. The text's own
-    /// size is checked once it is decoded.
-    fn line_limit(&self) -> usize {
-        self.maker
-            .options
-            .max_bytes
-            .saturating_mul(6)
-            .saturating_add(1 << 20)
-    }
+/// The longest line read: room for a text at the size limit `max_bytes` written with escapes
+/// only (`\u0001` is 6 bytes for 1 of UTF-8), and 1 MiB for the other fields. The text's own
+/// size is checked once it is decoded.
+fn line_limit(max_bytes: usize) -> usize {
+    max_bytes.saturating_mul(6).saturating_add(1 << 20)
+}
 
-    /// Reads the next line into `buf`; returns `Ok(None)` at the end, `Ok(Some(false))` when
-    /// the line was over the limit (and was skipped, `buf` then holds its start).
-    fn read_line(&mut self) -> std::io::Result<Option<bool>> {
-        self.buf.clear();
-        let limit = self.line_limit();
-        let mut any = false;
-        let mut fits = true;
-        loop {
-            let chunk = match self.reader.fill_buf() {
-                Ok(c) => c,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            if chunk.is_empty() {
-                return Ok(any.then_some(fits));
-            }
-            any = true;
-            let (take, end) = match chunk.iter().position(|&b| b == b'\n') {
-                Some(i) => (i + 1, true),
-                None => (chunk.len(), false),
-            };
-            if fits && self.buf.len() + take <= limit {
-                self.buf.extend_from_slice(&chunk[..take]);
-            } else if fits {
-                fits = false;
-                let room = limit.min(4096).saturating_sub(self.buf.len());
-                self.buf.extend_from_slice(&chunk[..take.min(room)]);
-            }
-            self.reader.consume(take);
-            if end {
-                return Ok(Some(fits));
-            }
-        }
-    }
-
-    fn parse(&self, bytes: &[u8]) -> InputItem {
-        let line = self.line;
-        let m = &self.maker;
+impl Maker {
+    /// A record from the text of its JSON line `line`.
+    fn parse(&self, line: usize, text: &str) -> InputItem {
+        let m = self;
         let fields = &m.options.fields;
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            m.error(
-                line,
-                None,
-                None,
-                RecordErrorKind::InvalidUtf8,
-                format!(
-                    "not valid UTF-8 (first invalid byte at column {})",
-                    e.valid_up_to() + 1
-                ),
-            )
-        })?;
         let value: Value = serde_json::from_str(text).map_err(|e| {
             m.error(
                 line,
@@ -745,54 +670,24 @@ impl Iterator for JsonLines {
     type Item = InputItem;
 
     fn next(&mut self) -> Option<InputItem> {
-        while !self.done {
-            let read = self.read_line();
-            self.line += 1;
-            let fits = match read {
-                Ok(None) => {
-                    self.done = true;
-                    return None;
-                }
-                Ok(Some(fits)) => fits,
-                Err(e) => {
-                    // A read error (a damaged gzip stream) ends the source.
-                    self.done = true;
-                    let reason = format!("read error: {e}");
-                    return Some(Err(self.maker.error(
-                        self.line,
-                        None,
-                        None,
-                        RecordErrorKind::Read,
-                        reason,
-                    )));
-                }
-            };
-            if !fits {
-                let id = id_prefix(&self.buf, &self.maker.options.fields.id);
+        let (line, read) = self.lines.next_line()?;
+        let m = &self.maker;
+        let error = |id, kind, reason| m.error(line, id, None, kind, reason);
+        Some(match read {
+            Line::Text(text) => m.parse(line, text),
+            Line::Unreadable(reason) => Err(error(None, RecordErrorKind::Read, reason)),
+            Line::InvalidUtf8(reason) => Err(error(None, RecordErrorKind::InvalidUtf8, reason)),
+            Line::TooLong(head) => {
+                let id = id_prefix(head, &m.options.fields.id);
                 let reason = format!(
                     "line longer than {} bytes (six times the text limit of {} bytes, and 1 MiB \
                      for other fields): not read",
-                    self.line_limit(),
-                    self.maker.options.max_bytes
+                    line_limit(m.options.max_bytes),
+                    m.options.max_bytes
                 );
-                return Some(Err(self.maker.error(
-                    self.line,
-                    id,
-                    None,
-                    RecordErrorKind::TooLarge,
-                    reason,
-                )));
+                Err(error(id, RecordErrorKind::TooLarge, reason))
             }
-            let mut bytes = self.buf.trim_ascii();
-            if self.line == 1 {
-                bytes = crate::corpus::without_bom(bytes);
-            }
-            if bytes.is_empty() {
-                continue;
-            }
-            return Some(self.parse(bytes));
-        }
-        None
+        })
     }
 }
 

@@ -8,7 +8,8 @@
 // `analyzer` runs it.
 // Around it: `corpus` (labelled data), `task` (what to learn from it), `eval` (metrics),
 // `input` (articles read from files), `batch` (parallel scoring in input order), `output`
-// (what `score` writes), `html` (self-contained report pages).
+// (what `score` writes), `html` (self-contained report pages). `corpus` and `input` read
+// JSON Lines with `lines`.
 mod analyzer;
 pub mod batch;
 pub mod corpus;
@@ -19,6 +20,7 @@ pub mod html;
 pub mod input;
 pub mod language;
 pub mod lexicon;
+mod lines;
 pub mod model;
 pub mod normalize;
 pub mod output;

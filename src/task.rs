@@ -149,6 +149,13 @@ impl Task {
         }
     }
 
+    /// The index in [`Task::labels`] of a label, `None` when it is not one of the task's. Both
+    /// checks of a label use it: the building of examples ([`Task::examples`]) and
+    /// `partipris eval`'s when it reads records.
+    pub fn class_of(&self, label: &str) -> Option<usize> {
+        self.labels().iter().position(|l| *l == label)
+    }
+
     /// Whether examples carry several labels at once.
     pub fn is_multilabel(&self) -> bool {
         matches!(self, Task::Persuasion)
@@ -209,12 +216,7 @@ impl Task {
         let class = |field: &str, value: Option<&str>| -> Result<Option<usize>> {
             match value {
                 None => Ok(None),
-                Some(v) => self
-                    .labels()
-                    .iter()
-                    .position(|l| *l == v)
-                    .map(Some)
-                    .ok_or_else(|| bad(field, v)),
+                Some(v) => self.class_of(v).map(Some).ok_or_else(|| bad(field, v)),
             }
         };
         let whole = |gold| Example {

@@ -303,7 +303,10 @@ impl Check<'_> {
             return Ok(Lacks::Label);
         };
         let (label, entry) = map_label(self.map, &given);
-        if !task.labels().contains(&label.as_str()) {
+        // The rule of `Task::examples`, which checks the label again when it builds the
+        // examples (where `train` has no other check); here the error can name the user's
+        // field and the map entry.
+        if task.class_of(&label).is_none() {
             let expected = task.labels().join(", ");
             return Err(error(
                 self.label_field,

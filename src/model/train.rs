@@ -375,10 +375,30 @@ fn check_classes(task: Task, specs: &[HeadSpec], train_idx: &[usize]) -> Result<
     let Some(spec) = main else {
         return Ok(());
     };
-    let mut present: Vec<usize> = train_idx
-        .iter()
-        .filter_map(|&i| spec.targets.get(i).copied())
-        .collect();
+    let head = if task.is_multilabel() {
+        format!(", head {}", spec.name)
+    } else {
+        String::new()
+    };
+    two_classes(
+        &format!("task {task}{head}"),
+        train_idx
+            .iter()
+            .filter_map(|&i| spec.targets.get(i).copied()),
+        &spec.classes,
+    )
+}
+
+/// Refuses the training classes `targets` (indices into `classes`, one per training example)
+/// of a head when they are fewer than two, since the head could only be a constant; `what`
+/// names the head in the error (`task satire`, `task stance, head posts`). Also used by the
+/// stance trainer.
+pub(crate) fn two_classes(
+    what: &str,
+    targets: impl IntoIterator<Item = usize>,
+    classes: &[impl AsRef<str>],
+) -> Result<()> {
+    let mut present: Vec<usize> = targets.into_iter().collect();
     present.sort_unstable();
     present.dedup();
     if present.len() >= 2 {
@@ -386,15 +406,10 @@ fn check_classes(task: Task, specs: &[HeadSpec], train_idx: &[usize]) -> Result<
     }
     let names: Vec<&str> = present
         .iter()
-        .map(|&c| spec.classes.get(c).map_or("?", String::as_str))
+        .map(|&c| classes.get(c).map_or("?", AsRef::as_ref))
         .collect();
-    let head = if task.is_multilabel() {
-        format!(", head {}", spec.name)
-    } else {
-        String::new()
-    };
     Err(Error::Config(format!(
-        "task {task}{head}: the training data has only class {} (2 classes are needed)",
+        "{what}: the training data has only class {} (2 classes are needed)",
         names.join(", ")
     )))
 }

@@ -801,16 +801,11 @@ fn fit_head(
         )));
     }
     // One class, or one input for every row, could only give a constant head.
-    let mut present: Vec<usize> = rows.iter().map(|&i| ex[i].gold).collect();
-    present.sort_unstable();
-    present.dedup();
-    if let [only] = present[..] {
-        return Err(Error::Config(format!(
-            "task stance, head {name}: the training data has only class {} (2 classes are \
-             needed)",
-            STANCE_CLASSES.get(only).copied().unwrap_or("?")
-        )));
-    }
+    crate::model::train::two_classes(
+        &format!("task stance, head {name}"),
+        rows.iter().map(|&i| ex[i].gold),
+        &STANCE_CLASSES,
+    )?;
     if crate::model::train::all_the_same(inputs, rows) {
         return Err(Error::Config(format!(
             "task stance, head {name}: no feature is left to train on: every training example \
