@@ -449,6 +449,44 @@ mod tests {
         }
     }
 
+    /// A file may add only excluded names to a loaded target; a target with neither aliases
+    /// nor excluded names is refused.
+    #[test]
+    fn a_file_adds_excluded_names_to_a_shipped_target() {
+        let head = "format_version = 1\nname = \"m\"\nversion = \"1\"\n[[target]]\nid = \"france\"\nname = \"France\"\n";
+        let mine = Targets::from_toml_str(
+            &format!("{head}not.fr = [\"Paris Saint-Germain\"]\n"),
+            "m.toml",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let all = Targets::default().extend(mine);
+        let voc = Vocabulary::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let m = StanceMatcher::new(&all, &voc, true).unwrap_or_else(|e| panic!("{e}"));
+        let text = "Le Paris Saint-Germain a gagné. Paris proteste.";
+        let (n, t) = (normalize(text), tokenize(text, &normalize(text)));
+        let found = m.find(Some(Language::FRENCH), text, &n, &t.tokens, &[]);
+        let got: Vec<&str> = found
+            .mentions
+            .iter()
+            .map(|x| &text[x.span.clone()])
+            .collect();
+        assert_eq!(got, ["Paris"]);
+        assert_eq!(
+            found.mentions[0].span.start,
+            text.rfind("Paris").unwrap_or(0)
+        );
+        match Targets::from_toml_str(head, "m.toml") {
+            Err(Error::StanceData { line, reason, .. }) => {
+                assert_eq!(line, Some(5));
+                assert!(
+                    reason.contains("no aliases and no excluded names"),
+                    "{reason}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
     /// Capitalised aliases match small capitals and text written backwards under a
     /// right-to-left override, read in display order; lowercase look-alikes stay refused.
     #[test]

@@ -377,11 +377,13 @@ impl Targets {
                     }
                 }
             }
-            if target.aliases.is_empty() {
+            // A target with excluded names only adds them (to a target of the same id loaded
+            // before, or to every target's matching: see `not`).
+            if target.aliases.is_empty() && target.exclusions.is_empty() {
                 return Err(err(
                     Some(id_line),
                     Some(&id),
-                    "the target has no aliases".into(),
+                    "the target has no aliases and no excluded names".into(),
                 ));
             }
             out.targets.push(target);
