@@ -448,6 +448,9 @@ impl Analyzer {
         // later sets (see `StanceEngine::lend_matchers`).
         let lent: Vec<RawMatch> = raw.extract_if(.., |r| r.set != 0).collect();
         raw.sort_by_key(|r| (r.norm_start, r.norm_end));
+        if matcher.is_some() && inner.universal.is_some() {
+            leftmost_longest(&mut raw);
+        }
         let markers: Vec<Marker> = raw
             .iter()
             .filter_map(|r| {
@@ -582,6 +585,21 @@ impl Analyzer {
     }
 }
 
+/// Matches of the language's lexicons and of the every-language ones (`language = "*"`),
+/// sorted by span, resolved as one automaton would: leftmost-longest, and of two matches of one
+/// span, the earlier lexicon's.
+fn leftmost_longest(raw: &mut Vec<RawMatch>) {
+    raw.sort_by_key(|r| (r.norm_start, std::cmp::Reverse(r.norm_end), r.entry.0));
+    let mut end = 0;
+    raw.retain(|r| {
+        let keep = r.norm_start >= end;
+        if keep {
+            end = r.norm_end;
+        }
+        keep
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -612,6 +630,40 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    /// An every-language lexicon next to a language's lexicons: one marker per span, the
+    /// earlier lexicon's (user lexicons come first), and a longer match wins over one inside it.
+    #[test]
+    fn every_language_lexicons_do_not_count_a_span_twice() {
+        let star = Lexicon::from_toml_str(
+            "format_version = 1\nname = \"star\"\nlanguage = \"*\"\nversion = \"1.0.0\"\nentries = [\n  { phrase = \"vassal\", category = \"pejorative_label\" },\n  { phrase = \"minorité planétaire\", category = \"colonial_framing\" },\n  { phrase = \"planétaire\", category = \"exaggeration\" },\n]\n",
+            "star.toml",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let analyzer = Analyzer::builder()
+            .lexicon(star)
+            .default_models(false)
+            .stance(false)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = "Les vassaux et le vassal. La minorité planétaire parle.";
+        let report = analyzer
+            .analyze(&Article::new("t", text).with_language(Language::FRENCH))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let got: Vec<(&str, &str)> = report
+            .markers()
+            .iter()
+            .map(|m| (&text[m.span()], m.term().split(':').next().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("vassaux", "curated-fr"),
+                ("vassal", "star"),
+                ("minorité planétaire", "star"),
+            ]
+        );
     }
 
     /// Every folding of the builder ([`AnalyzerBuilder::fold_accents`]) builds with the shipped

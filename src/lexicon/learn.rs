@@ -117,7 +117,14 @@ pub fn learn(
                         } else {
                             None
                         };
-                        let sep = if pw.ends_with('\'') { "" } else { " " };
+                        // An elided word is written joined to the word after it (`l'occident`),
+                        // a clitic (English `'s`) to the word before it (`putin's`), so that
+                        // the term matches the text it comes from.
+                        let sep = if pw.ends_with('\'') || word.starts_with('\'') {
+                            ""
+                        } else {
+                            " "
+                        };
                         grams.push((format!("{pw}{sep}{word}"), both));
                     }
                 }
@@ -145,7 +152,9 @@ pub fn learn(
         let mut terms: Vec<LearnedTerm> = counts
             .iter()
             .filter(|(g, c)| {
-                c.docs.len() >= params.min_docs
+                // A clitic is no term, nor the start of one (`'s thugs`).
+                !g.starts_with('\'')
+                    && c.docs.len() >= params.min_docs
                     && (c.all_docs.len() as f64) <= max_df
                     && g.chars().filter(|ch| ch.is_alphabetic()).count() >= 4
             })
@@ -313,5 +322,51 @@ mod tests {
         let toml = to_toml("fr", &learned[0].1, "test");
         let lex = Lexicon::from_toml_str(&toml, "learned.toml").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(lex.entries().len(), learned[0].1.len());
+    }
+
+    /// An English clitic is joined to the word before it, and no term starts with one: the
+    /// joined term matches the text it was learned from.
+    #[test]
+    fn clitics_join_the_word_before_them() {
+        let mut evidence = Vec::new();
+        for i in 0..30 {
+            let text = format!("Putin's thugs attacked again. Report number {i} was published.");
+            let a = text.find("Putin's thugs").unwrap_or(0);
+            evidence.push(Evidence {
+                lang: "en".into(),
+                text: text.clone(),
+                spans: vec![(a, a + "Putin's thugs".len(), Category::PejorativeLabel)],
+            });
+            evidence.push(Evidence {
+                lang: "en".into(),
+                text: format!("The council published its report number {i} on Tuesday."),
+                spans: vec![],
+            });
+        }
+        let params = LearnParams {
+            max_df_share: 1.0,
+            min_z: 1.0,
+            ..LearnParams::default()
+        };
+        let learned = learn(&evidence, &[], &params).unwrap_or_else(|e| panic!("{e}"));
+        let phrases: Vec<&str> = learned[0].1.iter().map(|t| t.phrase.as_str()).collect();
+        assert!(phrases.contains(&"putin's"), "{phrases:?}");
+        assert!(!phrases.iter().any(|p| p.contains(" '")), "{phrases:?}");
+        assert!(!phrases.iter().any(|p| p.starts_with('\'')), "{phrases:?}");
+        let toml = to_toml("en", &learned[0].1, "test");
+        let lex = Lexicon::from_toml_str(&toml, "learned.toml").unwrap_or_else(|e| panic!("{e}"));
+        let m = Matcher::new(Some(Language::ENGLISH), &[(0, &lex)], true)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = &evidence[0].text;
+        let n = crate::normalize::normalize(text);
+        let t = crate::tokenize::tokenize(text, &n);
+        let mut found = Vec::new();
+        m.find(n.as_str(), &t.tokens, &mut found);
+        let joined = lex
+            .entries()
+            .iter()
+            .position(|e| e.phrase() == "putin's")
+            .unwrap_or(usize::MAX);
+        assert!(found.iter().any(|r| r.entry.1 == joined), "{found:?}");
     }
 }

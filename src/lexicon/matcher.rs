@@ -342,7 +342,8 @@ impl Matcher {
         for token in &tokens.tokens {
             match token.kind() {
                 TokenKind::Punct => {
-                    if is_barrier(&text[token.norm_span()]) {
+                    // Barriers in a row are one, as in a text (see `find_in`).
+                    if is_barrier(&text[token.norm_span()]) && pattern.last() != Some(&BARRIER) {
                         pattern.push(BARRIER);
                     }
                 }
@@ -479,12 +480,16 @@ impl Matcher {
             .collect();
         let homes = cache.homes(&words);
         let mut last_sentence = usize::MAX;
+        // Whether the last unit pushed is a barrier: barriers in a row (a full stop, then the
+        // next sentence's start) are one, so that a phrase written `non. jamais` matches.
+        let mut after_barrier = false;
         for (ti, token) in tokens.iter().enumerate() {
             let slice = &text[token.norm_span()];
             let barrier = token.sentence() != last_sentence
                 || token.kind() == TokenKind::Punct && is_barrier(slice);
             last_sentence = token.sentence();
-            if barrier {
+            if barrier && !after_barrier {
+                after_barrier = true;
                 let at = token.norm_span().start as u32;
                 let unit = Unit {
                     norm_start: at,
@@ -500,6 +505,7 @@ impl Matcher {
             if token.kind() == TokenKind::Punct {
                 continue;
             }
+            after_barrier = false;
             let mut offset = token.norm_span().start;
             let parts = if token.is_compound() {
                 Either::Parts(slice.split('-'))
@@ -532,10 +538,17 @@ impl Matcher {
             };
             for m in ac.find_iter(&stream.ids) {
                 let w = set.code.width;
-                let (first, last) = (m.start() / w, m.end() / w - 1);
-                let (Some(a), Some(b)) = (stream.units.get(first), stream.units.get(last)) else {
+                // The span runs from the first word to the last: a barrier at either end (a
+                // phrase written `honte !`) is a place between tokens, left out of it.
+                let units = stream
+                    .units
+                    .get(m.start() / w..m.end() / w)
+                    .unwrap_or_default();
+                let mut words = units.iter().filter(|u| u.norm_end > u.norm_start);
+                let Some(a) = words.next() else {
                     continue;
                 };
+                let b = words.next_back().unwrap_or(a);
                 out.push(RawMatch {
                     set: si,
                     entry: set.patterns[m.pattern().as_usize()],
@@ -672,6 +685,35 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// Sentence punctuation in a phrase stands for any sentence end, semicolon, colon or
+    /// bracket (barriers in a row are one); the marker's span runs from its first word to its
+    /// last, without the punctuation or the space before it.
+    #[test]
+    fn punctuation_in_a_phrase_is_a_barrier_left_out_of_the_span() {
+        let lex = lexicon(&[("honte !", "exaggeration"), ("non. jamais", "exaggeration")]);
+        let table: &[(&str, &[(&str, &str)])] = &[
+            ("Quelle honte !", &[("honte !", "honte")]),
+            ("Quelle honte ; vraiment.", &[("honte !", "honte")]),
+            (
+                "Quelle honte
+Suite.",
+                &[("honte !", "honte")],
+            ),
+            ("Une honte pour tous.", &[]),
+            ("Non. Jamais.", &[("non. jamais", "Non. Jamais")]),
+            ("Non. « Jamais » !", &[("non. jamais", "Non. « Jamais")]),
+            ("Non, jamais.", &[]),
+        ];
+        for (text, want) in table {
+            let got = found(&lex, text);
+            let want: Vec<(String, String)> = want
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect();
+            assert_eq!(got, want, "{text:?}");
+        }
     }
 
     #[test]
