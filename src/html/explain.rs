@@ -460,11 +460,15 @@ fn text(out: &mut String, a: &Article<'_>) {
             close += 1;
         }
         if let Some(first) = marks.first() {
+            // A marker cut by another layer (a word in capitals inside it) is drawn in pieces;
+            // each piece carries the marker's own span.
             let title: Vec<String> = marks.iter().map(|m| marker_title(m)).collect();
             let _ = write!(
                 out,
-                "<mark class=\"c-{}\" data-start=\"{s}\" data-end=\"{e}\" title=\"{}\">",
+                "<mark class=\"c-{}\" data-start=\"{}\" data-end=\"{}\" title=\"{}\">",
                 first.category(),
+                first.start(),
+                first.end(),
                 escape(&title.join("\n"))
             );
         }
