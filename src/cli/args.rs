@@ -63,6 +63,12 @@ impl AnalyzerArgs {
     /// Builds the analyzer; `max_bytes` limits an article's size.
     pub fn build(&self, max_bytes: Option<usize>) -> Result<Analyzer> {
         let custom = self.no_default_lexicons || !self.lexicons.is_empty();
+        if self.no_default_lexicons && self.lexicons.is_empty() {
+            eprintln!(
+                "partipris: --no-default-lexicons without --lexicon: no lexicons, so no markers \
+                 (and no shipped models or stances)"
+            );
+        }
         let models = self.wants_models();
         if custom && models {
             eprintln!(
