@@ -696,11 +696,7 @@ mod tests {
         let table: &[(&str, &[(&str, &str)])] = &[
             ("Quelle honte !", &[("honte !", "honte")]),
             ("Quelle honte ; vraiment.", &[("honte !", "honte")]),
-            (
-                "Quelle honte
-Suite.",
-                &[("honte !", "honte")],
-            ),
+            ("Quelle honte\nSuite.", &[("honte !", "honte")]),
             ("Une honte pour tous.", &[]),
             ("Non. Jamais.", &[("non. jamais", "Non. Jamais")]),
             ("Non. « Jamais » !", &[("non. jamais", "Non. « Jamais")]),
