@@ -181,7 +181,8 @@ impl StanceMatcher {
                 // read in display order. When the run holds more than the match, the match's
                 // own letters cannot be told apart, and the case is not checked.
                 let letters = |s: &str| s.chars().filter(|c| c.is_alphabetic()).count();
-                letters(written) != letters(&normalized.as_str()[r.norm_start..r.norm_end])
+                let matched = normalized.as_str().get(r.norm_start..r.norm_end);
+                letters(written) != letters(matched.unwrap_or_default())
                     || case.accepts(&written.chars().rev().collect::<String>())
             };
             let mut targets_seen: Vec<usize> = Vec::new();
