@@ -22,7 +22,9 @@ impl Language {
     /// English.
     pub const ENGLISH: Language = Language { code: *b"en\0" };
 
-    /// A language from its ISO 639-1 (or 639-3) code, such as `"fr"`.
+    /// A language from its ISO 639-1 (or 639-3) code, such as `"fr"`. Any two or three ASCII
+    /// letters are read (lowercased) as they are: a three-letter code is not mapped to its
+    /// two-letter equivalent (lexicon files refuse such codes, naming the code to write).
     pub fn new(code: &str) -> Result<Language> {
         let lower = code.trim().to_ascii_lowercase();
         let b = lower.as_bytes();
@@ -221,6 +223,38 @@ pub fn detect(text: &str) -> Option<Detection> {
         confidence: info.confidence(),
         reliable: info.is_reliable(),
     })
+}
+
+/// The ISO 639-1 code of a language the crate knows (one that [`detect`] can give) from its
+/// ISO 639-3 code (`"fra"`) or ISO 639-2/B code (`"fre"`); `None` for any other code,
+/// including the 639-3 codes of languages without a 639-1 code.
+pub(crate) fn iso639_1_of(code: &str) -> Option<&'static str> {
+    // ISO 639-2/B codes that differ from the 639-3 code, for the languages `iso639_1` maps.
+    const BIBLIOGRAPHIC: &[(&str, &str)] = &[
+        ("fre", "fra"),
+        ("ger", "deu"),
+        ("dut", "nld"),
+        ("rum", "ron"),
+        ("gre", "ell"),
+        ("cze", "ces"),
+        ("slo", "slk"),
+        ("per", "pes"),
+        ("fas", "pes"),
+        ("chi", "cmn"),
+        ("zho", "cmn"),
+        ("geo", "kat"),
+        ("arm", "hye"),
+        ("bur", "mya"),
+        ("mac", "mkd"),
+        ("nor", "nob"),
+    ];
+    let code = code.to_ascii_lowercase();
+    let three = BIBLIOGRAPHIC
+        .iter()
+        .find(|(b, _)| *b == code)
+        .map_or(code.as_str(), |(_, t)| t);
+    let two = iso639_1(whatlang::Lang::from_code(three)?);
+    (two.len() == 2).then_some(two)
 }
 
 fn iso639_1(lang: whatlang::Lang) -> &'static str {

@@ -279,7 +279,17 @@ fn byte_level_entry_points() {
         (
             "unknown language code",
             LEXICON.replace("\"fr\"", "\"français\"").into_bytes(),
-            |e, path| matches!(e, Error::Lexicon { file, reason, .. } if file == path && reason.contains("language code")),
+            |e, path| matches!(e, Error::Lexicon { file, line: Some(3), entry: None, reason } if file == path && reason.contains("\"français\" is not an ISO 639-1 code") && !reason.contains("invalid configuration")),
+        ),
+        (
+            "ISO 639-3 code of a language with a 639-1 code",
+            LEXICON.replace("\"fr\"", "\"fra\"").into_bytes(),
+            |e, path| matches!(e, Error::Lexicon { file, line: Some(3), entry: None, reason } if file == path && reason.contains("language \"fra\": write the ISO 639-1 code \"fr\"")),
+        ),
+        (
+            "empty name",
+            LEXICON.replace("\"mine\"", "\"\"").into_bytes(),
+            |e, path| matches!(e, Error::Lexicon { file, line: Some(2), entry: None, reason } if file == path && reason == "empty name"),
         ),
     ];
     for (name, bytes, check) in lexicon_cases {

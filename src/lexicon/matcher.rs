@@ -172,9 +172,9 @@ struct Unit {
 
 impl Matcher {
     /// Builds a matcher over the entries of `lexicons` (given with their index in the
-    /// analyzer's list). Entries whose phrase normalizes like an earlier one under the default
-    /// folding (accents folded) are refused within a lexicon, an authoring error; across
-    /// lexicons the earlier lexicon wins. Under another folding (`fold_accents` false) two
+    /// analyzer's list). Entries whose phrase normalizes like an earlier one of the same
+    /// lexicon under the default folding (accents folded) are refused, an authoring error,
+    /// whatever lexicons come before it; across lexicons the earlier lexicon wins. Under another folding (`fold_accents` false) two
     /// entries that the default folding keeps apart may still match the same words (their
     /// stems collide once accents stay, as French `absurde` and `absurdité`): then the earlier
     /// entry wins, in lexicon order and within a lexicon in file order, and the later one's
@@ -188,9 +188,11 @@ impl Matcher {
         let mut seen: FxHashMap<Vec<u32>, (usize, usize)> = FxHashMap::default();
         // The duplicate check's own matcher under the default folding, when that is not `m`'s.
         let mut check = (!fold_accents).then(|| Matcher::empty(language, true));
-        let mut checked: FxHashMap<Vec<u32>, (usize, usize)> = FxHashMap::default();
         let mut pattern_strings = Vec::new();
         for &(lex_idx, lexicon) in lexicons {
+            // The lexicon's own entries by pattern under the default folding: a file's own
+            // duplicates are refused whatever lexicons come before it.
+            let mut own: FxHashMap<Vec<u32>, usize> = FxHashMap::default();
             for (entry_idx, entry) in lexicon.entries().iter().enumerate() {
                 let err = |reason: String| Error::Lexicon {
                     file: lexicon.source().to_string(),
@@ -198,24 +200,24 @@ impl Matcher {
                     entry: Some(entry.phrase().to_string()),
                     reason,
                 };
-                let pattern = m.phrase_pattern(entry.phrase())?;
+                // A phrase's own errors (too many words) name the file, line and entry.
+                let in_entry = |e: Error| match e {
+                    Error::Config(reason) => err(reason),
+                    other => other,
+                };
+                let pattern = m.phrase_pattern(entry.phrase()).map_err(in_entry)?;
                 if pattern.iter().all(|&id| id == BARRIER) {
                     return Err(err(
-                        "the phrase has no words (sentence punctuation and brackets alone are \
-                         not matched)"
+                        "the phrase has no words: a phrase needs at least one word (punctuation \
+                         alone is never matched)"
                             .into(),
                     ));
                 }
-                let duplicate = match check.as_mut() {
-                    None => seen.get(&pattern).copied(),
-                    Some(check) => {
-                        let default = check.phrase_pattern(entry.phrase())?;
-                        let earlier = checked.get(&default).copied();
-                        checked.entry(default).or_insert((lex_idx, entry_idx));
-                        earlier
-                    }
+                let default = match check.as_mut() {
+                    None => pattern.clone(),
+                    Some(check) => check.phrase_pattern(entry.phrase()).map_err(in_entry)?,
                 };
-                if let Some((_, e)) = duplicate.filter(|&(l, _)| l == lex_idx) {
+                if let Some(&e) = own.get(&default) {
                     let other = lexicon
                         .entries()
                         .get(e)
@@ -226,6 +228,7 @@ impl Matcher {
                         other.0, other.1
                     )));
                 }
+                own.insert(default, entry_idx);
                 match seen.get(&pattern) {
                     Some(_) => continue,
                     None => {
@@ -615,6 +618,7 @@ fn is_barrier(punct: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lexicon::Category;
 
     /// Every code writes distinct ids as distinct characters of its width, and a 3-byte code
     /// uses few distinct bytes (the automaton's columns).
@@ -648,8 +652,13 @@ mod tests {
     }
 
     fn lexicon(entries: &[(&str, &str)]) -> Lexicon {
-        let mut text = String::from(
-            "format_version = 1\nname = \"t\"\nlanguage = \"fr\"\nversion = \"1\"\nentries = [\n",
+        lexicon_in("t.toml", entries)
+    }
+
+    /// A French lexicon read from `source` (its name too).
+    fn lexicon_in(source: &str, entries: &[(&str, &str)]) -> Lexicon {
+        let mut text = format!(
+            "format_version = 1\nname = {source:?}\nlanguage = \"fr\"\nversion = \"1\"\nentries = [\n"
         );
         for (phrase, cat) in entries {
             text.push_str(&format!(
@@ -657,7 +666,7 @@ mod tests {
             ));
         }
         text.push_str("]\n");
-        match Lexicon::from_toml_str(&text, "t.toml") {
+        match Lexicon::from_toml_str(&text, source) {
             Ok(l) => l,
             Err(e) => panic!("{e}"),
         }
@@ -820,6 +829,107 @@ mod tests {
         }
     }
 
+    /// A lexicon's own duplicates are refused whatever lexicons are loaded before it, with
+    /// the error it gets alone; duplicates across lexicons are allowed, the earlier winning.
+    #[test]
+    fn own_duplicates_are_refused_whatever_comes_first() {
+        let dup_b: &[(&str, &str)] = &[
+            ("vassal", "pejorative_label"),
+            ("Vassaux", "pejorative_label"),
+        ];
+        let vassal: &[(&str, &str)] = &[("vassal", "loaded_evaluative")];
+        let other: &[(&str, &str)] = &[("horde", "dehumanizing")];
+        let vassaux: &[(&str, &str)] = &[("vassaux", "exaggeration")];
+        // (lexicons in load order as (file, entries), fold_accents, expected: Err((file,
+        // line, entry)) of the duplicate or Ok(category of the "vassaux" match))
+        type Case<'a> = (
+            Vec<(&'a str, &'a [(&'a str, &'a str)])>,
+            bool,
+            std::result::Result<&'a str, (&'a str, usize, &'a str)>,
+        );
+        let refused = Err(("dup_b.toml", 7, "Vassaux"));
+        let table: Vec<Case<'_>> = vec![
+            (vec![("dup_b.toml", dup_b)], true, refused),
+            (vec![("dup_b.toml", dup_b)], false, refused),
+            (
+                vec![("a.toml", vassal), ("dup_b.toml", dup_b)],
+                true,
+                refused,
+            ),
+            (
+                vec![("a.toml", vassal), ("dup_b.toml", dup_b)],
+                false,
+                refused,
+            ),
+            (
+                vec![("a.toml", other), ("dup_b.toml", dup_b)],
+                true,
+                refused,
+            ),
+            (
+                vec![("dup_b.toml", dup_b), ("a.toml", vassal)],
+                true,
+                refused,
+            ),
+            // Across files: allowed, the earlier lexicon wins.
+            (
+                vec![("a.toml", vassal), ("c.toml", vassaux)],
+                true,
+                Ok("loaded_evaluative"),
+            ),
+            (
+                vec![("c.toml", vassaux), ("a.toml", vassal)],
+                false,
+                Ok("exaggeration"),
+            ),
+        ];
+        for (files, fold_accents, want) in table {
+            let lexicons: Vec<Lexicon> = files.iter().map(|(f, e)| lexicon_in(f, e)).collect();
+            let indexed: Vec<(usize, &Lexicon)> = lexicons.iter().enumerate().collect();
+            let built = Matcher::new(Some(Language::FRENCH), &indexed, fold_accents);
+            let name = format!(
+                "{:?} {fold_accents}",
+                files.iter().map(|f| f.0).collect::<Vec<_>>()
+            );
+            match (built, want) {
+                (
+                    Err(Error::Lexicon {
+                        file,
+                        line,
+                        entry,
+                        reason,
+                    }),
+                    Err((f, l, e)),
+                ) => {
+                    assert_eq!(
+                        (file.as_str(), line, entry.as_deref()),
+                        (f, Some(l), Some(e)),
+                        "{name}"
+                    );
+                    assert!(
+                        reason.contains("\"vassal\" (line 6)")
+                            && reason.contains("matches the same words"),
+                        "{name}: {reason}"
+                    );
+                }
+                (Ok(m), Ok(category)) => {
+                    let text = "Les vassaux.";
+                    let n = normalize(text);
+                    let t = tokenize(text, &n);
+                    let mut out = Vec::new();
+                    m.find(n.as_str(), &t.tokens, &mut out);
+                    let got: Vec<Category> = out
+                        .iter()
+                        .map(|r| lexicons[r.entry.0].entries()[r.entry.1].category())
+                        .collect();
+                    assert_eq!(got.len(), 1, "{name}");
+                    assert_eq!(got[0].as_str(), category, "{name}");
+                }
+                (other, want) => panic!("{name}: got {other:?}, want {want:?}"),
+            }
+        }
+    }
+
     /// The duplicate check is an authoring check made under the default folding, whatever the
     /// matcher's: a real duplicate is refused under every folding, and entries that only
     /// collide with accents kept (`absurde`, `absurdité`) are accepted, the earlier one
@@ -896,12 +1006,21 @@ mod tests {
 
     #[test]
     fn phrases_without_words_are_refused() {
-        for phrase in ["!!!", ".", "( )", "…"] {
+        for phrase in ["!!!", ".", "( )", "…", "—", "–", "« »", ","] {
             let lex = lexicon(&[("vassaux", "pejorative_label"), (phrase, "exaggeration")]);
             match Matcher::new(Some(Language::FRENCH), &[(0, &lex)], true) {
-                Err(Error::Lexicon { line, reason, .. }) => {
+                Err(Error::Lexicon {
+                    file,
+                    line,
+                    entry,
+                    reason,
+                }) => {
+                    assert_eq!(file, "t.toml", "{phrase}");
                     assert_eq!(line, Some(7), "{phrase}");
+                    assert_eq!(entry.as_deref(), Some(phrase), "{phrase}");
                     assert!(reason.contains("no words"), "{reason}");
+                    assert!(reason.contains("needs at least one word"), "{reason}");
+                    assert!(!reason.contains("brackets"), "{phrase:?}: {reason}");
                 }
                 other => panic!("{phrase:?}: expected an error, got {other:?}"),
             }

@@ -275,8 +275,8 @@ struct Header {
 struct RawLexicon {
     #[allow(dead_code)]
     format_version: i64,
-    name: String,
-    language: String,
+    name: toml::Spanned<String>,
+    language: toml::Spanned<String>,
     version: String,
     #[serde(default)]
     description: String,
@@ -307,6 +307,34 @@ struct RawEntry {
     polarity: Option<String>,
     target: Option<String>,
     notes: Option<String>,
+}
+
+/// The language of a lexicon from its `language` value: `"*"` (language-independent, `None`),
+/// an ISO 639-1 code, or an ISO 639-3 code for a language without a 639-1 code. A three-letter
+/// code of a language the crate knows by its two-letter code (`"fra"`, or the ISO 639-2/B
+/// `"fre"`) is refused with the code to write: identification and `--lang` give the two-letter
+/// code, so such a lexicon would never be used.
+fn lexicon_language(value: &str) -> std::result::Result<Option<Language>, String> {
+    if value == "*" {
+        return Ok(None);
+    }
+    let lower = value.trim().to_ascii_lowercase();
+    let b = lower.as_bytes();
+    if !(2..=3).contains(&b.len()) || !b.iter().all(u8::is_ascii_lowercase) {
+        return Err(format!(
+            "language {value:?} is not an ISO 639-1 code (two letters), an ISO 639-3 code of a \
+             language without one (three letters), or \"*\""
+        ));
+    }
+    if let Some(two) = crate::language::iso639_1_of(&lower) {
+        return Err(format!(
+            "language {value:?}: write the ISO 639-1 code {two:?} (lexicons are chosen by the \
+             two-letter code that language identification and --lang give)"
+        ));
+    }
+    Language::new(&lower)
+        .map(Some)
+        .map_err(|_| format!("language {value:?} is not a language code"))
 }
 
 impl Lexicon {
@@ -364,13 +392,15 @@ impl Lexicon {
             Some(_) => {}
         }
         let raw: RawLexicon = toml::from_str(text).map_err(toml_err)?;
-        if raw.name.trim().is_empty() {
-            return Err(err(None, None, "empty name".into()));
+        if raw.name.get_ref().trim().is_empty() {
+            return Err(err(
+                Some(line_of(raw.name.span().start)),
+                None,
+                "empty name".into(),
+            ));
         }
-        let language = match raw.language.as_str() {
-            "*" => None,
-            code => Some(Language::new(code).map_err(|e| err(None, None, e.to_string()))?),
-        };
+        let language = lexicon_language(raw.language.get_ref())
+            .map_err(|reason| err(Some(line_of(raw.language.span().start)), None, reason))?;
         let mut entries = Vec::with_capacity(raw.entries.len());
         for spanned in raw.entries {
             let line = line_of(spanned.span().start);
@@ -408,7 +438,7 @@ impl Lexicon {
             .map(|b| format!("{b:02x}"))
             .collect();
         Ok(Lexicon {
-            name: raw.name,
+            name: raw.name.into_inner(),
             language,
             version: raw.version,
             description: raw.description,
@@ -565,6 +595,63 @@ entries = [
                 "",
                 None,
             ),
+            // Header values name their line, and the language error is the lexicon's own.
+            (
+                GOOD.replace("name = \"t\"", "name = \"  \""),
+                Some(2),
+                "empty name",
+                None,
+            ),
+            (
+                GOOD.replace("\"fr\"", "\"français\""),
+                Some(3),
+                "language \"français\" is not an ISO 639-1 code (two letters), an ISO 639-3",
+                None,
+            ),
+            (
+                GOOD.replace("language = \"fr\"", "language = \"\""),
+                Some(3),
+                "is not an ISO 639-1 code",
+                None,
+            ),
+            // A three-letter code of a language known by its two-letter code is refused with
+            // the code to write (identification and --lang give the two-letter code).
+            (
+                GOOD.replace("\"fr\"", "\"fra\""),
+                Some(3),
+                "language \"fra\": write the ISO 639-1 code \"fr\"",
+                None,
+            ),
+            (
+                GOOD.replace("\"fr\"", "\"FRA\""),
+                Some(3),
+                "language \"FRA\": write the ISO 639-1 code \"fr\"",
+                None,
+            ),
+            (
+                GOOD.replace("\"fr\"", "\"fre\""),
+                Some(3),
+                "write the ISO 639-1 code \"fr\"",
+                None,
+            ),
+            (
+                GOOD.replace("\"fr\"", "\"eng\""),
+                Some(3),
+                "write the ISO 639-1 code \"en\"",
+                None,
+            ),
+            (
+                GOOD.replace("\"fr\"", "\"deu\""),
+                Some(3),
+                "write the ISO 639-1 code \"de\"",
+                None,
+            ),
+            (
+                GOOD.replace("\"fr\"", "\"rus\""),
+                Some(3),
+                "write the ISO 639-1 code \"ru\"",
+                None,
+            ),
         ];
         for (text, line, reason, entry) in cases {
             match Lexicon::from_toml_str(text, "broken.toml") {
@@ -577,9 +664,34 @@ entries = [
                     assert_eq!(file, "broken.toml");
                     assert_eq!(l, *line, "line for {reason:?}: {r}");
                     assert!(r.contains(reason), "{r:?} should contain {reason:?}");
+                    assert!(!r.contains("invalid configuration"), "{r:?}");
                     assert_eq!(e.as_deref(), *entry, "entry for {reason:?}: {r}");
                 }
                 other => panic!("expected a lexicon error for {reason:?}, got {other:?}"),
+            }
+        }
+    }
+
+    /// Language values that are read: ISO 639-1 codes (any case), 639-3 codes of languages
+    /// without a 639-1 code, and "*".
+    #[test]
+    fn language_values_that_are_read() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("fr", Some("fr")),
+            ("FR", Some("fr")),
+            ("de", Some("de")),
+            ("cym", Some("cym")),
+            ("*", None),
+        ];
+        for (value, want) in cases {
+            let text = GOOD.replace("\"fr\"", &format!("{value:?}"));
+            match Lexicon::from_toml_str(&text, "t.toml") {
+                Ok(lex) => assert_eq!(
+                    lex.language().map(|l| l.to_string()).as_deref(),
+                    *want,
+                    "{value}"
+                ),
+                Err(e) => panic!("{value}: {e}"),
             }
         }
     }
