@@ -174,7 +174,8 @@ impl Matcher {
     /// Builds a matcher over the entries of `lexicons` (given with their index in the
     /// analyzer's list). Entries whose phrase normalizes like an earlier one of the same
     /// lexicon under the default folding (accents folded) are refused, an authoring error,
-    /// whatever lexicons come before it; across lexicons the earlier lexicon wins. Under another folding (`fold_accents` false) two
+    /// whatever lexicons come before it; across lexicons the earlier lexicon wins. Under
+    /// another folding (`fold_accents` false) two
     /// entries that the default folding keeps apart may still match the same words (their
     /// stems collide once accents stay, as French `absurde` and `absurdité`): then the earlier
     /// entry wins, in lexicon order and within a lexicon in file order, and the later one's
