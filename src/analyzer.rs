@@ -447,10 +447,7 @@ impl Analyzer {
         // Phrases of the stance stage's automata, which the language's matcher holds as its
         // later sets (see `StanceEngine::lend_matchers`).
         let lent: Vec<RawMatch> = raw.extract_if(.., |r| r.set != 0).collect();
-        raw.sort_by_key(|r| (r.norm_start, r.norm_end));
-        if matcher.is_some() && inner.universal.is_some() {
-            leftmost_longest(&mut raw);
-        }
+        leftmost_longest(&mut raw);
         let markers: Vec<Marker> = raw
             .iter()
             .filter_map(|r| {
@@ -585,9 +582,10 @@ impl Analyzer {
     }
 }
 
-/// Matches of the language's lexicons and of the every-language ones (`language = "*"`),
-/// sorted by span, resolved as one automaton would: leftmost-longest, and of two matches of one
-/// span, the earlier lexicon's.
+/// Sorts the matches of the language's lexicons and of the every-language ones
+/// (`language = "*"`) by span, resolved as one automaton would: leftmost-longest, and of two
+/// matches of one span, the earlier lexicon's. Each automaton's own matches do not overlap, so
+/// with one automaton this only sorts them.
 fn leftmost_longest(raw: &mut Vec<RawMatch>) {
     raw.sort_by_key(|r| (r.norm_start, std::cmp::Reverse(r.norm_end), r.entry.0));
     let mut end = 0;

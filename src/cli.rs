@@ -646,7 +646,6 @@ fn stance_page_parts(
         .collect();
     let wrong = r.outcomes.iter().filter_map(|o| {
         let e = prepared.examples.get(o.example)?;
-
         let text = texts.get(e.record_id.as_str()).copied().unwrap_or("");
         (o.predicted != e.gold).then(|| {
             (

@@ -7,7 +7,6 @@
 //! [`RecordError`] (its id when known, else `FILE:LINE`; its location; the field at fault; a
 //! [`RecordErrorKind`] and a reason), in its place in the input order.
 
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -1157,8 +1156,7 @@ impl Iterator for TextDir {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let opened = File::open(&path)
-            .and_then(|f| decompressed(BufReader::new(counted(Box::new(f), &self.options))));
+        let opened = crate::lines::open(&path, |r| counted(r, &self.options));
         Some(match opened {
             Ok(reader) => read_text(&path, id, reader, self.options.max_bytes),
             Err(e) => Err(RecordError {

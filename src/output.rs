@@ -344,6 +344,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Analyzer, Article};
 
     #[test]
     fn a_file_is_written_whole_or_not_at_all() {
@@ -374,7 +375,6 @@ mod tests {
         }
         let _ = std::fs::remove_dir_all(&dir);
     }
-    use crate::{Analyzer, Article};
 
     fn report() -> ArticleReport {
         Analyzer::builder()

@@ -318,23 +318,19 @@ fn lexicon_language(value: &str) -> std::result::Result<Option<Language>, String
     if value == "*" {
         return Ok(None);
     }
-    let lower = value.trim().to_ascii_lowercase();
-    let b = lower.as_bytes();
-    if !(2..=3).contains(&b.len()) || !b.iter().all(u8::is_ascii_lowercase) {
-        return Err(format!(
+    let language = Language::new(value).map_err(|_| {
+        format!(
             "language {value:?} is not an ISO 639-1 code (two letters), an ISO 639-3 code of a \
              language without one (three letters), or \"*\""
-        ));
-    }
-    if let Some(two) = crate::language::iso639_1_of(&lower) {
+        )
+    })?;
+    if let Some(two) = crate::language::iso639_1_of(language.as_str()) {
         return Err(format!(
             "language {value:?}: write the ISO 639-1 code {two:?} (lexicons are chosen by the \
              two-letter code that language identification and --lang give)"
         ));
     }
-    Language::new(&lower)
-        .map(Some)
-        .map_err(|_| format!("language {value:?} is not a language code"))
+    Ok(Some(language))
 }
 
 impl Lexicon {
