@@ -54,7 +54,9 @@ pub struct StyleFigures {
     /// Of those, apostrophes written typographically (’, ʼ, ...) rather than as `'`: a
     /// house-style cue of the source, not of the content.
     pub typographic_apostrophes: u32,
-    /// Gaps between tokens that hold white space.
+    /// Gaps between tokens that are not empty: white space, or only characters that
+    /// normalization removes (a zero-width joiner between emoji, a bidi mark), which count too
+    /// (the shipped models were trained so).
     pub spaced_gaps: u32,
     /// Of those, gaps holding a no-break space (U+00A0, U+202F), as French typography puts
     /// before `:;!?` and inside `« »`: another house-style cue.

@@ -434,12 +434,21 @@ fn normalize_segment(first: char, seg: &str, out: &mut String) {
             return;
         }
     }
+    let start = out.len();
     for c in seg.chars().nfkc() {
         match fold_punctuation(c) {
             Some(Some(m)) => out.push(m),
             Some(None) => {}
             None => out.extend(c.to_lowercase()),
         }
+    }
+    // Lowercasing can leave marks to compose or to reorder (`Ϋ\u{301}` gives `ϋ\u{301}`, which
+    // composes to `ΰ`; `İ\u{329}` gives `i\u{307}\u{329}`): normalized again, so that a text
+    // and its normalized form normalize alike.
+    if is_nfkc_quick(out[start..].chars()) != IsNormalized::Yes {
+        let again: String = out[start..].nfkc().collect();
+        out.truncate(start);
+        out.push_str(&again);
     }
 }
 
@@ -819,6 +828,10 @@ mod tests {
         ("ligne\u{2028}suivante", "ligne\nsuivante"),
         ("\u{FB01}n", "fin"),
         ("Ça «va»", "ça «va»"),
+        // Lowercase that composes or reorders marks again.
+        ("\u{03AB}\u{0301}", "\u{03B0}"),
+        ("\u{03D4}\u{0340}", "\u{1FE2}"),
+        ("\u{0130}\u{0329}", "i\u{0329}\u{0307}"),
     ];
 
     #[test]

@@ -236,6 +236,12 @@ fn has_latin(word: &str) -> bool {
     })
 }
 
+/// Whether a letter is a capital: uppercase, or titlecase (`ǅ`, `ᾈ`: a letter that lowercasing
+/// changes and that is not lowercase).
+fn is_capital(c: char) -> bool {
+    c.is_uppercase() || !c.is_lowercase() && c.to_lowercase().ne(std::iter::once(c))
+}
+
 /// Byte length of the elided article or pronoun a word starts with (`l'`, `qu'`), if any.
 fn elision_len(word: &str) -> Option<usize> {
     let prefix = &word[..=word.find('\'')?];
@@ -327,7 +333,11 @@ impl Tokenizer<'_> {
                     None => break,
                 }
             };
-            if c == '\n' {
+            // A line feed, a carriage return not followed by one (old Mac line ends), a line
+            // tabulation or a form feed (page break) ends a paragraph.
+            if matches!(c, '\n' | '\u{000B}' | '\u{000C}')
+                || c == '\r' && bytes.get(i + 1) != Some(&b'\n')
+            {
                 self.end_paragraph();
                 i += 1;
             } else if c.is_whitespace() {
@@ -555,7 +565,9 @@ impl Tokenizer<'_> {
         let rest = &text[end..];
         let mut next = rest.chars();
         let mut skipped = 0;
-        // More terminal punctuation or closing quotes follow: end after them instead.
+        // More terminal punctuation follows: end after it instead. A closing quote or bracket
+        // right after is skipped to look at the next word, but stays out of this sentence (it
+        // starts the next one: a known limit, kept for the shipped models).
         match next.next() {
             None => return true,
             Some('.' | '!' | '?' | '…') => return false,
@@ -577,7 +589,7 @@ impl Tokenizer<'_> {
                 .original
                 .get(orig..)
                 .and_then(|s| s.chars().next())
-                .is_some_and(|c| c.is_uppercase());
+                .is_some_and(is_capital);
             if !capital {
                 return false;
             }
@@ -769,6 +781,46 @@ mod tests {
             ]
         );
         assert_eq!(t.paragraphs.len(), 2);
+    }
+
+    /// Every line end ends a paragraph, whatever the convention: LF, CRLF, a lone CR (old Mac
+    /// files), a line tabulation or a form feed; a CRLF is one break, not two.
+    #[test]
+    fn every_line_end_ends_a_paragraph() {
+        for sep in [
+            "\n", "\r\n", "\r", "\u{000B}", "\u{000C}", "\u{2028}", "\u{85}",
+        ] {
+            let text = ["Titre", "Premier paragraphe.", "", "Second paragraphe"].join(sep);
+            let n = normalize(&text);
+            let t = tokenize(&text, &n);
+            let paragraphs: Vec<&str> =
+                t.paragraphs.iter().map(|p| &text[p.span.clone()]).collect();
+            assert_eq!(
+                paragraphs,
+                ["Titre", "Premier paragraphe.", "Second paragraphe"],
+                "{sep:?}"
+            );
+        }
+    }
+
+    /// A sentence starts with a capital, be it uppercase or titlecase (`ǅ`, the Croatian
+    /// digraph letter); a letter that has no case does not count as one.
+    #[test]
+    fn titlecase_letters_start_sentences() {
+        let text = "Fin. \u{01C5}amija ici. Fin. \u{1F88}ρα. Fin. ǆamija.";
+        let n = normalize(text);
+        let t = tokenize(text, &n);
+        let sents: Vec<&str> = t.sentences.iter().map(|s| &text[s.span.clone()]).collect();
+        assert_eq!(
+            sents,
+            [
+                "Fin.",
+                "\u{01C5}amija ici.",
+                "Fin.",
+                "\u{1F88}ρα.",
+                "Fin. ǆamija."
+            ]
+        );
     }
 
     #[test]

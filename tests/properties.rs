@@ -113,6 +113,112 @@ proptest! {
     }
 }
 
+/// One line of tricky text: no line end of any convention inside it.
+fn tricky_line() -> impl Strategy<Value = String> {
+    tricky_string().prop_map(|s| {
+        s.chars()
+            .filter(|c| {
+                !matches!(
+                    c,
+                    '\n' | '\r' | '\u{B}' | '\u{C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+                )
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Tokens, sentences and paragraphs nest: every token lies in exactly one sentence and every
+    /// sentence in one paragraph, in text order, with the indices the tokens carry; a sentence
+    /// spans its first token's start to its last token's end, a paragraph its sentences; token
+    /// spans never go backwards.
+    #[test]
+    fn tokens_sentences_and_paragraphs_nest(text in tricky_string()) {
+        let n = normalize(&text);
+        let t = partipris::tokenize::tokenize(&text, &n);
+        for w in t.tokens.windows(2) {
+            prop_assert!(w[0].start() <= w[1].start() && w[0].end() <= w[1].end(), "{w:?}");
+        }
+        let mut next_token = 0;
+        for (i, s) in t.sentences.iter().enumerate() {
+            prop_assert!(!s.tokens.is_empty() && s.tokens.start == next_token, "sentence {i}: {s:?}");
+            next_token = s.tokens.end;
+            let (first, last) = (&t.tokens[s.tokens.start], &t.tokens[s.tokens.end - 1]);
+            prop_assert_eq!(s.span.clone(), first.start()..last.end());
+            for tok in &t.tokens[s.tokens.clone()] {
+                prop_assert_eq!((tok.sentence(), tok.paragraph()), (i, s.paragraph));
+            }
+        }
+        prop_assert_eq!(next_token, t.tokens.len());
+        let mut next_sentence = 0;
+        for (i, p) in t.paragraphs.iter().enumerate() {
+            prop_assert!(!p.sentences.is_empty() && p.sentences.start == next_sentence, "paragraph {i}: {p:?}");
+            next_sentence = p.sentences.end;
+            let sentences = &t.sentences[p.sentences.clone()];
+            prop_assert!(sentences.iter().all(|s| s.paragraph == i));
+            prop_assert_eq!(p.span.clone(), sentences[0].span.start..sentences[sentences.len() - 1].span.end);
+        }
+        prop_assert_eq!(next_sentence, t.sentences.len());
+    }
+
+    /// The line-end convention of a text (LF, CRLF, a lone CR) changes nothing but the offsets:
+    /// the same tokens, sentences and paragraphs.
+    #[test]
+    fn line_end_convention_does_not_change_the_tokens(lines in proptest::collection::vec(tricky_line(), 1..6)) {
+        let shape = |sep: &str| {
+            let text = lines.join(sep);
+            let n = normalize(&text);
+            let t = partipris::tokenize::tokenize(&text, &n);
+            let tokens: Vec<String> = t.tokens.iter().map(|tok| n.as_str()[tok.norm_span()].to_string()).collect();
+            let sentences: Vec<_> = t.sentences.iter().map(|s| (s.tokens.clone(), s.paragraph)).collect();
+            (tokens, sentences, t.paragraphs.len())
+        };
+        let lf = shape("\n");
+        prop_assert_eq!(&shape("\r\n"), &lf);
+        prop_assert_eq!(&shape("\r"), &lf);
+    }
+
+    /// Normalizing a normalized text changes nothing (a lexicon phrase written in its normalized
+    /// form is matched as it is written). Not so when a removed character stands between a
+    /// letter and its combining mark (`e\u{200B}\u{301}` gives `e\u{301}`, not `é`): such texts
+    /// are left out.
+    #[test]
+    fn normalization_is_idempotent(text in tricky_string()) {
+        use partipris::normalize::is_default_ignorable;
+        let text: String = text.chars().filter(|c| !is_default_ignorable(*c)).collect();
+        let once = normalize(&text);
+        let twice = normalize(once.as_str());
+        prop_assert_eq!(twice.as_str(), once.as_str());
+    }
+
+    /// A token's span never starts or ends with a character that normalization removes (zero-width
+    /// characters, soft hyphens, bidi controls), unless it is a combining mark that belongs to
+    /// the letter before it (a variation selector). (A token made of combining marks alone may
+    /// start with the removed character before them; a token under a right-to-left override
+    /// spans the whole run.)
+    #[test]
+    fn token_spans_do_not_start_or_end_with_removed_characters(text in tricky_string()) {
+        use partipris::normalize::is_default_ignorable;
+        let n = normalize(&text);
+        let t = partipris::tokenize::tokenize(&text, &n);
+        let removed = |c: &char| is_default_ignorable(*c) && !unicode_normalization::char::is_combining_mark(*c);
+        let mark_first = |tok: &partipris::tokenize::Token| {
+            n.as_str()[tok.norm_span()].chars().next().is_some_and(unicode_normalization::char::is_combining_mark)
+        };
+        // A span inside a run under a right-to-left override maps to the whole run.
+        let reversed = |tok: &partipris::tokenize::Token| {
+            n.reversed_runs().iter().any(|r| r.start < tok.end() && tok.start() < r.end)
+        };
+        for tok in t.tokens.iter().filter(|tok| !mark_first(tok) && !reversed(tok)) {
+            let s = &text[tok.span()];
+            prop_assert!(!s.chars().next().is_some_and(|c| removed(&c)), "{s:?} starts with a removed character");
+            prop_assert!(!s.chars().next_back().is_some_and(|c| removed(&c)), "{s:?} ends with a removed character");
+        }
+    }
+}
+
 /// Paragraphs of French words, some loaded, some one-line.
 fn french_paragraphs() -> impl Strategy<Value = String> {
     let word = proptest::sample::select(vec![
