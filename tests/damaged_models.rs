@@ -209,6 +209,87 @@ fn damaged_model_files_are_refused_naming_file_and_reason() {
             "out of range",
         ),
         (
+            // Finite, but the scores summed over an input would overflow: NaN probabilities.
+            "resealed: huge weights",
+            resealed(|v| {
+                if let Some(w) = v["heads"][0]["weights"].as_array_mut() {
+                    for (i, x) in w.iter_mut().enumerate() {
+                        *x = if i % 2 == 0 { -3e38 } else { 3e38 }.into();
+                    }
+                }
+            }),
+            Stage::Load,
+            "out of range",
+        ),
+        (
+            "resealed: a huge intercept",
+            resealed(|v| v["heads"][0]["intercept"][1] = 1e30.into()),
+            Stage::Load,
+            "out of range",
+        ),
+        (
+            "resealed: a huge calibration slope",
+            resealed(|v| v["heads"][0]["platt"]["a"] = (-1e20).into()),
+            Stage::Load,
+            "out of range",
+        ),
+        (
+            "resealed: a huge IDF",
+            resealed(|v| v["ngrams"][0]["idf"] = 3e38.into()),
+            Stage::Load,
+            "IDF of",
+        ),
+        (
+            "resealed: the classes in another order",
+            resealed(|v| v["heads"][0]["classes"] = serde_json::json!(["satire", "regular"])),
+            Stage::Load,
+            "must have the heads",
+        ),
+        (
+            "resealed: classes of another task",
+            resealed(|v| v["heads"][0]["classes"] = serde_json::json!(["non-biased", "biased"])),
+            Stage::Load,
+            "must have the heads",
+        ),
+        (
+            "resealed: a head named otherwise",
+            resealed(|v| v["heads"][0]["name"] = "genre".into()),
+            Stage::Load,
+            "must have the heads",
+        ),
+        (
+            "resealed: a class more",
+            resealed(|v| {
+                let head = &mut v["heads"][0];
+                let w: Vec<serde_json::Value> = head["weights"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                    .chunks(2)
+                    .flat_map(|row| [row[0].clone(), row[1].clone(), 0.0.into()])
+                    .collect();
+                head["weights"] = w.into();
+                head["classes"] = serde_json::json!(["regular", "satire", "other"]);
+                if let Some(i) = head["intercept"].as_array_mut() {
+                    i.push(0.0.into());
+                }
+            }),
+            Stage::Load,
+            "must have the heads",
+        ),
+        (
+            "resealed: a head more",
+            resealed(|v| {
+                let mut second = v["heads"][0].clone();
+                second["name"] = "second".into();
+                if let Some(h) = v["heads"].as_array_mut() {
+                    h.push(second);
+                }
+            }),
+            Stage::Load,
+            "must have the heads",
+        ),
+        (
             "resealed: a threshold above 1",
             resealed(|v| v["heads"][0]["threshold"] = 1.5.into()),
             Stage::Load,
@@ -259,6 +340,17 @@ fn damaged_model_files_are_refused_naming_file_and_reason() {
             }),
             Stage::Build,
             "trained with lexicons",
+        ),
+        (
+            // Where two lexicons hold one phrase the earlier wins: the order changes markers.
+            "trained with the same lexicons in another order",
+            resealed(|v| {
+                if let Some(a) = v["lexicons"].as_array_mut() {
+                    a.swap(0, 2);
+                }
+            }),
+            Stage::Build,
+            "in this order",
         ),
         (
             "trained with a lexicon the analyzer lacks",
@@ -464,6 +556,127 @@ fn models_built_in_code_are_checked_too() {
                 assert!(r.contains(reason), "{name}: {r}");
             }
             other => panic!("{name}: expected a model error, got {:?}", other.err()),
+        }
+    }
+}
+
+/// A persuasion model's heads must be its six categories then `any`, each with its two
+/// classes: the reports and the CSV columns name the categories after the heads.
+#[test]
+fn persuasion_heads_must_be_the_categories_then_any() {
+    let good = ModelFile::load(&root().join("models/persuasion.json.gz"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    type Edit = fn(&mut ModelFile);
+    let cases: &[(&str, Edit)] = &[
+        ("categories swapped", |m| m.heads.swap(0, 1)),
+        ("a category renamed", |m| {
+            m.heads[2].name = "simplistic".into()
+        }),
+        ("any without its classes", |m| {
+            m.heads[6].classes = vec!["none".into(), "any".into()]
+        }),
+        ("no any head", |m| {
+            m.heads.pop();
+        }),
+    ];
+    assert!(Models::from_files(vec![(good.clone(), "p".into())]).is_ok());
+    for (name, edit) in cases {
+        let mut m = good.clone();
+        edit(&mut m);
+        match Models::from_files(vec![(m, "p".into())]) {
+            Err(Error::Model { file, reason }) => {
+                assert_eq!(file, "p", "{name}");
+                assert!(reason.contains("must have the heads"), "{name}: {reason}");
+            }
+            other => panic!("{name}: expected a model error, got {:?}", other.err()),
+        }
+    }
+}
+
+/// A stance model built in code gets the checks of a file read from disk
+/// (`StanceModel::new`), and one trained with the same lexicons in another order is refused
+/// by the analyzer.
+#[test]
+fn stance_models_are_checked_too() {
+    use partipris::StanceModel;
+    let good =
+        ModelFile::load(&root().join("models/stance.json.gz")).unwrap_or_else(|e| panic!("{e}"));
+    assert!(StanceModel::new(good.clone(), "s").is_ok());
+    type Edit = fn(&mut ModelFile);
+    let cases: &[(&str, Edit, &str)] = &[
+        (
+            "a NaN weight",
+            |m| m.heads[1].weights[0] = f32::NAN,
+            "non-finite",
+        ),
+        (
+            "a huge weight",
+            |m| m.heads[0].weights[3] = 1e30,
+            "out of range",
+        ),
+        (
+            "weights cut short",
+            |m| m.heads[2].weights.truncate(6),
+            "has weights for",
+        ),
+    ];
+    for (name, edit, reason) in cases {
+        let mut m = good.clone();
+        edit(&mut m);
+        match StanceModel::new(m, "s") {
+            Err(Error::Model { file, reason: r }) => {
+                assert_eq!(file, "s", "{name}");
+                assert!(r.contains(reason), "{name}: {r}");
+            }
+            other => panic!("{name}: expected a model error, got {:?}", other.err()),
+        }
+    }
+    let mut reordered = good.clone();
+    reordered.lexicons.swap(0, 1);
+    let model = StanceModel::new(reordered, "reordered").unwrap_or_else(|e| panic!("{e}"));
+    match Analyzer::builder().stance_model(model).build() {
+        Err(Error::Model { file, reason }) => {
+            assert_eq!(file, "reordered");
+            assert!(reason.contains("in this order"), "{reason}");
+        }
+        other => panic!("expected a model error, got {:?}", other.err()),
+    }
+}
+
+/// A gzip-compressed model is read whatever its name says, and whole when it is made of
+/// several gzip members (as `bgzip` writes); a `.gz` name on plain JSON is refused.
+#[test]
+fn gzip_models_are_read_by_their_bytes_and_every_member() {
+    use std::io::Write;
+    let json = shipped();
+    let gzip = |bytes: &[u8]| {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(bytes).unwrap_or_else(|e| panic!("{e}"));
+        gz.finish().unwrap_or_else(|e| panic!("{e}"))
+    };
+    let half = json.len() / 2;
+    let mut members = gzip(&json.as_bytes()[..half]);
+    members.extend(gzip(&json.as_bytes()[half..]));
+    let cases: Vec<(&str, Vec<u8>, Option<&str>)> = vec![
+        ("gzip-named-json.json", gzip(json.as_bytes()), None),
+        ("gzip-no-extension", gzip(json.as_bytes()), None),
+        ("two-members.json.gz", members, None),
+        (
+            "plain.json.gz",
+            json.clone().into_bytes(),
+            Some("not a gzip-compressed model"),
+        ),
+    ];
+    let expected: ModelFile = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+    for (name, bytes, refusal) in cases {
+        let path = tmp(name);
+        std::fs::write(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
+        match (ModelFile::load(&path), refusal) {
+            (Ok(m), None) => assert_eq!(m, expected, "{name}"),
+            (Err(Error::Model { reason, .. }), Some(r)) => {
+                assert!(reason.contains(r), "{name}: {reason}")
+            }
+            (got, _) => panic!("{name}: {:?}", got.err()),
         }
     }
 }

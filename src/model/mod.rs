@@ -159,6 +159,33 @@ pub struct ModelFile {
     pub checksum: String,
 }
 
+/// The largest magnitude of a head's weights, intercepts, calibration and decision offsets,
+/// and of an n-gram's IDF, that a model file may hold (the shipped models' stay below 10):
+/// far enough below `f32::MAX` that no score summed over an input vector overflows to an
+/// infinity, whose differences would make the probabilities NaN.
+pub const MAX_PARAMETER: f32 = 1e6;
+
+/// The heads (name, classes, in order) that a model of `task` has, as [`train`] writes them:
+/// one head named after the task with the task's labels, or for `persuasion` one head per
+/// category (`none` and the category) then `any` (`none`, `technique`). `None` for the stance
+/// tasks, whose heads [`crate::stance::StanceModel::new`] checks.
+pub(crate) fn expected_heads(task: Task) -> Option<Vec<(&'static str, Vec<&'static str>)>> {
+    match task {
+        Task::Stance | Task::EntityStance => None,
+        Task::Persuasion => Some(
+            crate::task::PERSUASION_CATEGORIES
+                .iter()
+                .map(|c| (*c, vec![crate::eval::ANY_NEGATIVE, *c]))
+                .chain(std::iter::once((
+                    "any",
+                    vec![crate::eval::ANY_NEGATIVE, crate::eval::ANY_POSITIVE],
+                )))
+                .collect(),
+        ),
+        task => Some(vec![(task.name(), task.labels().to_vec())]),
+    }
+}
+
 #[derive(Deserialize)]
 struct VersionOnly {
     format_version: Option<u32>,
@@ -191,6 +218,9 @@ fn checksum_of_written_file(json: &str) -> Option<String> {
     hasher.update(b"\"}");
     Some(hex(&hasher.finalize()))
 }
+
+/// The first two bytes of gzip data (JSON never starts with them).
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// Whether a model file's name says it is gzip-compressed.
 fn is_gzip_name(name: &str) -> bool {
@@ -248,12 +278,13 @@ impl ModelFile {
     }
 
     /// Parses a model file's bytes: JSON, or gzip-compressed JSON when `source` (the file's
-    /// name, also used in errors) ends in `.gz`.
+    /// name, also used in errors) ends in `.gz` or the bytes start as gzip data do (one gzip
+    /// member or several, as `bgzip` writes).
     pub fn from_bytes(bytes: &[u8], source: &str) -> Result<ModelFile> {
         let mut text = Vec::new();
-        let bytes = if is_gzip_name(source) {
+        let bytes = if is_gzip_name(source) || bytes.starts_with(&GZIP_MAGIC) {
             use std::io::Read;
-            flate2::read::GzDecoder::new(bytes)
+            flate2::read::MultiGzDecoder::new(bytes)
                 .read_to_end(&mut text)
                 .map_err(|e| Error::Model {
                     file: source.to_string(),
@@ -316,8 +347,12 @@ impl ModelFile {
     }
 
     /// Checks what the checksum cannot: that the scaler, the n-grams, the evidence and the
-    /// heads fit together and hold finite values in range. [`ModelFile::from_json`] and
-    /// [`Models::from_files`] call it; `source` names the model in errors.
+    /// heads fit together and hold finite values in range (weights, intercepts, calibration,
+    /// decision offsets and IDF at most [`MAX_PARAMETER`] in magnitude), and that the heads
+    /// are those of the model's task, with its classes in its order (for `persuasion`, one
+    /// head per category then `any`; the stance tasks' heads are checked by
+    /// [`crate::stance::StanceModel::new`]). [`ModelFile::from_json`], [`Models::from_files`]
+    /// and [`crate::stance::StanceModel::new`] call it; `source` names the model in errors.
     pub fn validate(&self, source: &str) -> Result<()> {
         let bad = |reason: String| Error::Model {
             file: source.to_string(),
@@ -364,6 +399,13 @@ impl ModelFile {
         if let Some(g) = self.ngrams.iter().find(|g| !g.idf.is_finite()) {
             return Err(bad(format!("n-gram {:?} has a non-finite IDF", g.text)));
         }
+        if let Some(g) = self.ngrams.iter().find(|g| g.idf.abs() > MAX_PARAMETER) {
+            return Err(bad(format!(
+                "n-gram {:?} has an IDF of {}, out of range (at most {MAX_PARAMETER:e} in \
+                 magnitude)",
+                g.text, g.idf
+            )));
+        }
         if self.heads.is_empty() {
             return Err(bad("the model has no heads".into()));
         }
@@ -386,6 +428,19 @@ impl ModelFile {
                     h.name
                 )));
             }
+            let in_range = |v: &[f32]| v.iter().all(|x| x.abs() <= MAX_PARAMETER);
+            let platt = h.platt.map_or([0.0; 2], |p| [p.a, p.b]);
+            if !in_range(&h.weights)
+                || !in_range(&h.intercept)
+                || !in_range(&platt)
+                || !in_range(h.offsets.as_deref().unwrap_or_default())
+            {
+                return Err(bad(format!(
+                    "head {:?} holds a weight, intercept, calibration or decision offset out of \
+                     range (at most {MAX_PARAMETER:e} in magnitude): its scores would overflow",
+                    h.name
+                )));
+            }
             if h.classes.is_empty()
                 || h.weights.len() != n_features * h.classes.len()
                 || h.intercept.len() != h.classes.len()
@@ -399,10 +454,30 @@ impl ModelFile {
                 )));
             }
         }
+        if let Some(expected) = expected_heads(self.task) {
+            let found: Vec<(&str, Vec<&str>)> = self
+                .heads
+                .iter()
+                .map(|h| {
+                    (
+                        h.name.as_str(),
+                        h.classes.iter().map(String::as_str).collect(),
+                    )
+                })
+                .collect();
+            if found != expected {
+                return Err(bad(format!(
+                    "a {} model must have the heads (name, classes) {expected:?}, this one has \
+                     {found:?}",
+                    self.task
+                )));
+            }
+        }
         Ok(())
     }
 
-    /// Loads a model file (gzip-compressed when its name ends in `.gz`). A file that is not
+    /// Loads a model file (gzip-compressed when its name ends in `.gz` or its bytes are gzip
+    /// data, [`ModelFile::from_bytes`]). A file that is not
     /// UTF-8 is refused with [`Error::InvalidUtf8`] naming it, any other damage with
     /// [`Error::Model`] (see [`ModelFile::from_json`]).
     pub fn load(path: &Path) -> Result<ModelFile> {
@@ -435,37 +510,72 @@ impl ModelFile {
                 spec.fingerprint()
             )));
         }
-        if lexicons.len() != self.lexicons.len() {
-            let names: Vec<&str> = lexicons.iter().map(|l| l.name()).collect();
-            let trained: Vec<&str> = self.lexicons.iter().map(|l| l.name.as_str()).collect();
-            return Err(bad(format!(
-                "trained with lexicons {trained:?}, the analyzer loads {names:?}: markers, and so \
-                 the features, would differ"
-            )));
-        }
-        for l in &self.lexicons {
-            match lexicons.iter().find(|x| x.name() == l.name) {
-                Some(x) if x.sha256() == l.sha256 => {}
-                Some(x) => {
-                    return Err(bad(format!(
-                        "trained with lexicon {} {} (sha256 {}), the analyzer has {} (sha256 {})",
-                        l.name,
-                        l.version,
-                        l.sha256,
-                        x.version(),
-                        x.sha256()
-                    )))
-                }
-                None => {
-                    return Err(bad(format!(
-                        "trained with lexicon {} {}, which the analyzer does not load",
-                        l.name, l.version
-                    )))
-                }
+        let loaded: Vec<LexiconRef> = lexicons
+            .iter()
+            .map(|l| LexiconRef {
+                name: l.name().to_string(),
+                version: l.version().to_string(),
+                sha256: l.sha256().to_string(),
+            })
+            .collect();
+        check_lexicon_refs(
+            &self.lexicons,
+            &loaded,
+            "lexicons",
+            "the markers, and so the features",
+        )
+        .map_err(bad)
+    }
+}
+
+/// Checks that the lexicons an analyzer loads (`loaded`, in its order) are those a model was
+/// trained with (`trained`): the same files, by name and SHA-256, in the same order (where
+/// two lexicons hold one phrase, the earlier one's entry is matched, so their order changes
+/// the markers). `what` names the lists in the message (`lexicons`), `differ` what would
+/// differ. Returns the reason of a refusal.
+pub(crate) fn check_lexicon_refs(
+    trained: &[LexiconRef],
+    loaded: &[LexiconRef],
+    what: &str,
+    differ: &str,
+) -> std::result::Result<(), String> {
+    let names =
+        |refs: &[LexiconRef]| -> Vec<String> { refs.iter().map(|l| l.name.clone()).collect() };
+    if trained.len() != loaded.len() {
+        return Err(format!(
+            "trained with {what} {:?}, the analyzer loads {:?}: {differ} would differ",
+            names(trained),
+            names(loaded)
+        ));
+    }
+    for l in trained {
+        match loaded.iter().find(|x| x.name == l.name) {
+            Some(x) if x.sha256 == l.sha256 => {}
+            Some(x) => {
+                return Err(format!(
+                    "trained with lexicon {} {} (sha256 {}), the analyzer has {} (sha256 {})",
+                    l.name, l.version, l.sha256, x.version, x.sha256
+                ))
+            }
+            None => {
+                return Err(format!(
+                    "trained with lexicon {} {}, which the analyzer does not load",
+                    l.name, l.version
+                ))
             }
         }
-        Ok(())
     }
+    let same = |a: &LexiconRef, b: &LexiconRef| a.name == b.name && a.sha256 == b.sha256;
+    if !trained.iter().zip(loaded).all(|(a, b)| same(a, b)) {
+        return Err(format!(
+            "trained with {what} {:?} in this order, the analyzer loads them as {:?}: where two \
+             lexicons hold one phrase the earlier one's entry is matched, so {differ} would \
+             differ",
+            names(trained),
+            names(loaded)
+        ));
+    }
+    Ok(())
 }
 
 impl TableSource for ModelFile {

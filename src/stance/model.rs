@@ -22,7 +22,7 @@ use rustc_hash::FxHashMap;
 use crate::error::{Error, Result};
 use crate::lexicon::Lexicon;
 use crate::model::lookup::Lookup;
-use crate::model::{EvidenceOf, Head, LexiconRef, ModelFile};
+use crate::model::{check_lexicon_refs, EvidenceOf, Head, LexiconRef, ModelFile};
 use crate::task::Task;
 
 use super::features::{
@@ -119,7 +119,18 @@ impl StanceModel {
 
     /// A model from a parsed file: refused unless it is a stance model with this build's
     /// stance features and one head of the stance classes.
+    /// Its values and shapes are checked as [`ModelFile::validate`] checks them (a file built in
+    /// code has not been through [`ModelFile::from_json`]).
     pub fn new(file: ModelFile, source: &str) -> Result<StanceModel> {
+        if matches!(file.task, Task::Stance | Task::EntityStance) {
+            file.validate(source)?;
+        }
+        StanceModel::unvalidated(file, source)
+    }
+
+    /// [`StanceModel::new`] without [`ModelFile::validate`]: training builds the model's
+    /// input vectors with a file whose heads are not fitted yet.
+    pub(crate) fn unvalidated(file: ModelFile, source: &str) -> Result<StanceModel> {
         let bad = |reason: String| Error::Model {
             file: source.to_string(),
             reason,
@@ -227,32 +238,13 @@ impl StanceModel {
             file: self.source.clone(),
             reason,
         };
-        if refs.len() != self.file.lexicons.len() {
-            let names: Vec<&str> = refs.iter().map(|l| l.name.as_str()).collect();
-            let trained: Vec<&str> = self.file.lexicons.iter().map(|l| l.name.as_str()).collect();
-            return Err(bad(format!(
-                "trained with lexicons and vocabularies {trained:?}, the analyzer loads {names:?}: \
-                 the stance features would differ"
-            )));
-        }
-        for l in &self.file.lexicons {
-            match refs.iter().find(|x| x.name == l.name) {
-                Some(x) if x.sha256 == l.sha256 => {}
-                Some(x) => {
-                    return Err(bad(format!(
-                        "trained with {} {} (sha256 {}), the analyzer has {} (sha256 {})",
-                        l.name, l.version, l.sha256, x.version, x.sha256
-                    )))
-                }
-                None => {
-                    return Err(bad(format!(
-                        "trained with {} {}, which the analyzer does not load",
-                        l.name, l.version
-                    )))
-                }
-            }
-        }
-        Ok(())
+        check_lexicon_refs(
+            &self.file.lexicons,
+            &refs,
+            "lexicons and vocabularies",
+            "the stance features",
+        )
+        .map_err(bad)
     }
 
     /// The input vector of a unit: TF-IDF of its n-grams (L2-normalized per group), then its

@@ -703,7 +703,7 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
             alpha: 1.0,
         })
         .collect();
-    let model = StanceModel::new(file.clone(), "training")?;
+    let model = StanceModel::unvalidated(file.clone(), "training")?;
     // The inputs without evidence too (the `dense` head).
     let without = ModelFile {
         evidence: None,
@@ -711,7 +711,11 @@ pub fn train(prepared: &Prepared, analyzer: &Analyzer, params: &TrainParams) -> 
         ..file.clone()
     };
     let dense_inputs = match evidence_values {
-        Some(_) => inputs(prepared, &StanceModel::new(without, "training")?, None),
+        Some(_) => inputs(
+            prepared,
+            &StanceModel::unvalidated(without, "training")?,
+            None,
+        ),
         None => Vec::new(),
     };
     let inputs = inputs(prepared, &model, evidence_values.as_deref());
