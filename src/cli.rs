@@ -237,9 +237,11 @@ pub fn run(cli: Cli) -> Result<i32> {
         } => {
             let task: Task = task.parse()?;
             args::check_outputs(&[("--out", out.as_deref())], &data)?;
+            // Texts up to --max-bytes are read, so they are analysed too.
             let analyzer = Analyzer::builder()
                 .default_models(false)
                 .stance(false)
+                .max_article_bytes(input.max_bytes)
                 .build()?;
             let only = match partition.as_deref() {
                 Some("train") => Some(Partition::Train),
@@ -640,13 +642,10 @@ fn stance_page_parts(
             .map(|l| l.to_string())
             .unwrap_or_default()
     };
-    let texts: std::collections::HashMap<&str, &str> = records
-        .iter()
-        .map(|rec| (rec.id.as_str(), rec.text.as_str()))
-        .collect();
     let wrong = r.outcomes.iter().filter_map(|o| {
         let e = prepared.examples.get(o.example)?;
-        let text = texts.get(e.record_id.as_str()).copied().unwrap_or("");
+        // By the record's index: ids need not be unique in a user's data.
+        let text = records.get(e.record).map_or("", |rec| rec.text.as_str());
         (o.predicted != e.gold).then(|| {
             (
                 e.id.as_str(),
@@ -684,7 +683,16 @@ fn stance_page_parts(
 fn finish_eval(text: &str, out: Option<&Path>, left_out: &eval_data::LeftOut) -> Result<i32> {
     match out {
         Some(path) => output::write_file(path, text.as_bytes())?,
-        None => println!("{text}"),
+        // Not `println!`, which panics when standard output is closed (`| head`).
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            writeln!(stdout, "{text}")
+                .and_then(|()| stdout.flush())
+                .map_err(|source| Error::Io {
+                    path: PathBuf::from("<stdout>"),
+                    source,
+                })?;
+        }
     }
     if left_out.total() > 0 {
         eprintln!("partipris: {left_out}");

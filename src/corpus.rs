@@ -14,7 +14,9 @@ use crate::lines::{Line, Lines};
 /// One record of a corpus file. Fields a dataset does not have are `None` or empty.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Record {
-    /// Unique id.
+    /// Unique id. An integer is read as its text; a record without one (absent, `null` or
+    /// empty) is given `FILE:LINE` by [`JsonlReader`], as [`crate::input`] does.
+    #[serde(default, deserialize_with = "id_text")]
     pub id: String,
     /// The text (article, paragraph, sentence or post).
     pub text: String,
@@ -99,6 +101,28 @@ fn label_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, 
         LabelText::Number(n) => n.to_string(),
         LabelText::Bool(b) => b.to_string(),
     }))
+}
+
+/// An id as a file may write it: a string or an integer.
+#[derive(Deserialize)]
+#[serde(untagged, expecting = "an id: a string or an integer")]
+enum IdText {
+    Text(String),
+    Number(serde_json::Number),
+}
+
+/// Reads an id written as a string or an integer (at most 64 bits, so that it reads as
+/// written), as its text; `null` is no id (empty).
+fn id_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    match Option::<IdText>::deserialize(d)? {
+        None => Ok(String::new()),
+        Some(IdText::Text(s)) => Ok(s),
+        Some(IdText::Number(n)) if n.is_f64() => Err(serde::de::Error::custom(format_args!(
+            "a numeric id that is not an integer of at most 64 bits does not come out as \
+             written (it reads as {n}): write it as a string"
+        ))),
+        Some(IdText::Number(n)) => Ok(n.to_string()),
+    }
 }
 
 /// A paragraph of a semeval2023 article and its persuasion techniques.
@@ -243,13 +267,22 @@ fn parse(file: &Path, line: usize, text: &str) -> Result<(Location, Record)> {
     }
     let mut json = serde_json::Deserializer::from_str(text);
     match serde_path_to_error::deserialize::<_, Record>(&mut json) {
-        Ok(record) => Ok((
-            location.clone(),
-            Record {
-                location: Some(location),
-                ..record
-            },
-        )),
+        Ok(record) => {
+            // A record without an id is named by where it stands, as in `crate::input`.
+            let id = if record.id.is_empty() {
+                format!("{}:{line}", file.display())
+            } else {
+                record.id
+            };
+            Ok((
+                location.clone(),
+                Record {
+                    id,
+                    location: Some(location),
+                    ..record
+                },
+            ))
+        }
         Err(e) => {
             // The path of the field at fault (`paragraphs[0].start`), none for a line that is
             // not an object; the reason without serde_json's "at line 1 column N", which would
@@ -381,7 +414,8 @@ mod tests {
     #[test]
     fn errors_name_the_field_at_fault_and_the_file_line_only() {
         let table: &[(&str, Option<&str>)] = &[
-            (r#"{"id":1,"text":"x"}"#, Some("id")),
+            (r#"{"id":1.5,"text":"x"}"#, Some("id")),
+            (r#"{"id":true,"text":"x"}"#, Some("id")),
             (r#"{"id":"a","text":5}"#, Some("text")),
             (r#"{"id":"a"}"#, Some("text")),
             (r#"{"id":"a","text":"x","label":{"k":7}}"#, Some("label")),
@@ -409,6 +443,29 @@ mod tests {
                     assert!(!reason.contains("line 1"), "{line}: {reason}");
                 }
                 other => panic!("{line}: {other:?}"),
+            }
+        }
+    }
+
+    /// An id is read as `crate::input` reads it (`partipris eval` reads the same file either
+    /// way): an integer as its text, a record without one named `FILE:LINE`.
+    #[test]
+    fn integer_and_missing_ids_are_read_as_the_input_layer_reads_them() {
+        for (id, want) in [
+            (r#""a""#, "a"),
+            ("7", "7"),
+            ("-3", "-3"),
+            ("18446744073709551615", "18446744073709551615"),
+            ("null", "t.jsonl:2"),
+            (r#""""#, "t.jsonl:2"),
+        ] {
+            let text = format!("\n{{\"id\":{id},\"text\":\"x\"}}\n{{\"text\":\"y\"}}\n");
+            let got: Vec<_> = reader(&text).collect();
+            match (&got[0], &got[1]) {
+                (Ok((_, a)), Ok((_, b))) => {
+                    assert_eq!((a.id.as_str(), b.id.as_str()), (want, "t.jsonl:3"), "{id}")
+                }
+                other => panic!("{id}: {other:?}"),
             }
         }
     }

@@ -350,8 +350,11 @@ fn jsonl_lines_table() {
         (b"42", Some(None)),
         (b"\"just a string\"", Some(None)),
         (b"{\"id\":\"no-text\"}", Some(Some("text"))),
-        (b"{\"text\":\"no id\"}", Some(Some("id"))),
-        (b"{\"id\":7,\"text\":\"x\"}", Some(None)),
+        // As `partipris::input` reads them: no id is `FILE:LINE`, an integer its text.
+        (b"{\"text\":\"no id\"}", None),
+        (b"{\"id\":7,\"text\":\"x\"}", None),
+        (b"{\"id\":7.5,\"text\":\"x\"}", Some(Some("id"))),
+        (b"{\"id\":[7],\"text\":\"x\"}", Some(Some("id"))),
         (b"{\"id\":\"a\",\"text\":\"x\"", Some(None)),
         (b"{\"id\":\"bad-utf8\",\"text\":\"\xff\"}", Some(None)),
         (b"\x00\x01\x02 binary", Some(None)),

@@ -570,7 +570,7 @@ fn eval_reads_a_users_csv_with_a_label_map_and_writes_html() {
     assert!(html.contains("aria-label=\"reliability diagram\""));
     assert!(html.contains("Per language"));
     // The worst errors say the language each record was read in, identified here.
-    let misses = html.matches("<tr><td>k").count();
+    let misses = html.matches("<tr><td class=\"id\" dir=\"auto\">k").count();
     assert!(misses > 0, "no worst errors listed");
     assert_eq!(
         html.matches("</td><td></td><td>").count(),
@@ -1085,6 +1085,50 @@ fn eval_reports_and_leaves_out_the_records_it_cannot_use() {
             vec![],
         ),
         (
+            "integer and missing ids, as with --label-field",
+            with(satire_lines(satire_label), &[])
+                .replacen("\"id\":\"r0\",", "\"id\":0,", 1)
+                .replacen("\"id\":\"r1\",", "", 1),
+            false,
+            vec![],
+            Some(0),
+            Some(20),
+            vec![],
+        ),
+        (
+            "an empty text",
+            with(
+                satire_lines(satire_label),
+                &[(4, "{\"id\":\"e\",\"text\":\" \",\"label\":\"satire\"}")],
+            ),
+            false,
+            vec![],
+            Some(1),
+            Some(20),
+            vec!["data.jsonl, line 4, field \"text\"", "text is empty"],
+        ),
+        (
+            "a text over --max-bytes",
+            with(
+                satire_lines(satire_label),
+                &[(
+                    2,
+                    &format!(
+                        "{{\"id\":\"big\",\"text\":\"{}\",\"label\":\"satire\"}}",
+                        "Un texte. ".repeat(100)
+                    ),
+                )],
+            ),
+            false,
+            vec!["--max-bytes", "900"],
+            Some(1),
+            Some(20),
+            vec![
+                "data.jsonl, line 2, field \"text\"",
+                "1000 bytes is over the limit of 900 bytes",
+            ],
+        ),
+        (
             "labels with spaces around them, mapped",
             with(satire_lines(spaced), &[]),
             false,
@@ -1184,6 +1228,12 @@ fn eval_names_the_file_line_field_and_map_entry_of_a_label_outside_the_task() {
             &csv,
             vec!["--label-map maps \"fake\" twice: fake=satire and fake=regular"],
         ),
+        (
+            "a map for a task whose labels are not mapped",
+            vec!["--task", "persuasion", "--label-map", "yes=Doubt"],
+            &jsonl,
+            vec!["--label-map: the persuasion task reads its labels from the datasets schema"],
+        ),
     ];
     for (case, args, data, says) in cases {
         let (code, _, stderr) = eval(
@@ -1240,7 +1290,120 @@ fn eval_names_the_unidentified_language_group_as_html_does_and_help_names_html()
         html.contains("<td>und</td>") && !html.contains("(none)"),
         "{html}"
     );
+    // The worst errors name the language as the figures per language do, not with a blank.
+    assert!(html.contains("dir=\"auto\">u0</td><td>und</td>"), "{html}");
     let help = run(&["--help"]);
     assert!(String::from_utf8_lossy(&help.stdout).contains("(JSON, Markdown or HTML)"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn eval_to_a_closed_standard_output_is_an_error_not_a_panic() {
+    let dir = temp_dir("eval-closed-stdout");
+    let data = dir.join("data.jsonl");
+    write(
+        &data,
+        (satire_lines(satire_label).join("\n") + "\n").as_bytes(),
+    );
+    let mut child = bin()
+        .args(["eval", "--task", "satire", "--resamples", "10", "--data"])
+        .arg(&data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The reader goes away before the report is written (`partipris eval ... | head -0`).
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("<stdout>") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_worst_stance_errors_show_their_own_texts_when_ids_repeat() {
+    let dir = temp_dir("eval-stance-same-id");
+    let data = dir.join("stance.jsonl");
+    let texts = [
+        "Hillary Clinton will make a great president, proud to vote for her!",
+        "Never trust Hillary Clinton, she lies about everything.",
+    ];
+    // Both gold labels are the opposite of what the texts say: both are errors.
+    let lines: Vec<String> = texts
+        .iter()
+        .zip(["against", "favor"])
+        .map(|(text, label)| {
+            serde_json::json!({"id": "same", "lang": "en", "text": text,
+                "target": "Hillary Clinton", "label": label})
+            .to_string()
+        })
+        .collect();
+    write(&data, (lines.join("\n") + "\n").as_bytes());
+    let page = dir.join("stance.html");
+    let (data, out) = (data.display().to_string(), page.display().to_string());
+    let (code, _, stderr) = eval(
+        &[
+            "--task",
+            "stance",
+            "--resamples",
+            "10",
+            "--data",
+            &data,
+            "--format",
+            "html",
+            "--out",
+            &out,
+        ],
+        b"",
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let html = String::from_utf8(read(&page)).unwrap_or_else(|e| panic!("{e}"));
+    parse_page(&html);
+    let rows: Vec<&str> = html
+        .split("<tr>")
+        .filter(|r| r.contains("class=\"text\""))
+        .collect();
+    for (text, gold) in texts.iter().zip(["against", "favor"]) {
+        let row = rows
+            .iter()
+            .find(|r| r.contains(&format!("<td>en</td><td>{gold}</td>")));
+        let escaped = text.replace('\'', "&#39;");
+        assert!(
+            row.is_some_and(|r| r.contains(&escaped)),
+            "the error with gold {gold} shows another text: {rows:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn eval_analyses_the_texts_it_reads_up_to_max_bytes() {
+    // A text over the analyzer's default limit (16 MiB) but within --max-bytes is read, so it
+    // must be analysed too (it stopped the evaluation with exit code 2).
+    let dir = temp_dir("eval-max-bytes");
+    let data = dir.join("data.jsonl");
+    let mut lines = satire_lines(satire_label);
+    let big =
+        serde_json::json!({"id": "big", "text": "x".repeat((16 << 20) + 1), "label": "regular"});
+    lines.push(big.to_string());
+    write(&data, (lines.join("\n") + "\n").as_bytes());
+    let data = data.display().to_string();
+    for args in [&[][..], &["--label-field", "label"][..]] {
+        let base = [
+            "--task",
+            "satire",
+            "--resamples",
+            "0",
+            "--max-bytes",
+            "20000000",
+        ];
+        let (code, stdout, stderr) = eval(&[&base[..], args, &["--data", &data]].concat(), b"");
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+        assert_eq!(n_of(&stdout), Some(21), "{args:?}: {stderr}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

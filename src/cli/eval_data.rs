@@ -5,6 +5,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use partipris::corpus::{self, Location, Record};
+use partipris::eval::UNKNOWN_GROUP;
 use partipris::html::eval_report::Miss;
 use partipris::input::{InputFormat, Inputs};
 use partipris::stance::train::semeval2016_targets;
@@ -25,7 +26,8 @@ pub struct LabelPair {
 impl std::str::FromStr for LabelPair {
     type Err = Error;
     fn from_str(s: &str) -> Result<LabelPair> {
-        match s.split_once('=') {
+        // At the last `=`: the task's labels hold none, the data's may (`score=1=satire`).
+        match s.rsplit_once('=') {
             Some((from, to)) if !from.trim().is_empty() && !to.trim().is_empty() => Ok(LabelPair {
                 from: from.trim().to_string(),
                 to: to.trim().to_string(),
@@ -155,6 +157,12 @@ pub fn read(
     only: Option<Partition>,
 ) -> Result<(Vec<Record>, LeftOut)> {
     check_map(label_map)?;
+    if !label_map.is_empty() && (task.is_multilabel() || task == Task::EntityStance) {
+        return Err(Error::Config(format!(
+            "--label-map: the {task} task reads its labels from the datasets schema (technique \
+             names in paragraphs, or entity roles), which are not mapped"
+        )));
+    }
     if target_field.is_some() && task != Task::Stance {
         return Err(Error::Config(format!(
             "--target-field: the {task} task has no target (only stance does)"
@@ -240,6 +248,16 @@ pub fn read(
                 continue;
             }
         };
+        // What the input layer refuses, refused in the datasets schema too.
+        if let Some(reason) = unusable_text(&record.text, input.max_bytes) {
+            left_out.unreadable(&Error::Input {
+                file: location.file.display().to_string(),
+                line: location.line,
+                field: Some("text".to_string()),
+                reason: format!("record {:?}: {reason}", record.id),
+            });
+            continue;
+        }
         match check.record(&location, &mut record)? {
             Lacks::Nothing => kept.push(record),
             // A partition holds labelled records only: the others are in neither.
@@ -249,6 +267,20 @@ pub fn read(
         }
     }
     Ok((kept, left_out))
+}
+
+/// Why a text cannot be evaluated, as the input layer says it: empty, or over `max_bytes`.
+fn unusable_text(text: &str, max_bytes: usize) -> Option<String> {
+    if text.len() > max_bytes {
+        Some(format!(
+            "{} bytes is over the limit of {max_bytes} bytes",
+            text.len()
+        ))
+    } else if text.trim().is_empty() {
+        Some("text is empty".to_string())
+    } else {
+        None
+    }
 }
 
 /// What a record lacks for its task.
@@ -363,16 +395,18 @@ fn first_line(text: &str) -> String {
     cut
 }
 
-/// A wrong prediction: the example's id, the language it was read in (given or identified),
-/// its text, the gold and predicted labels, and the probability of the prediction.
+/// A wrong prediction: the example's id, the language it was read in (given or identified;
+/// empty when unknown), its text, the gold and predicted labels, and the probability of the
+/// prediction.
 pub type Wrong<'a> = (&'a str, &'a str, &'a str, String, String, f64);
 
-/// The `limit` wrong predictions made with the highest confidence.
+/// The `limit` wrong predictions made with the highest confidence; an unknown language is
+/// named as the figures per language name it ([`UNKNOWN_GROUP`]).
 pub fn worst<'a>(wrong: impl Iterator<Item = Wrong<'a>>, limit: usize) -> Vec<Miss> {
     let mut misses: Vec<Miss> = wrong
         .map(|(id, lang, text, gold, predicted, confidence)| Miss {
             id: id.to_string(),
-            lang: Some(lang.to_string()),
+            lang: Some(if lang.is_empty() { UNKNOWN_GROUP } else { lang }.to_string()),
             gold,
             predicted,
             confidence,
@@ -413,6 +447,69 @@ mod tests {
                 (got.as_str(), used.map(ToString::to_string).as_deref()),
                 (want, entry),
                 "{label:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_map_entry_splits_at_its_last_equals_sign() {
+        for (entry, want) in [
+            ("fake=satire", Some(("fake", "satire"))),
+            ("score=1=satire", Some(("score=1", "satire"))),
+            (" a = b = regular ", Some(("a = b", "regular"))),
+            ("=satire", None),
+            ("fake=", None),
+            ("fake", None),
+        ] {
+            let got = entry.parse::<LabelPair>().ok();
+            assert_eq!(
+                got.as_ref().map(|p| (p.from.as_str(), p.to.as_str())),
+                want,
+                "{entry:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_language_is_named_in_the_worst_errors_as_in_the_figures() {
+        let wrong = [
+            (
+                "a",
+                "",
+                "Texte.",
+                "satire".to_string(),
+                "regular".to_string(),
+                0.9,
+            ),
+            (
+                "b",
+                "fr",
+                "Texte.",
+                "satire".to_string(),
+                "regular".to_string(),
+                0.8,
+            ),
+        ];
+        let langs: Vec<Option<String>> = worst(wrong.into_iter(), 10)
+            .into_iter()
+            .map(|m| m.lang)
+            .collect();
+        assert_eq!(langs, [Some("und".to_string()), Some("fr".to_string())]);
+    }
+
+    #[test]
+    fn empty_and_oversized_texts_are_unusable() {
+        for (text, max, unusable) in [
+            ("Un texte.", 100, false),
+            (" \n\t", 100, true),
+            ("", 100, true),
+            ("Un texte.", 9, false),
+            ("Un texte.", 8, true),
+        ] {
+            assert_eq!(
+                unusable_text(text, max).is_some(),
+                unusable,
+                "{text:?} {max}"
             );
         }
     }

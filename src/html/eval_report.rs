@@ -6,8 +6,8 @@
 use std::fmt::Write as _;
 
 use crate::eval::{
-    Confusion, Estimate, MultiLabelFigures, MultiLabelReport, ReliabilityBin, SingleLabelFigures,
-    SingleLabelReport,
+    BinaryFigures, Confusion, Estimate, MultiLabelFigures, MultiLabelReport, ReliabilityBin,
+    SingleLabelFigures, SingleLabelReport,
 };
 use crate::stance::train::{StanceEvaluation, TargetFigures};
 
@@ -60,7 +60,7 @@ const CSS: &str = "\
 .charts figure { margin: 0; }
 figcaption { font-size: 0.85rem; color: #5f6b76; max-width: 24rem; }
 svg text { font-family: system-ui, sans-serif; }
-td.text { max-width: 36rem; }
+td.text, td.id { max-width: 36rem; overflow-wrap: anywhere; }
 ";
 
 /// The page.
@@ -108,13 +108,23 @@ pub fn page(p: &EvalPage<'_>) -> String {
     confusion_svg(&mut out, confusion);
     let _ = writeln!(out, "<figcaption>{}</figcaption></figure>", escape(caption));
     if let Some(bins) = &p.reliability {
+        let positive = match p.figures {
+            Figures::Single(r) | Figures::Stance(StanceEvaluation { report: r, .. }) => {
+                r.figures.binary.as_ref().map(|b| b.positive.as_str())
+            }
+            Figures::Multi(r) => r.figures.binary.as_ref().map(|b| b.positive.as_str()),
+        };
         out.push_str("<figure>");
         reliability_svg(&mut out, bins);
-        out.push_str(
-            "<figcaption>Reliability diagram of the positive class: observed share of positives \
-             against the mean predicted probability, per 0.1-wide probability bin (dot area: \
-             examples in the bin). A calibrated model stays on the diagonal.</figcaption>\
-             </figure>\n",
+        let _ = writeln!(
+            out,
+            "<figcaption>Reliability diagram of the positive class{}: observed share of \
+             positives against the mean predicted probability, per 0.1-wide probability bin \
+             (dot area: examples in the bin). A calibrated model stays on the diagonal.\
+             </figcaption></figure>",
+            positive
+                .map(|l| format!(" ({})", escape(l)))
+                .unwrap_or_default()
         );
     }
     out.push_str("</div>\n");
@@ -185,7 +195,7 @@ fn estimate_cells(out: &mut String, e: &Estimate) {
     );
 }
 
-fn headline(out: &mut String, rows: &[(&str, Estimate)]) {
+fn headline(out: &mut String, rows: &[(String, Estimate)]) {
     out.push_str(
         "<h2>Headline figures</h2>\n<table class=\"figures\"><tr><th>figure</th><th>value</th>\
          <th>95% interval</th></tr>",
@@ -198,16 +208,32 @@ fn headline(out: &mut String, rows: &[(&str, Estimate)]) {
     out.push_str("</table>\n");
 }
 
+/// The headline rows of the probability figures, named with `prefix` and, as in the Markdown
+/// report, the positive class they are about.
+fn binary_rows(prefix: &str, b: &BinaryFigures) -> [(String, Estimate); 3] {
+    [
+        (
+            format!("{prefix}ROC AUC (positive: {})", b.positive),
+            b.roc_auc,
+        ),
+        (format!("{prefix}Brier score (lower is better)"), b.brier),
+        (
+            format!("{prefix}expected calibration error (lower is better)"),
+            b.ece,
+        ),
+    ]
+}
+
 /// The headline and per-class figures; `f_avg` for a stance task.
 fn single(out: &mut String, f: &SingleLabelFigures, f_avg: Option<Estimate>) {
     let mut rows = vec![("accuracy", f.accuracy), ("macro-F1", f.macro_f1)];
     if let Some(e) = f_avg {
         rows.push(("f_avg (mean F1 of favor and against)", e));
     }
+    let mut rows: Vec<(String, Estimate)> =
+        rows.into_iter().map(|(n, e)| (n.to_string(), e)).collect();
     if let Some(b) = &f.binary {
-        rows.push(("ROC AUC", b.roc_auc));
-        rows.push(("Brier score (lower is better)", b.brier));
-        rows.push(("expected calibration error (lower is better)", b.ece));
+        rows.extend(binary_rows("", b));
     }
     headline(out, &rows);
     out.push_str(
@@ -250,7 +276,7 @@ fn targets(out: &mut String, targets: &[TargetFigures]) {
 }
 
 fn multi(out: &mut String, f: &MultiLabelFigures) {
-    let mut rows = vec![
+    let mut rows: Vec<(String, Estimate)> = [
         ("any technique: macro-F1", f.any.macro_f1),
         ("any technique: F1", f.any.f1),
         ("any technique: precision", f.any.precision),
@@ -258,14 +284,12 @@ fn multi(out: &mut String, f: &MultiLabelFigures) {
         ("any technique: accuracy", f.accuracy),
         ("categories: macro-F1", f.macro_f1),
         ("categories: micro-F1", f.micro_f1),
-    ];
+    ]
+    .into_iter()
+    .map(|(n, e)| (n.to_string(), e))
+    .collect();
     if let Some(b) = &f.binary {
-        rows.push(("any technique: ROC AUC", b.roc_auc));
-        rows.push(("any technique: Brier score (lower is better)", b.brier));
-        rows.push((
-            "any technique: expected calibration error (lower is better)",
-            b.ece,
-        ));
+        rows.extend(binary_rows("any technique: ", b));
     }
     headline(out, &rows);
     out.push_str(
@@ -322,10 +346,12 @@ fn misses(out: &mut String, misses: &[Miss]) {
          <th>confidence</th><th>first line of the text</th></tr>",
     );
     for m in misses {
+        // `dir="auto"`: a right-to-left text (or id) is laid out as such, its own direction
+        // told by its first strong character.
         let _ = write!(
             out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td>\
-             <td class=\"text\">{}</td></tr>",
+            "<tr><td class=\"id\" dir=\"auto\">{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td class=\"n\">{}</td><td class=\"text\" dir=\"auto\">{}</td></tr>",
             escape(&m.id),
             escape(m.lang.as_deref().unwrap_or("")),
             escape(&m.gold),
@@ -505,4 +531,82 @@ fn reliability_svg(out: &mut String, bins: &[ReliabilityBin]) {
         );
     }
     out.push_str("</svg>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::{evaluate, reliability, Bootstrap};
+
+    fn report() -> SingleLabelReport {
+        let labels = vec!["regular".to_string(), "satire".to_string()];
+        let result = evaluate(
+            "satire",
+            &labels,
+            &[0, 1, 1, 0],
+            &[0, 1, 0, 1],
+            Some(&[0.2, 0.9, 0.4, 0.7]),
+            None,
+            &Bootstrap {
+                resamples: 10,
+                seed: 1,
+            },
+        );
+        result.unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn miss(id: &str, first_line: &str) -> Miss {
+        Miss {
+            id: id.to_string(),
+            lang: Some("ar".to_string()),
+            gold: "satire".to_string(),
+            predicted: "regular".to_string(),
+            confidence: 0.6,
+            first_line: first_line.to_string(),
+        }
+    }
+
+    /// The user's texts and ids are escaped and laid out in their own direction (a
+    /// right-to-left first line is not shown left-to-right), and may break anywhere.
+    #[test]
+    fn worst_errors_are_escaped_and_take_their_own_direction() {
+        let r = report();
+        let page = page(&EvalPage {
+            description: "d".to_string(),
+            figures: Figures::Single(&r),
+            reliability: None,
+            misses: vec![
+                miss("<b>&\"'</b>", "هذا خبر <script>x</script> عاجل؟"),
+                miss("a", &"x".repeat(200)),
+            ],
+        });
+        for want in [
+            "<td class=\"id\" dir=\"auto\">&lt;b&gt;&amp;&quot;&#39;&lt;/b&gt;</td>",
+            "<td class=\"text\" dir=\"auto\">هذا خبر &lt;script&gt;x&lt;/script&gt; عاجل؟</td>",
+            "td.text, td.id { max-width: 36rem; overflow-wrap: anywhere; }",
+        ] {
+            assert!(page.contains(want), "{want} not in {page}");
+        }
+        assert!(!page.contains("<script>") && !page.contains("<b>&"));
+    }
+
+    /// The page names the positive class of the probability figures, as the Markdown does
+    /// (for `entity_stance` it is `against`, not the first class).
+    #[test]
+    fn the_probability_figures_name_their_positive_class() {
+        let r = report();
+        let bins = reliability(&[false, true, true, false], &[0.2, 0.9, 0.4, 0.7]);
+        let page = page(&EvalPage {
+            description: "d".to_string(),
+            figures: Figures::Single(&r),
+            reliability: Some(bins.unwrap_or_else(|e| panic!("{e}"))),
+            misses: Vec::new(),
+        });
+        for want in [
+            "<td>ROC AUC (positive: satire)</td>",
+            "Reliability diagram of the positive class (satire):",
+        ] {
+            assert!(page.contains(want), "{want} not in {page}");
+        }
+    }
 }

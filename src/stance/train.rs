@@ -94,6 +94,8 @@ pub struct Example {
     pub id: String,
     /// Record id (folds).
     pub record_id: String,
+    /// The index of its record in the records given to [`prepare`] (ids need not be unique).
+    pub record: usize,
     /// Where it comes from.
     pub source: Source,
     /// Language of the text analysed.
@@ -186,7 +188,8 @@ pub fn prepare(
     };
     let results: Vec<Result<Analysed>> = records
         .par_iter()
-        .filter(|r| {
+        .enumerate()
+        .filter(|(_, r)| {
             let p = if fold_of(&r.id) == 0 {
                 Partition::Validation
             } else {
@@ -194,7 +197,7 @@ pub fn prepare(
             };
             options.only.is_none_or(|o| o == p)
         })
-        .map(|r| examples_of(&ctx, r, options))
+        .map(|(i, r)| examples_of(&ctx, (i, r), options))
         .collect();
     let mut examples = Vec::new();
     let mut texts = FxHashMap::default();
@@ -215,7 +218,12 @@ fn class_of(label: &str) -> Option<usize> {
     STANCE_CLASSES.iter().position(|c| *c == label)
 }
 
-fn examples_of(ctx: &Context<'_>, r: &Record, options: &PrepareOptions) -> Result<Analysed> {
+/// The examples of record `r`, the `index`-th of the records prepared.
+fn examples_of(
+    ctx: &Context<'_>,
+    (index, r): (usize, &Record),
+    options: &PrepareOptions,
+) -> Result<Analysed> {
     let Some(source) = source_of(r) else {
         return Ok((Vec::new(), Vec::new()));
     };
@@ -465,6 +473,7 @@ fn examples_of(ctx: &Context<'_>, r: &Record, options: &PrepareOptions) -> Resul
         out.push(Example {
             id: format!("{}{suffix}", r.id),
             record_id: r.id.clone(),
+            record: index,
             source,
             lang: lang.clone(),
             target,
