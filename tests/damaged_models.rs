@@ -680,3 +680,21 @@ fn gzip_models_are_read_by_their_bytes_and_every_member() {
         }
     }
 }
+
+/// A file that never ends (`/dev/zero`) is refused once it passes the largest model this build
+/// reads, not read until memory runs out.
+#[cfg(unix)]
+#[test]
+fn a_model_file_that_never_ends_is_refused_at_the_size_limit() {
+    let path = Path::new("/dev/zero");
+    if !path.exists() {
+        return;
+    }
+    match ModelFile::load(path) {
+        Err(Error::Model { file, reason }) => {
+            assert_eq!(file, "/dev/zero");
+            assert!(reason.contains("larger than"), "{reason}");
+        }
+        other => panic!("expected a model error, got {:?}", other.err()),
+    }
+}

@@ -1407,3 +1407,39 @@ fn eval_analyses_the_texts_it_reads_up_to_max_bytes() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A stance model or targets given next to `--no-stance` would be silently unused: refused
+/// with the reason, before any work.
+#[test]
+fn a_stance_model_or_targets_with_no_stance_are_refused() {
+    let dir = temp_dir("no-stance-conflict");
+    let targets = dir.join("targets.toml");
+    write(
+        &targets,
+        b"format_version = 1\nname = \"t\"\nversion = \"1\"\n[[target]]\nid = \"acme\"\nname = \"Acme\"\naliases.fr = [\"Acme\"]\n",
+    );
+    let article = dir.join("a.txt");
+    write(&article, SENTENCES[0].as_bytes());
+    let stance_model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/stance.json.gz");
+    let (targets, stance_model, article) = (
+        targets.to_str().unwrap_or_default(),
+        stance_model.to_str().unwrap_or_default(),
+        article.to_str().unwrap_or_default(),
+    );
+    for (option, value, named) in [
+        ("--targets", targets, "--targets with --no-stance"),
+        (
+            "--model",
+            stance_model,
+            "--model (a stance model) with --no-stance",
+        ),
+    ] {
+        for command in ["analyze", "score"] {
+            let got = run(&[command, "--no-stance", option, value, article]);
+            let stderr = String::from_utf8_lossy(&got.stderr);
+            assert_eq!(got.status.code(), Some(2), "{command} {option}: {stderr}");
+            assert!(stderr.contains(named), "{command} {option}: {stderr}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

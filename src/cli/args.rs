@@ -100,6 +100,17 @@ impl AnalyzerArgs {
             ));
         }
         let own_stance_model = !stance_files.is_empty();
+        if self.no_stance && (own_stance_model || !self.targets.is_empty()) {
+            let given = if own_stance_model {
+                "--model (a stance model)"
+            } else {
+                "--targets"
+            };
+            return Err(Error::Config(format!(
+                "{given} with --no-stance: stances are left out, so it would not be used; give \
+                 one or the other"
+            )));
+        }
         if let (Some((file, source)), false) = (stance_files.pop(), self.no_stance) {
             builder = builder.stance_model(StanceModel::new(file, &source)?);
         }

@@ -44,6 +44,19 @@ pub const MODEL_FORMAT_VERSION: u32 = 3;
 /// The model file format versions this build reads.
 pub const READABLE_FORMAT_VERSIONS: [u32; 3] = [1, 2, 3];
 
+/// The largest model file this build reads, in bytes (once decompressed): a hundred times the
+/// largest shipped model, so that `--model /dev/zero` or a gzip bomb is refused rather than read
+/// until memory runs out.
+pub const MAX_MODEL_BYTES: usize = 1 << 30;
+
+/// Reads `from` into `out`, stopping one byte past [`MAX_MODEL_BYTES`] (a length that
+/// [`ModelFile::from_bytes`] refuses).
+fn read_limited(from: impl std::io::Read, out: &mut Vec<u8>) -> std::io::Result<()> {
+    use std::io::Read;
+    from.take(MAX_MODEL_BYTES as u64 + 1).read_to_end(out)?;
+    Ok(())
+}
+
 /// A lexicon a model was trained with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LexiconRef {
@@ -279,21 +292,26 @@ impl ModelFile {
 
     /// Parses a model file's bytes: JSON, or gzip-compressed JSON when `source` (the file's
     /// name, also used in errors) ends in `.gz` or the bytes start as gzip data do (one gzip
-    /// member or several, as `bgzip` writes).
+    /// member or several, as `bgzip` writes). A model over [`MAX_MODEL_BYTES`] is refused.
     pub fn from_bytes(bytes: &[u8], source: &str) -> Result<ModelFile> {
         let mut text = Vec::new();
         let bytes = if is_gzip_name(source) || bytes.starts_with(&GZIP_MAGIC) {
-            use std::io::Read;
-            flate2::read::MultiGzDecoder::new(bytes)
-                .read_to_end(&mut text)
-                .map_err(|e| Error::Model {
+            read_limited(flate2::read::MultiGzDecoder::new(bytes), &mut text).map_err(|e| {
+                Error::Model {
                     file: source.to_string(),
                     reason: format!("not a gzip-compressed model: {e}"),
-                })?;
+                }
+            })?;
             &text[..]
         } else {
             bytes
         };
+        if bytes.len() > MAX_MODEL_BYTES {
+            return Err(Error::Model {
+                file: source.to_string(),
+                reason: format!("larger than {MAX_MODEL_BYTES} bytes (decompressed): not read"),
+            });
+        }
         let json = std::str::from_utf8(bytes).map_err(|e| Error::InvalidUtf8 {
             path: source.into(),
             offset: e.valid_up_to(),
@@ -481,10 +499,12 @@ impl ModelFile {
     /// UTF-8 is refused with [`Error::InvalidUtf8`] naming it, any other damage with
     /// [`Error::Model`] (see [`ModelFile::from_json`]).
     pub fn load(path: &Path) -> Result<ModelFile> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        let io = |source| Error::Io {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        let mut bytes = Vec::new();
+        read_limited(std::fs::File::open(path).map_err(io)?, &mut bytes).map_err(io)?;
         ModelFile::from_bytes(&bytes, &path.display().to_string())
     }
 
