@@ -877,9 +877,10 @@ fn push_scaled(v: &mut Vec<(u32, f32)>, offset: u32, values: &[f32], s: &Scaler)
         let (Some(m), Some(sd)) = (s.mean.get(j), s.scale.get(j)) else {
             break;
         };
-        let z = (x - m) / sd;
-        if z != 0.0 && z.is_finite() {
-            v.push((offset + j as u32, z.clamp(-10.0, 10.0)));
+        // A scale so small that the quotient overflows clamps too; only NaN is left out.
+        let z = ((x - m) / sd).clamp(-10.0, 10.0);
+        if z != 0.0 && !z.is_nan() {
+            v.push((offset + j as u32, z));
         }
     }
 }
@@ -890,6 +891,17 @@ mod tests {
     use super::*;
     use crate::analyzer::Analyzer;
     use crate::corpus::Record;
+
+    #[test]
+    fn scaled_values_are_clamped_even_when_the_quotient_overflows() {
+        let s = Scaler {
+            mean: vec![0.0, 0.0, 1.0, 0.0],
+            scale: vec![1e-45, 1.0, 1.0, 1e-45],
+        };
+        let mut v = Vec::new();
+        push_scaled(&mut v, 5, &[1.0, -30.0, 1.0, -2.0], &s);
+        assert_eq!(v, [(5, 10.0), (6, -10.0), (8, -10.0)]);
+    }
 
     fn records() -> Vec<Record> {
         let sat = [
