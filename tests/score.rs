@@ -338,6 +338,10 @@ fn a_failed_write_of_error_records_names_the_file() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A targets file of one target, Acme.
+const ACME_TARGETS: &[u8] =
+    b"format_version = 1\nname = \"t\"\nversion = \"1\"\n[[target]]\nid = \"acme\"\nname = \"Acme\"\naliases.fr = [\"Acme\"]\n";
+
 /// `--targets` next to custom lexicons, without a stance model trained with them, is refused
 /// with the reason, before any work.
 #[test]
@@ -349,10 +353,7 @@ fn targets_next_to_custom_lexicons_need_their_own_stance_model() {
         b"format_version = 1\nname = \"mine\"\nlanguage = \"fr\"\nversion = \"1.0.0\"\nentries = [\n  { phrase = \"vassaux\", category = \"pejorative_label\" },\n]\n",
     );
     let targets = dir.join("targets.toml");
-    write(
-        &targets,
-        b"format_version = 1\nname = \"t\"\nversion = \"1\"\n[[target]]\nid = \"acme\"\nname = \"Acme\"\naliases.fr = [\"Acme\"]\n",
-    );
+    write(&targets, ACME_TARGETS);
     let article = dir.join("a.txt");
     write(&article, SENTENCES[0].as_bytes());
     let got = run(&[
@@ -1414,10 +1415,7 @@ fn eval_analyses_the_texts_it_reads_up_to_max_bytes() {
 fn a_stance_model_or_targets_with_no_stance_are_refused() {
     let dir = temp_dir("no-stance-conflict");
     let targets = dir.join("targets.toml");
-    write(
-        &targets,
-        b"format_version = 1\nname = \"t\"\nversion = \"1\"\n[[target]]\nid = \"acme\"\nname = \"Acme\"\naliases.fr = [\"Acme\"]\n",
-    );
+    write(&targets, ACME_TARGETS);
     let article = dir.join("a.txt");
     write(&article, SENTENCES[0].as_bytes());
     let stance_model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/stance.json.gz");
