@@ -397,6 +397,8 @@ impl Analyzer {
     /// item per article, in input order: its report or the error [`Analyzer::analyze`] gives
     /// for it. Articles are taken from `articles` in bounded chunks
     /// ([`crate::batch::ChunkLimits`]), so memory does not grow with the number of articles.
+    /// Should an article's analysis panic (a bug), that article's item is
+    /// [`Error::Internal`] and the batch goes on.
     ///
     /// ```
     /// use partipris::{Analyzer, Article};

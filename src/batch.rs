@@ -11,8 +11,30 @@ use std::collections::VecDeque;
 use rayon::prelude::*;
 
 use crate::analyzer::{Analyzer, Article};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::report::ArticleReport;
+
+/// `f()`, the analysis of article `id`, with a panic (a bug) turned into [`Error::Internal`]
+/// for that article alone, so that a batch goes on and loses no record: what
+/// [`Analyzer::analyze_batch`] and `partipris score` run each article in, for callers who
+/// build their own loop over [`ParallelMap`]. The panic is still reported on standard error
+/// by the panic hook.
+pub fn guarded<T>(id: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+        let reason = match (
+            payload.downcast_ref::<&str>(),
+            payload.downcast_ref::<String>(),
+        ) {
+            (Some(s), _) => (*s).to_string(),
+            (_, Some(s)) => s.clone(),
+            _ => "a panic without a message".to_string(),
+        };
+        Err(Error::Internal {
+            id: id.to_string(),
+            reason,
+        })
+    })
+}
 
 /// The size of a chunk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -164,8 +186,10 @@ impl<'a, I: Iterator<Item = Article<'a>>> Iterator for Batch<'a, I> {
                 return None;
             }
             let analyzer = &self.analyzer;
-            let results: Vec<Result<ArticleReport>> =
-                chunk.par_iter().map(|a| analyzer.analyze(a)).collect();
+            let results: Vec<Result<ArticleReport>> = chunk
+                .par_iter()
+                .map(|a| guarded(a.id(), || analyzer.analyze(a)))
+                .collect();
             self.ready = results.into();
         }
         self.ready.pop_front()
@@ -215,6 +239,50 @@ mod tests {
             });
             assert_eq!(got, expected);
         }
+    }
+
+    /// A panic in one item's analysis (a bug) is that item's [`Error::Internal`], in its place;
+    /// the items around it, in the same chunk and after, are done as usual.
+    #[test]
+    fn a_panic_in_one_item_is_its_error_and_the_batch_goes_on() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let work = |x: u32| {
+            guarded(&format!("a{x}"), || {
+                if x % 5 == 3 {
+                    panic!("bug on {x}");
+                }
+                Ok(x * 2)
+            })
+        };
+        let got: Vec<Result<u32>> = pool.install(|| {
+            ParallelMap::new(0..20u32, work, |_| 1)
+                .chunk_limits(ChunkLimits {
+                    items: 4,
+                    bytes: usize::MAX,
+                })
+                .collect()
+        });
+        assert_eq!(got.len(), 20);
+        for (x, r) in (0..20u32).zip(&got) {
+            match r {
+                Ok(v) => assert_eq!((x % 5 != 3, *v), (true, x * 2)),
+                Err(Error::Internal { id, reason }) => {
+                    assert_eq!(x % 5, 3);
+                    assert_eq!(
+                        (id.clone(), reason.clone()),
+                        (format!("a{x}"), format!("bug on {x}"))
+                    );
+                }
+                Err(e) => panic!("{x}: {e}"),
+            }
+        }
+        let message = guarded("a", || -> Result<()> { std::panic::panic_any(7u8) });
+        assert!(
+            matches!(message, Err(Error::Internal { reason, .. }) if reason.contains("without a message"))
+        );
     }
 
     #[test]

@@ -88,6 +88,16 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// Analysing an article hit a bug (a panic), caught by batch scoring
+    /// ([`crate::Analyzer::analyze_batch`], `partipris score`) so that the other articles are
+    /// still scored. Please report it with the article.
+    #[error("article {id:?}: internal error (a bug, please report it with the article): {reason}")]
+    Internal {
+        /// The article id.
+        id: String,
+        /// The panic's message.
+        reason: String,
+    },
 }
 
 /// Shorthand for `Result<T, partipris::Error>`.

@@ -178,7 +178,7 @@ pub fn run(args: ScoreArgs) -> Result<i32> {
             Ok(r) => r,
             Err(e) => return Scored::Error(Box::new(e)),
         };
-        match analyzer.analyze(&record.article()) {
+        match partipris::batch::guarded(&record.id, || analyzer.analyze(&record.article())) {
             Ok(report) => {
                 let line = if csv {
                     Line::Csv(headline_row(&report))
