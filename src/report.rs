@@ -355,7 +355,9 @@ pub struct PersuasionScores {
     pub categories: Vec<Probability>,
     /// Share of the article's words in paragraphs judged to use a technique.
     pub share: f32,
-    /// The paragraphs.
+    /// The paragraphs; a paragraph of more than 200 words, longer than the model's training
+    /// paragraphs, comes as passages of whole sentences of at most 60 words, each with its own
+    /// span.
     pub paragraphs: Vec<ParagraphScores>,
 }
 
