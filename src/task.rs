@@ -144,7 +144,7 @@ impl Task {
             Task::Satire => &["regular", "satire"],
             Task::Leaning => &["left", "center", "right"],
             Task::SentenceBias => &["non-biased", "biased"],
-            Task::Stance => &["favor", "against", "none"],
+            Task::Stance => &crate::stance::STANCE_CLASSES,
             Task::EntityStance => &["favor", "against"],
         }
     }

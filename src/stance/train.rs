@@ -214,10 +214,6 @@ pub fn prepare(
 /// A record's examples and the names of their n-grams (by hash).
 type Analysed = (Vec<Example>, Vec<(u64, String)>);
 
-fn class_of(label: &str) -> Option<usize> {
-    STANCE_CLASSES.iter().position(|c| *c == label)
-}
-
 /// The examples of record `r`, the `index`-th of the records prepared.
 fn examples_of(
     ctx: &Context<'_>,
@@ -300,7 +296,7 @@ fn examples_of(
                         format!("unknown SemEval-2016 target {name:?}"),
                     )
                 })?;
-            let gold = class_of(label).ok_or_else(|| {
+            let gold = Task::Stance.class_of(label).ok_or_else(|| {
                 r.error(
                     Some("label"),
                     format!("label {label:?} is not one of {STANCE_CLASSES:?}"),
