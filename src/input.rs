@@ -490,17 +490,8 @@ impl Maker {
             Some(t) => format!("{t}\n\n{text}"),
             None => text,
         };
-        if text.len() > self.options.max_bytes {
-            return Err(self.too_large(line, id, text.len()));
-        }
-        if text.trim().is_empty() {
-            return Err(self.error(
-                line,
-                id,
-                Some(&fields.text),
-                RecordErrorKind::EmptyText,
-                "text is empty".to_string(),
-            ));
+        if let Some((kind, reason)) = unusable_text(&text, self.options.max_bytes) {
+            return Err(self.error(line, id, Some(&fields.text), kind, reason));
         }
         Ok(InputRecord {
             location: Location {
@@ -515,18 +506,22 @@ impl Maker {
             text_field: Some(fields.text.clone()),
         })
     }
+}
 
-    fn too_large(&self, line: usize, id: Option<String>, bytes: usize) -> RecordError {
-        self.error(
-            line,
-            id,
-            Some(&self.options.fields.text),
-            RecordErrorKind::TooLarge,
-            format!(
-                "{bytes} bytes is over the limit of {} bytes",
-                self.options.max_bytes
-            ),
-        )
+/// Why a record's text cannot be scored, as its error record says it: over `max_bytes`
+/// ([`RecordErrorKind::TooLarge`]) or empty ([`RecordErrorKind::EmptyText`]). `partipris
+/// eval` applies the same rule to the records it reads in the datasets schema.
+pub fn unusable_text(text: &str, max_bytes: usize) -> Option<(RecordErrorKind, String)> {
+    if text.len() > max_bytes {
+        let reason = format!(
+            "{} bytes is over the limit of {max_bytes} bytes",
+            text.len()
+        );
+        Some((RecordErrorKind::TooLarge, reason))
+    } else if text.trim().is_empty() {
+        Some((RecordErrorKind::EmptyText, "text is empty".to_string()))
+    } else {
+        None
     }
 }
 
@@ -1170,6 +1165,23 @@ impl Iterator for TextDir {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn empty_and_oversized_texts_are_unusable() {
+        for (text, max, unusable) in [
+            ("Un texte.", 100, None),
+            (" \n\t", 100, Some(RecordErrorKind::EmptyText)),
+            ("", 100, Some(RecordErrorKind::EmptyText)),
+            ("Un texte.", 9, None),
+            ("Un texte.", 8, Some(RecordErrorKind::TooLarge)),
+        ] {
+            assert_eq!(
+                unusable_text(text, max).map(|(k, _)| k),
+                unusable,
+                "{text:?} {max}"
+            );
+        }
+    }
 
     fn read(format: InputFormat, bytes: &[u8], options: &InputOptions) -> Vec<InputItem> {
         Inputs::from_reader(

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use partipris::corpus::{self, Location, Record};
 use partipris::eval::UNKNOWN_GROUP;
 use partipris::html::eval_report::Miss;
-use partipris::input::{InputFormat, Inputs};
+use partipris::input::{unusable_text, InputFormat, Inputs};
 use partipris::stance::train::semeval2016_targets;
 use partipris::task::{Partition, Task};
 use partipris::{Error, Result};
@@ -249,7 +249,7 @@ pub fn read(
             }
         };
         // What the input layer refuses, refused in the datasets schema too.
-        if let Some(reason) = unusable_text(&record.text, input.max_bytes) {
+        if let Some((_, reason)) = unusable_text(&record.text, input.max_bytes) {
             left_out.unreadable(&Error::Input {
                 file: location.file.display().to_string(),
                 line: location.line,
@@ -267,20 +267,6 @@ pub fn read(
         }
     }
     Ok((kept, left_out))
-}
-
-/// Why a text cannot be evaluated, as the input layer says it: empty, or over `max_bytes`.
-fn unusable_text(text: &str, max_bytes: usize) -> Option<String> {
-    if text.len() > max_bytes {
-        Some(format!(
-            "{} bytes is over the limit of {max_bytes} bytes",
-            text.len()
-        ))
-    } else if text.trim().is_empty() {
-        Some("text is empty".to_string())
-    } else {
-        None
-    }
 }
 
 /// What a record lacks for its task.
@@ -495,23 +481,6 @@ mod tests {
             .map(|m| m.lang)
             .collect();
         assert_eq!(langs, [Some("und".to_string()), Some("fr".to_string())]);
-    }
-
-    #[test]
-    fn empty_and_oversized_texts_are_unusable() {
-        for (text, max, unusable) in [
-            ("Un texte.", 100, false),
-            (" \n\t", 100, true),
-            ("", 100, true),
-            ("Un texte.", 9, false),
-            ("Un texte.", 8, true),
-        ] {
-            assert_eq!(
-                unusable_text(text, max).is_some(),
-                unusable,
-                "{text:?} {max}"
-            );
-        }
     }
 
     #[test]

@@ -320,10 +320,17 @@ fn passages(tokens: &Tokens) -> Vec<(Range<usize>, Range<usize>)> {
     };
     let mut out = Vec::with_capacity(tokens.paragraphs.len());
     for p in &tokens.paragraphs {
-        let counts: Vec<usize> = tokens.sentences[p.sentences.clone()]
-            .iter()
-            .map(words)
-            .collect();
+        let sentences = &tokens.sentences[p.sentences.clone()];
+        // A paragraph of no more tokens than the limit has no more words: not counted.
+        let token_count = match (sentences.first(), sentences.last()) {
+            (Some(a), Some(b)) => b.tokens.end - a.tokens.start,
+            _ => 0,
+        };
+        let counts: Vec<usize> = if token_count <= LONG_PARAGRAPH_WORDS {
+            Vec::new()
+        } else {
+            sentences.iter().map(words).collect()
+        };
         if counts.iter().sum::<usize>() <= LONG_PARAGRAPH_WORDS {
             out.push((p.span.clone(), p.sentences.clone()));
             continue;

@@ -464,7 +464,8 @@ mod tests {
         let voc = Vocabulary::embedded().unwrap_or_else(|e| panic!("{e}"));
         let m = StanceMatcher::new(&all, &voc, true).unwrap_or_else(|e| panic!("{e}"));
         let text = "Le Paris Saint-Germain a gagné. Paris proteste.";
-        let (n, t) = (normalize(text), tokenize(text, &normalize(text)));
+        let n = normalize(text);
+        let t = tokenize(text, &n);
         let found = m.find(Some(Language::FRENCH), text, &n, &t.tokens, &[]);
         let got: Vec<&str> = found
             .mentions
