@@ -393,6 +393,35 @@ fn damaged_model_files_are_refused_naming_file_and_reason() {
     }
 }
 
+/// A file cut short inside a multi-byte character is truncated like any other, not "not valid
+/// UTF-8"; bytes that are not UTF-8 before the end still are.
+#[test]
+fn a_model_cut_inside_a_character_is_truncated_not_invalid_utf8() {
+    let json = shipped();
+    let at = json
+        .char_indices()
+        .find(|(_, c)| c.len_utf8() > 1)
+        .map(|(i, _)| i + 1)
+        .unwrap_or_else(|| panic!("the satire model holds no multi-byte character"));
+    let path = tmp("cut-inside-a-character.json");
+    std::fs::write(&path, &json.as_bytes()[..at]).unwrap_or_else(|e| panic!("{e}"));
+    match ModelFile::load(&path) {
+        Err(Error::Model { file, reason }) => {
+            assert_eq!(file, path.display().to_string());
+            assert!(reason.contains("truncated"), "{reason}");
+        }
+        other => panic!("expected a truncated model, got {other:?}"),
+    }
+    let mut bytes = json.into_bytes();
+    bytes[at - 1] = 0xFF;
+    let path = tmp("not-utf8-inside.json");
+    std::fs::write(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
+    match ModelFile::load(&path) {
+        Err(Error::InvalidUtf8 { offset, .. }) => assert_eq!(offset, at - 1),
+        other => panic!("expected Error::InvalidUtf8, got {other:?}"),
+    }
+}
+
 #[test]
 fn the_shipped_models_load_and_two_models_of_one_task_are_refused() {
     let path = tmp("satire-copy.json");

@@ -312,9 +312,20 @@ impl ModelFile {
                 reason: format!("larger than {MAX_MODEL_BYTES} bytes (decompressed): not read"),
             });
         }
-        let json = std::str::from_utf8(bytes).map_err(|e| Error::InvalidUtf8 {
-            path: source.into(),
-            offset: e.valid_up_to(),
+        let json = std::str::from_utf8(bytes).map_err(|e| match e.error_len() {
+            // The bytes stop inside a character: a file cut short, like any other truncation.
+            None => Error::Model {
+                file: source.to_string(),
+                reason: format!(
+                    "truncated: the file ends inside a character at byte {}, before the model \
+                     is complete",
+                    e.valid_up_to()
+                ),
+            },
+            Some(_) => Error::InvalidUtf8 {
+                path: source.into(),
+                offset: e.valid_up_to(),
+            },
         })?;
         ModelFile::from_json(json, source)
     }
@@ -496,8 +507,8 @@ impl ModelFile {
 
     /// Loads a model file (gzip-compressed when its name ends in `.gz` or its bytes are gzip
     /// data, [`ModelFile::from_bytes`]). A file that is not
-    /// UTF-8 is refused with [`Error::InvalidUtf8`] naming it, any other damage with
-    /// [`Error::Model`] (see [`ModelFile::from_json`]).
+    /// UTF-8 is refused with [`Error::InvalidUtf8`] naming it, any other damage (also a file
+    /// cut short inside a character) with [`Error::Model`] (see [`ModelFile::from_json`]).
     pub fn load(path: &Path) -> Result<ModelFile> {
         let io = |source| Error::Io {
             path: path.to_path_buf(),
