@@ -375,6 +375,44 @@ fn targets_next_to_custom_lexicons_need_their_own_stance_model() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// What custom lexicons leave out (the shipped models, stances) is said once the analyzer is
+/// built, and not before the error of a lexicon that is refused.
+#[test]
+fn custom_lexicon_notices_come_after_the_lexicon_loads_and_not_before_its_error() {
+    let dir = temp_dir("lexicon-notices");
+    let article = dir.join("a.txt");
+    write(&article, SENTENCES[0].as_bytes());
+    for (category, loads) in [("pejorative_label", true), ("no_such_category", false)] {
+        let lexicon = dir.join(format!("{category}.toml"));
+        write(
+            &lexicon,
+            format!(
+                "format_version = 1\nname = \"mine\"\nlanguage = \"fr\"\nversion = \"1.0.0\"\nentries = [\n  {{ phrase = \"vassaux\", category = \"{category}\" }},\n]\n"
+            )
+            .as_bytes(),
+        );
+        let got = run(&[
+            "analyze",
+            "--lexicon",
+            lexicon.to_str().unwrap_or_default(),
+            article.to_str().unwrap_or_default(),
+        ]);
+        let stderr = String::from_utf8_lossy(&got.stderr);
+        assert_eq!(
+            got.status.code(),
+            Some(if loads { 0 } else { 2 }),
+            "{stderr}"
+        );
+        assert_eq!(
+            stderr.contains("custom lexicons:"),
+            loads,
+            "{category}: {stderr}"
+        );
+        assert_eq!(stderr.contains(category), !loads, "{category}: {stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Parses a page as XML (the pages are XHTML-compatible) and returns the text of every
 /// `<mark>` with its `data-start`, and whether the parse reached the end.
 fn parse_page(html: &str) -> Vec<((usize, usize), String)> {

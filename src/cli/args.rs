@@ -60,20 +60,22 @@ impl AnalyzerArgs {
         }
     }
 
-    /// Builds the analyzer; `max_bytes` limits an article's size.
+    /// Builds the analyzer; `max_bytes` limits an article's size. What the options leave out
+    /// is said on standard error once the analyzer is built (not before an error about them).
     pub fn build(&self, max_bytes: Option<usize>) -> Result<Analyzer> {
+        let mut notices = Vec::new();
         let custom = self.no_default_lexicons || !self.lexicons.is_empty();
         if self.no_default_lexicons && self.lexicons.is_empty() {
-            eprintln!(
-                "partipris: --no-default-lexicons without --lexicon: no lexicons, so no markers \
-                 (and no shipped models or stances)"
+            notices.push(
+                "--no-default-lexicons without --lexicon: no lexicons, so no markers (and no \
+                 shipped models or stances)",
             );
         }
         let models = self.wants_models();
         if custom && models {
-            eprintln!(
-                "partipris: custom lexicons: scoring without the shipped models (they were \
-                 trained on the shipped lexicons' features)"
+            notices.push(
+                "custom lexicons: scoring without the shipped models (they were trained on the \
+                 shipped lexicons' features)",
             );
         }
         let mut builder = Analyzer::builder()
@@ -120,9 +122,9 @@ impl AnalyzerArgs {
         if self.no_stance || (!STANCE_BY_DEFAULT && self.targets.is_empty()) {
             builder = builder.stance(false);
         } else if custom && self.targets.is_empty() {
-            eprintln!(
-                "partipris: custom lexicons: no stances (the stance model was trained on the \
-                 shipped lexicons' markers)"
+            notices.push(
+                "custom lexicons: no stances (the stance model was trained on the shipped \
+                 lexicons' markers)",
             );
             builder = builder.stance(false);
         } else if self.targets.is_empty() {
@@ -147,7 +149,11 @@ impl AnalyzerArgs {
         if let Some(m) = max_bytes {
             builder = builder.max_article_bytes(m);
         }
-        builder.build()
+        let analyzer = builder.build()?;
+        for notice in notices {
+            eprintln!("partipris: {notice}");
+        }
+        Ok(analyzer)
     }
 }
 
