@@ -500,8 +500,8 @@ fn check_explain(text: &str, name: &str) {
         .analyze(&partipris::Article::new(name, text))
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(!report.markers().is_empty());
-    // Every mark names a marker's span, and a marker's marks (pieces where another layer
-    // cuts it) show its text.
+    // Every mark names a marker's span, and every marker is one mark showing its text (the
+    // layers that cut it, a word in capitals inside it, are drawn inside the mark).
     for (span, _) in &marks {
         assert!(
             report
@@ -512,12 +512,12 @@ fn check_explain(text: &str, name: &str) {
         );
     }
     for m in report.markers() {
-        let shown: String = marks
+        let shown: Vec<&str> = marks
             .iter()
             .filter(|(span, _)| *span == (m.start(), m.end()))
             .map(|(_, t)| t.as_str())
             .collect();
-        assert_eq!(shown, m.text(), "marker {m:?}");
+        assert_eq!(shown, [m.text()], "marker {m:?}");
         assert!(html.contains(&format!("class=\"c-{}\"", m.category())));
     }
     let categories: HashSet<String> = report
@@ -536,9 +536,9 @@ fn check_explain(text: &str, name: &str) {
 
 #[test]
 fn explain_page_is_well_formed_and_shows_every_marker() {
-    // A marker with a word in capitals inside it is drawn in pieces.
+    // A marker with a word in capitals inside it, one in scare quotes.
     let hostile = format!(
-        "<b>Titre</b> & « {} »\n\n{}\n\nLa MINORITÉ planétaire. Vraiment ?",
+        "<b>Titre</b> & « {} »\n\n{}\n\nLa MINORITÉ planétaire. Les « vassaux » ? Vraiment ?",
         SENTENCES[0], SENTENCES[2]
     );
     check_explain(&hostile, "inline");

@@ -351,7 +351,8 @@ fn stances(out: &mut String, a: &Article<'_>) {
                 let cues: Vec<&str> = e.cues.iter().map(|c| c.text.as_str()).collect();
                 let _ = write!(
                     out,
-                    "<li>“{}” <span class=\"muted\">({}, {} {}, weight {}{}{})</span></li>",
+                    "<li>“<bdi>{}</bdi>” <span class=\"muted\">({}, {} {}, weight {}{}<bdi>{}</bdi>)\
+                     </span></li>",
                     escape(sentence),
                     voice(e.voice),
                     e.label.as_str(),
@@ -427,6 +428,9 @@ fn text(out: &mut String, a: &Article<'_>) {
     cuts.sort_unstable();
     cuts.dedup();
     out.push_str("<div class=\"article\">");
+    // A marker is one `<mark>` element; the other layers that cut it (a word in capitals inside
+    // it, a scare quote around it) are drawn as spans inside it. Markers do not overlap.
+    let mut open: Option<usize> = None;
     for w in cuts.windows(2) {
         let (s, e) = (w[0], w[1]);
         let piece = &text[s..e];
@@ -443,42 +447,40 @@ fn text(out: &mut String, a: &Article<'_>) {
                 _ => None,
             })
             .collect();
-        let marks: Vec<&Marker> = covering
-            .iter()
-            .filter_map(|l| match l {
-                Layer::Marker(i) => r.markers().get(*i),
-                _ => None,
-            })
-            .collect();
-        let mut close = 0;
-        if biased || !styles.is_empty() {
+        let mark = covering.iter().find_map(|l| match l {
+            Layer::Marker(i) => r.markers().get(*i).map(|m| (*i, m)),
+            _ => None,
+        });
+        if open.is_some() && open != mark.map(|(i, _)| i) {
+            out.push_str("</mark>");
+            open = None;
+        }
+        if let (None, Some((i, m))) = (open, mark) {
+            let _ = write!(
+                out,
+                "<mark class=\"c-{}\" data-start=\"{}\" data-end=\"{}\" title=\"{}\">",
+                m.category(),
+                m.start(),
+                m.end(),
+                escape(&marker_title(m))
+            );
+            open = Some(i);
+        }
+        let span = biased || !styles.is_empty();
+        if span {
             let mut classes: Vec<&str> = styles.iter().map(|k| style_class(*k)).collect();
             if biased {
                 classes.push("biased");
             }
             let _ = write!(out, "<span class=\"{}\">", classes.join(" "));
-            close += 1;
-        }
-        if let Some(first) = marks.first() {
-            // A marker cut by another layer (a word in capitals inside it) is drawn in pieces;
-            // each piece carries the marker's own span.
-            let title: Vec<String> = marks.iter().map(|m| marker_title(m)).collect();
-            let _ = write!(
-                out,
-                "<mark class=\"c-{}\" data-start=\"{}\" data-end=\"{}\" title=\"{}\">",
-                first.category(),
-                first.start(),
-                first.end(),
-                escape(&title.join("\n"))
-            );
         }
         super::escape_into(out, piece);
-        if !marks.is_empty() {
-            out.push_str("</mark>");
-        }
-        for _ in 0..close {
+        if span {
             out.push_str("</span>");
         }
+    }
+    if open.is_some() {
+        out.push_str("</mark>");
     }
     out.push_str("</div>\n");
 }
@@ -590,5 +592,33 @@ mod tests {
         assert!(html.contains("&lt;script&gt;"));
         assert!(html.contains("&lt;id&gt;"));
         assert!(!html.contains('\u{1}'));
+    }
+
+    #[test]
+    fn a_bidi_override_in_evidence_stays_in_its_sentence() {
+        // An unclosed right-to-left override in an evidence sentence must not reverse the
+        // figures drawn after it: the sentence and its cues are isolated (`<bdi>`).
+        let text = "La Russie défend avec courage la paix des peuples \u{202E} selon lui.\n\n\
+                    Les vassaux de Washington mentent.";
+        let report = Analyzer::builder()
+            .stance(true)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .analyze(&Input::new("x", text))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let html = page(text, &report);
+        let items: Vec<&str> = html
+            .split("<li>")
+            .skip(1)
+            .filter_map(|li| li.split("</li>").next())
+            .collect();
+        assert!(
+            items.iter().any(|li| li.contains('\u{202E}')),
+            "the sample's evidence holds the override"
+        );
+        for li in items {
+            assert!(li.starts_with("“<bdi>"), "{li}");
+            assert!(li.contains("</bdi>” <span"), "{li}");
+        }
     }
 }

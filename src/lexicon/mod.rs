@@ -410,6 +410,13 @@ impl Lexicon {
             if !(weight > 0.0 && weight <= 3.0) {
                 return Err(bad(format!("weight {weight} is outside (0, 3]")));
             }
+            // Weights are kept as `f32`: one too small for it would be a weight of 0.
+            if weight as f32 == 0.0 {
+                return Err(bad(format!(
+                    "weight {weight} is too small (it would be 0; the smallest is {:e})",
+                    f32::from_bits(1)
+                )));
+            }
             let polarity = match &e.polarity {
                 Some(p) => p.parse::<Polarity>().map_err(bad)?,
                 None => Polarity::Neutral,
@@ -537,6 +544,12 @@ entries = [
                 GOOD.replace("weight = 2.0", "weight = 9.0"),
                 Some(6),
                 "outside (0, 3]",
+                mp,
+            ),
+            (
+                GOOD.replace("weight = 2.0", "weight = 1e-50"),
+                Some(6),
+                "too small",
                 mp,
             ),
             (
