@@ -252,7 +252,11 @@ pub fn headline_row(report: &ArticleReport) -> Vec<String> {
         report.markers().len().to_string(),
         fmt_f64(report.loaded_language_density()),
     ];
-    row.extend(report.categories().iter().map(|c| fmt_f64(c.per_1k_words)));
+    row.extend(
+        Category::ALL
+            .iter()
+            .map(|&c| fmt_f64(report.category(c).per_1k_words)),
+    );
     let scores = report.scores();
     match &scores.persuasion {
         Some(p) => {

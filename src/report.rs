@@ -241,9 +241,16 @@ impl ArticleReport {
     pub fn categories(&self) -> &[CategoryFigure] {
         &self.categories
     }
-    /// The figures of one category.
+    /// The figures of one category (zero when a report read back from JSON does not list it).
     pub fn category(&self, category: Category) -> &CategoryFigure {
-        &self.categories[category.index()]
+        match self.categories.get(category.index()) {
+            Some(f) if f.category == category => f,
+            _ => self
+                .categories
+                .iter()
+                .find(|f| f.category == category)
+                .unwrap_or(&NO_FIGURES[category.index()]),
+        }
     }
     /// Style figures.
     pub fn style(&self) -> &StyleFigures {
@@ -271,6 +278,23 @@ impl ArticleReport {
         self.stances.iter().find(|s| s.target() == target)
     }
 }
+
+/// The figures of a category without matches, for each category in [`Category::ALL`] order.
+static NO_FIGURES: [CategoryFigure; Category::ALL.len()] = {
+    const NONE: CategoryFigure = CategoryFigure {
+        category: Category::PejorativeLabel,
+        count: 0,
+        weight: 0.0,
+        per_1k_words: 0.0,
+    };
+    let mut figures = [NONE; Category::ALL.len()];
+    let mut i = 0;
+    while i < figures.len() {
+        figures[i].category = Category::ALL[i];
+        i += 1;
+    }
+    figures
+};
 
 /// The probability of one label.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -427,6 +451,41 @@ mod tests {
         for pairs in cases {
             let expected = sorted_then_taken(pairs.clone());
             assert_eq!(strongest(pairs), expected);
+        }
+    }
+
+    #[test]
+    fn a_report_read_back_without_its_categories_has_zero_figures_not_a_panic() {
+        let text = "Les vassaux de Washington et la minorité planétaire, a déclaré le ministre.";
+        let report = crate::Analyzer::default()
+            .analyze(&crate::Article::new("x", text))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut json = serde_json::to_value(&report).unwrap_or_else(|e| panic!("{e}"));
+        let mut reversed = json["categories"].clone();
+        if let Some(a) = reversed.as_array_mut() {
+            a.reverse();
+        }
+        // Categories left out, or listed in another order (the figures are the same).
+        for categories in [serde_json::json!([]), reversed] {
+            json["categories"] = categories;
+            let back: ArticleReport =
+                serde_json::from_value(json.clone()).unwrap_or_else(|e| panic!("{e}"));
+            for c in Category::ALL {
+                let f = back.category(c);
+                assert_eq!(f.category, c);
+                if back.categories().is_empty() {
+                    assert_eq!(f.count, 0);
+                } else {
+                    assert_eq!(f, report.category(c));
+                }
+            }
+            let row = crate::output::headline_row(&back);
+            assert_eq!(row.len(), crate::output::headline_header().len());
+            if !back.categories().is_empty() {
+                assert_eq!(row, crate::output::headline_row(&report));
+            }
+            let page = crate::html::explain::page(text, &back);
+            assert!(page.contains("data-start"));
         }
     }
 
