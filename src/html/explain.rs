@@ -80,6 +80,10 @@ mark { padding: 0.05rem 0.1rem; border-radius: 3px; border-bottom: 2px solid; co
 .style-rhetorical_question { text-decoration: underline dotted #1f8fbf; text-decoration-thickness: 2px; }
 .style-all_caps { text-decoration: underline double #d62728; }
 .biased { background-image: linear-gradient(transparent 88%, rgba(214, 39, 40, 0.35) 88%); }
+.ev-favor { box-shadow: inset 0 2px 0 #2ca02c; }
+.ev-against { box-shadow: inset 0 2px 0 #d62728; }
+.ev-neutral { box-shadow: inset 0 2px 0 #9a9a9a; }
+.mention { font-weight: 700; }
 .scores { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); gap: 1rem; align-items: start; }
 .card table { width: 100%; table-layout: fixed; }
 .card td:first-child, .card th:first-child { width: 55%; }
@@ -374,6 +378,10 @@ fn stances(out: &mut String, a: &Article<'_>) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Layer {
     Biased,
+    /// Evidence sentence `.1` of stance `.0`.
+    Evidence(usize, usize),
+    /// Mention `.1` of stance `.0`'s target.
+    Mention(usize, usize),
     Style(usize),
     Marker(usize),
 }
@@ -400,7 +408,10 @@ fn text(out: &mut String, a: &Article<'_>) {
     out.push_str(
         "</div>\n<p class=\"muted\">Underlined: <span class=\"style-scare_quote\">scare \
          quotes</span>, <span class=\"style-rhetorical_question\">rhetorical questions</span>, \
-         <span class=\"style-all_caps\">words in capitals</span>.</p>\n",
+         <span class=\"style-all_caps\">words in capitals</span>. Lined above: the sentences \
+         a stance rests on (<span class=\"ev-favor\">favor</span>, <span \
+         class=\"ev-against\">against</span>, <span class=\"ev-neutral\">neutral</span>); \
+         <span class=\"mention\">bold</span>: a target's mentions.</p>\n",
     );
 
     // Cut the text at every span boundary; draw each piece with the layers covering it.
@@ -413,6 +424,14 @@ fn text(out: &mut String, a: &Article<'_>) {
     }
     for (i, m) in r.markers().iter().enumerate() {
         layers.push((m.start(), m.end(), Layer::Marker(i)));
+    }
+    for (i, st) in r.stances().iter().enumerate() {
+        for (j, e) in st.evidence().iter().enumerate() {
+            layers.push((e.start, e.end, Layer::Evidence(i, j)));
+        }
+        for (j, m) in st.mentions().iter().enumerate() {
+            layers.push((m.start, m.end, Layer::Mention(i, j)));
+        }
     }
     let ok = |p: usize| p <= text.len() && text.is_char_boundary(p);
     layers.retain(|&(s, e, _)| s < e && ok(s) && ok(e));
@@ -466,13 +485,54 @@ fn text(out: &mut String, a: &Article<'_>) {
             );
             open = Some(i);
         }
-        let span = biased || !styles.is_empty();
+        // Stance evidence and mentions: their titles only outside a marker, whose own title
+        // (term, category, weight) hovering must show.
+        let mut stance_titles: Vec<String> = Vec::new();
+        let (mut evidence, mut mention) = (None, false);
+        for l in &covering {
+            match *l {
+                Layer::Evidence(i, j) => {
+                    let Some(st) = r.stances().get(i) else {
+                        continue;
+                    };
+                    let Some(e) = st.evidence().get(j) else {
+                        continue;
+                    };
+                    evidence.get_or_insert(e.label);
+                    stance_titles.push(format!(
+                        "evidence of the stance toward {}: {} {} ({}, weight {})",
+                        st.name(),
+                        e.label.as_str(),
+                        num(f64::from(e.probability), 2),
+                        voice(e.voice),
+                        num(f64::from(e.weight), 2)
+                    ));
+                }
+                Layer::Mention(i, _) => {
+                    mention = true;
+                    if let Some(st) = r.stances().get(i) {
+                        stance_titles.push(format!("mention of {}", st.name()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let span = biased || !styles.is_empty() || evidence.is_some() || mention;
         if span {
             let mut classes: Vec<&str> = styles.iter().map(|k| style_class(*k)).collect();
             if biased {
                 classes.push("biased");
             }
-            let _ = write!(out, "<span class=\"{}\">", classes.join(" "));
+            let ev_class = evidence.map(|l| format!("ev-{}", l.as_str()));
+            classes.extend(ev_class.as_deref());
+            if mention {
+                classes.push("mention");
+            }
+            let _ = write!(out, "<span class=\"{}\"", classes.join(" "));
+            if mark.is_none() && !stance_titles.is_empty() {
+                let _ = write!(out, " title=\"{}\"", escape(&stance_titles.join("\n")));
+            }
+            out.push('>');
         }
         super::escape_into(out, piece);
         if span {
@@ -592,6 +652,93 @@ mod tests {
         assert!(html.contains("&lt;script&gt;"));
         assert!(html.contains("&lt;id&gt;"));
         assert!(!html.contains('\u{1}'));
+    }
+
+    /// The classes drawn over each byte of the article's text, read back from the page's
+    /// article block (a text without characters to escape), and whether a titled span was
+    /// found inside a `<mark>` (whose own title hovering must show).
+    fn drawn(html: &str, text: &str) -> (Vec<Vec<String>>, bool) {
+        let start = html.find("<div class=\"article\">").unwrap_or_else(|| panic!("no text"));
+        let body = &html[start + "<div class=\"article\">".len()..];
+        let lead = text.len() - text.trim_start().len();
+        let mut classes = vec![Vec::new(); text.len()];
+        let mut stack: Vec<(String, Vec<String>)> = Vec::new();
+        let mut at = lead;
+        let mut titled_inside_mark = false;
+        let mut rest = body;
+        while let Some(c) = rest.chars().next() {
+            if c == '<' {
+                let end = rest.find('>').unwrap_or_else(|| panic!("unclosed tag"));
+                let tag = &rest[1..end];
+                rest = &rest[end + 1..];
+                if let Some(name) = tag.strip_prefix('/') {
+                    if name == "div" {
+                        break;
+                    }
+                    stack.pop();
+                } else {
+                    let name = tag.split(' ').next().unwrap_or_default().to_string();
+                    let class = tag
+                        .split("class=\"")
+                        .nth(1)
+                        .and_then(|c| c.split('"').next())
+                        .unwrap_or_default();
+                    if tag.contains(" title=") && name == "span" {
+                        titled_inside_mark |= stack.iter().any(|(n, _)| n == "mark");
+                    }
+                    let class = class.split(' ').map(str::to_string).collect();
+                    stack.push((name, class));
+                }
+            } else {
+                for cl in stack.iter().flat_map(|(_, c)| c) {
+                    for k in at..at + c.len_utf8() {
+                        classes[k].push(cl.clone());
+                    }
+                }
+                at += c.len_utf8();
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+        assert_eq!(at, text.len(), "the whole text is drawn");
+        (classes, titled_inside_mark)
+    }
+
+    #[test]
+    fn stance_evidence_sentences_and_mentions_are_drawn_in_the_text() {
+        let text = "La Russie défend avec courage la paix des peuples, dit-il.\n\n\
+                    Les vassaux de Washington mentent sur la Russie.\n\nIl pleut à Niamey.";
+        let report = Analyzer::builder()
+            .stance(true)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .analyze(&Input::new("x", text))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let html = page(text, &report);
+        let (drawn, titled_inside_mark) = drawn(&html, text);
+        assert!(!titled_inside_mark, "a marker's title is hidden by a span's");
+        let has = |k: usize, class: &str| drawn[k].iter().any(|c| c == class);
+        let mut evidence = vec![false; text.len()];
+        let mut n = 0;
+        for st in report.stances() {
+            for e in st.evidence() {
+                n += 1;
+                let class = format!("ev-{}", e.label.as_str());
+                for k in e.span() {
+                    assert!(has(k, &class), "{} at {k}: {:?}", st.name(), drawn[k]);
+                    evidence[k] = true;
+                }
+            }
+            for m in st.mentions() {
+                for k in m.span() {
+                    assert!(has(k, "mention"), "{} at {k}", m.text);
+                }
+            }
+        }
+        assert!(n >= 2, "the sample has evidence for two targets at least: {n}");
+        for (k, drawn) in drawn.iter().enumerate() {
+            let lined = drawn.iter().any(|c| c.starts_with("ev-"));
+            assert_eq!(lined, evidence[k], "byte {k}: {drawn:?}");
+        }
     }
 
     #[test]
