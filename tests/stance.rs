@@ -265,3 +265,40 @@ fn targets_files_are_checked_with_file_line_and_entry() {
     }
     let _ = std::fs::remove_file(&path);
 }
+
+/// The stance stage costs time in proportion to the text, not to the square of its mentions:
+/// four times the mentions, in one long sentence (with cues and attribution markers near every
+/// mention) or in as many sentences, take about four times as long, not sixteen. Every unit
+/// once scanned all the mentions, cues and markers of the text or of its sentence.
+#[test]
+fn stance_time_grows_linearly_with_the_mentions() {
+    let analyzer = analyzer();
+    let time = |text: &str| {
+        (0..3)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                let report = analyzer
+                    .analyze(&Article::new("long", text).with_language(Language::FRENCH))
+                    .unwrap_or_else(|e| panic!("{e}"));
+                assert!(report.stance("russia").is_some());
+                start.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    for (shape, phrase) in [
+        (
+            "one sentence",
+            "la Russie ment contre l'ingérence de la propagande selon Macron, ",
+        ),
+        ("sentences", "La Russie ment selon Macron. "),
+    ] {
+        let small = time(&phrase.repeat(1_500));
+        let large = time(&phrase.repeat(6_000));
+        let ratio = large / small;
+        println!("{shape}: {small:.3} s, four times the mentions {large:.3} s ({ratio:.1}x)");
+        assert!(
+            ratio < 9.0,
+            "{shape}: {ratio:.1}x the time for 4x the mentions"
+        );
+    }
+}
