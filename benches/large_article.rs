@@ -2,6 +2,9 @@
 //! peak memory. The article is the bench corpus (see `benches/common`) joined into one text of
 //! 50 MB, as a huge scraped page would be. The peak resident set size of the process (Linux
 //! `VmHWM`) is printed before and after, so that the memory one article costs can be read off.
+//! Then articles dense with mentions of a target (stance on), in one long sentence or in many,
+//! at two sizes: the stance stage's time must grow with the text (four times the mentions, about
+//! four times the time), not with the square of its mentions.
 //! Run: `cargo bench --bench large_article`.
 
 #[allow(dead_code)] // french_articles is for the other benches
@@ -56,6 +59,30 @@ fn bench(c: &mut Criterion) {
     g.bench_function("analyze 50 MB", |b| {
         b.iter(|| analyzer.analyze(&article).map_or(0, |r| r.markers().len()))
     });
+    g.finish();
+
+    let analyzer = Analyzer::builder()
+        .stance(true)
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut g = c.benchmark_group("many_mentions");
+    g.sample_size(10);
+    for (shape, phrase) in [
+        (
+            "one sentence",
+            "la Russie ment contre l'ingérence de la propagande selon Macron, ",
+        ),
+        ("sentences", "La Russie ment selon Macron. "),
+    ] {
+        for n in [1_500, 6_000] {
+            let text = phrase.repeat(n);
+            let article = Article::new("mentions", text.as_str()).with_language(Language::FRENCH);
+            g.throughput(Throughput::Bytes(text.len() as u64));
+            g.bench_function(format!("{shape}, {n} mentions"), |b| {
+                b.iter(|| analyzer.analyze(&article).map_or(0, |r| r.stances().len()))
+            });
+        }
+    }
     g.finish();
 }
 

@@ -20,7 +20,9 @@
 //! fitted per language group and per target group (see [`super::model`]).
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
 
 use crate::lexicon::{Category, Polarity};
@@ -139,6 +141,72 @@ pub(crate) struct TextView<'a> {
     /// Language code for the n-gram group (`"xx"` when unknown).
     pub language: &'a str,
     pub word_count: usize,
+    /// The text-wide figures every unit reads, computed at the first unit
+    /// ([`TextView::figures`]; build the view with `Default::default()` here).
+    pub figures: OnceLock<TextFigures>,
+}
+
+/// Text-wide figures of a [`TextView`] that every unit reads: computed once per text, so that
+/// the units' features cost time in their own size, not in the text's (an article of many
+/// sentences, or one long sentence, mentioning a target thousands of times).
+#[derive(Debug, Default)]
+pub(crate) struct TextFigures {
+    /// Per target index: its mentions, and its runs of mentions in one sentence (the sentences
+    /// mentioning it, for mentions in text order).
+    targets: Vec<(usize, usize)>,
+    /// Per target id: the summed weights of the negative and of the positive markers aimed at
+    /// it, in text order.
+    aimed: FxHashMap<String, (f32, f32)>,
+    /// `(first token, target index)` of every mention, ordered by first token.
+    by_start: Vec<(usize, usize)>,
+}
+
+impl TextView<'_> {
+    /// The text-wide figures, computed at the first call.
+    fn figures(&self) -> &TextFigures {
+        self.figures.get_or_init(|| {
+            let toks = &self.tokens.tokens;
+            let mut targets: Vec<(usize, usize)> = Vec::new();
+            let mut last_sentence: Vec<Option<usize>> = Vec::new();
+            for m in &self.found.mentions {
+                if targets.len() <= m.target {
+                    targets.resize(m.target + 1, (0, 0));
+                    last_sentence.resize(m.target + 1, None);
+                }
+                targets[m.target].0 += 1;
+                if let Some(t) = toks.get(m.tokens.start) {
+                    if last_sentence[m.target] != Some(t.sentence()) {
+                        targets[m.target].1 += 1;
+                        last_sentence[m.target] = Some(t.sentence());
+                    }
+                }
+            }
+            let mut aimed: FxHashMap<String, (f32, f32)> = FxHashMap::default();
+            for m in self.markers {
+                let Some(t) = m.target() else {
+                    continue;
+                };
+                let sums = aimed.entry(t.to_string()).or_default();
+                match m.polarity() {
+                    Polarity::Negative => sums.0 += m.weight(),
+                    Polarity::Positive => sums.1 += m.weight(),
+                    Polarity::Neutral => {}
+                }
+            }
+            let mut by_start: Vec<(usize, usize)> = self
+                .found
+                .mentions
+                .iter()
+                .map(|m| (m.tokens.start, m.target))
+                .collect();
+            by_start.sort_by_key(|&(start, _)| start);
+            TextFigures {
+                targets,
+                aimed,
+                by_start,
+            }
+        })
+    }
 }
 
 /// A unit: the token range it covers and the token ranges of its mentions.
@@ -233,6 +301,46 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
 }
 
+/// Ranges asked which of them hold a point or overlap a span: by binary search when their
+/// starts and their ends both run in increasing order (a unit's windows and mentions do), by a
+/// scan otherwise. A scan per cue made a sentence with thousands of mentions and cues cost
+/// their product.
+struct Ranges<'a> {
+    ranges: &'a [Range<usize>],
+    ordered: bool,
+}
+
+impl<'a> Ranges<'a> {
+    fn new(ranges: &'a [Range<usize>]) -> Ranges<'a> {
+        let ordered = ranges.iter().all(|r| r.start <= r.end)
+            && ranges
+                .windows(2)
+                .all(|w| w[0].start <= w[1].start && w[0].end <= w[1].end);
+        Ranges { ranges, ordered }
+    }
+
+    /// How many of the ranges contain `x`.
+    fn holding(&self, x: usize) -> usize {
+        if !self.ordered {
+            return self.ranges.iter().filter(|r| r.contains(&x)).count();
+        }
+        // Those that start at or before `x`, less those of them that end at or before it.
+        let started = self.ranges.partition_point(|r| r.start <= x);
+        let ended = self.ranges.partition_point(|r| r.end <= x);
+        started - ended.min(started)
+    }
+
+    /// Whether one of the ranges overlaps `span`.
+    fn overlap(&self, span: &Range<usize>) -> bool {
+        if !self.ordered {
+            return self.ranges.iter().any(|r| overlaps(r, span));
+        }
+        // The first range that ends after the span starts has the smallest start of those.
+        let first = self.ranges.partition_point(|r| r.end <= span.start);
+        self.ranges.get(first).is_some_and(|r| overlaps(r, span))
+    }
+}
+
 /// The dense features of a unit for a target (`target`: its id, for the markers aimed at it;
 /// `target_index`: its index among the found mentions' targets, for co-mentions).
 pub(crate) fn unit_features(
@@ -257,7 +365,8 @@ pub(crate) fn unit_features(
     };
     let scope_bytes = byte_span(&scope);
     let mention_bytes: Vec<Range<usize>> = unit.mentions.iter().map(byte_span).collect();
-    let in_mention = |span: &Range<usize>| mention_bytes.iter().any(|m| overlaps(m, span));
+    let mention_ranges = Ranges::new(&mention_bytes);
+    let in_mention = |span: &Range<usize>| mention_ranges.overlap(span);
     // Windows: the whole scope when there is no mention.
     let windows: Vec<Range<usize>> = if unit.mentions.is_empty() {
         vec![scope.clone()]
@@ -268,6 +377,7 @@ pub(crate) fn unit_features(
             .collect()
     };
     let n_windows = windows.len().max(1) as f32;
+    let window_ranges = Ranges::new(&windows);
     let cue_lo = view
         .found
         .cues
@@ -286,10 +396,7 @@ pub(crate) fn unit_features(
         if in_mention(&c.span) {
             continue;
         }
-        let inside = windows
-            .iter()
-            .filter(|w| w.contains(&c.tokens.start))
-            .count() as f32;
+        let inside = window_ranges.holding(c.tokens.start) as f32;
         let neg = matches!(c.kind, CueKind::Positive | CueKind::Negative) && negated(view, ci);
         let quoted = toks.get(c.tokens.start).is_some_and(|t| t.is_quoted());
         match c.kind {
@@ -328,6 +435,7 @@ pub(crate) fn unit_features(
     }
     // Markers.
     let window_bytes: Vec<Range<usize>> = windows.iter().map(byte_span).collect();
+    let window_byte_ranges = Ranges::new(&window_bytes);
     let m_lo = view
         .markers
         .partition_point(|m| m.start() < scope_bytes.start);
@@ -346,10 +454,7 @@ pub(crate) fn unit_features(
             (Polarity::Negative, false) if m.target().is_some() => other_neg_unit += m.weight(),
             _ => {}
         }
-        let inside = window_bytes
-            .iter()
-            .filter(|w| w.start <= span.start && span.start < w.end)
-            .count() as f32;
+        let inside = window_byte_ranges.holding(span.start) as f32;
         let part_of_mention = in_mention(&span);
         if inside > 0.0 && !part_of_mention {
             categories[m.category().index()] += inside;
@@ -369,20 +474,20 @@ pub(crate) fn unit_features(
             });
         }
     }
-    let (mut t_neg, mut t_pos) = (0f32, 0f32);
-    if target.is_some() {
-        for m in view.markers.iter().filter(|m| m.target() == target) {
-            match m.polarity() {
-                Polarity::Negative => t_neg += m.weight(),
-                Polarity::Positive => t_pos += m.weight(),
-                Polarity::Neutral => {}
-            }
-        }
-    }
+    let figures = view.figures();
+    let (t_neg, t_pos) = target
+        .and_then(|t| figures.aimed.get(t))
+        .copied()
+        .unwrap_or((0.0, 0.0));
     // Mentions: voice and position.
     let (mut quoted, mut reported, mut initial, mut after_against, mut anti, mut pro) =
         (0f32, 0f32, 0f32, 0f32, 0f32, 0f32);
     let (mut first_par, mut question, mut exclamation, mut co) = (0f32, 0f32, 0f32, 0f32);
+    // Whether the last sentence looked at mentions another target: a unit's mentions share
+    // their sentence.
+    let mut co_in: Option<(usize, bool)> = None;
+    // Whether the last sentence looked at holds an attribution marker.
+    let mut attributed_in: Option<(usize, bool)> = None;
     for (mention, bytes) in unit.mentions.iter().zip(&mention_bytes) {
         let Some(first) = toks.get(mention.start) else {
             continue;
@@ -392,17 +497,25 @@ pub(crate) fn unit_features(
         }
         let sentence = view.tokens.sentences.get(first.sentence());
         if let Some(s) = sentence {
-            let s_lo = view.markers.partition_point(|m| m.start() < s.span.start);
-            let s_hi = view.markers.partition_point(|m| m.start() < s.span.end);
-            if view.markers[s_lo..s_hi]
-                .iter()
-                .any(|m| m.category() == Category::Attribution)
-            {
+            let attributed = match attributed_in {
+                Some((at, attributed)) if at == first.sentence() => attributed,
+                _ => {
+                    let s_lo = view.markers.partition_point(|m| m.start() < s.span.start);
+                    let s_hi = view.markers.partition_point(|m| m.start() < s.span.end);
+                    let attributed = view.markers[s_lo..s_hi.max(s_lo)]
+                        .iter()
+                        .any(|m| m.category() == Category::Attribution);
+                    attributed_in = Some((first.sentence(), attributed));
+                    attributed
+                }
+            };
+            if attributed {
                 reported += 1.0;
             }
             let words_before = toks[s.tokens.start..mention.start]
                 .iter()
                 .filter(|t| t.kind() != TokenKind::Punct)
+                .take(3)
                 .count();
             if words_before <= 2 {
                 initial += 1.0;
@@ -413,11 +526,20 @@ pub(crate) fn unit_features(
                 Some("!") => exclamation += 1.0,
                 _ => {}
             }
-            if view.found.mentions.iter().any(|o| {
-                Some(o.target) != target_index
-                    && o.tokens.start >= s.tokens.start
-                    && o.tokens.start < s.tokens.end
-            }) {
+            let other = match co_in {
+                Some((at, other)) if at == first.sentence() => other,
+                _ => {
+                    let by_start = &figures.by_start;
+                    let lo = by_start.partition_point(|&(t, _)| t < s.tokens.start);
+                    let hi = by_start.partition_point(|&(t, _)| t < s.tokens.end);
+                    let other = by_start[lo..hi.max(lo)]
+                        .iter()
+                        .any(|&(_, t)| Some(t) != target_index);
+                    co_in = Some((first.sentence(), other));
+                    other
+                }
+            };
+            if other {
                 co += 1.0;
             }
         }
@@ -451,24 +573,10 @@ pub(crate) fn unit_features(
         .iter()
         .filter(|t| t.kind() != TokenKind::Punct)
         .count() as f32;
-    let target_mentions = target_index.map_or(unit.mentions.len(), |ti| {
-        view.found
-            .mentions
-            .iter()
-            .filter(|m| m.target == ti)
-            .count()
-    });
-    let sentences_with = target_index.map_or(0, |ti| {
-        let mut s: Vec<usize> = view
-            .found
-            .mentions
-            .iter()
-            .filter(|m| m.target == ti)
-            .filter_map(|m| toks.get(m.tokens.start).map(|t| t.sentence()))
-            .collect();
-        s.dedup();
-        s.len()
-    });
+    let (target_mentions, sentences_with) = match target_index {
+        Some(ti) => figures.targets.get(ti).copied().unwrap_or((0, 0)),
+        None => (unit.mentions.len(), 0),
+    };
     let values = [
         wpos / n_windows,
         wneg / n_windows,
@@ -555,6 +663,38 @@ pub(crate) fn target_group(id: &str) -> String {
     format!("target:{id}")
 }
 
+/// The first of a unit's mentions that holds a token, for tokens asked for in increasing order:
+/// in constant time per token when the mentions are in text order and do not overlap (a unit's
+/// are), by a scan of them otherwise. A scan per token made a sentence with thousands of mentions
+/// cost their square.
+struct Holder<'a> {
+    mentions: &'a [Range<usize>],
+    ordered: bool,
+    next: usize,
+}
+
+impl<'a> Holder<'a> {
+    fn new(mentions: &'a [Range<usize>]) -> Holder<'a> {
+        let ordered = mentions.windows(2).all(|w| w[0].end <= w[1].start);
+        Holder {
+            mentions,
+            ordered,
+            next: 0,
+        }
+    }
+
+    /// The first mention that contains token `i` (`i` no smaller than at the last call).
+    fn at(&mut self, i: usize) -> Option<&'a Range<usize>> {
+        if !self.ordered {
+            return self.mentions.iter().find(|m| m.contains(&i));
+        }
+        while self.mentions.get(self.next).is_some_and(|m| m.end <= i) {
+            self.next += 1;
+        }
+        self.mentions.get(self.next).filter(|m| m.contains(&i))
+    }
+}
+
 /// Calls `f(hash, name)` for every n-gram of the unit in each group; `name` is built only when
 /// `with_names` is set (training).
 pub(crate) fn unit_ngrams(
@@ -582,10 +722,11 @@ pub(crate) fn unit_ngrams(
         }
     }
     let mut prev: Option<(u64, String, usize)> = None;
+    let mut holder = Holder::new(&unit.mentions);
     let mut i = scope.start;
     while i < scope.end {
         let t = &toks[i];
-        let (hash, word, next) = match unit.mentions.iter().find(|m| m.contains(&i)) {
+        let (hash, word, next) = match holder.at(i) {
             Some(m) => (mention_word, MENTION_WORD, m.end.max(i + 1)),
             None => {
                 let w = &view.normalized[t.norm_span()];
@@ -705,6 +846,38 @@ pub const BIAS: &str = "@bias";
 mod tests {
     use super::*;
 
+    /// The look-ups that replace scans answer as the scans do, on ordered ranges (binary
+    /// search) and on unordered ones (scan).
+    #[test]
+    fn range_look_ups_answer_as_scans() {
+        let cases: &[&[Range<usize>]] = &[
+            &[],
+            &[2..5, 7..7],
+            &[0..3, 2..6, 4..9, 9..9, 9..12],
+            &[1..4, 6..8, 8..10],
+            &[5..9, 0..3],
+            &[0..10, 2..4],
+            &[3..3, 1..2],
+        ];
+        for ranges in cases {
+            let r = Ranges::new(ranges);
+            for x in 0..14 {
+                let want = ranges.iter().filter(|w| w.contains(&x)).count();
+                assert_eq!(r.holding(x), want, "{ranges:?} holding {x}");
+                for end in x..14 {
+                    let span = x..end;
+                    let want = ranges.iter().any(|m| overlaps(m, &span));
+                    assert_eq!(r.overlap(&span), want, "{ranges:?} overlap {span:?}");
+                }
+            }
+            let mut holder = Holder::new(ranges);
+            for i in 0..14 {
+                let want = ranges.iter().find(|m| m.contains(&i));
+                assert_eq!(holder.at(i), want, "{ranges:?} at {i}");
+            }
+        }
+    }
+
     #[test]
     fn spec_names_are_unique_and_fingerprinted() {
         let s = StanceSpec::default();
@@ -731,6 +904,7 @@ mod tests {
             found: &found,
             language: "fr",
             word_count: 5,
+            figures: Default::default(),
         };
         let unit = Unit {
             scope: 0..tokens.tokens.len(),

@@ -355,6 +355,7 @@ impl StanceEngine {
             found: &found,
             language: &code,
             word_count: a.word_count,
+            figures: Default::default(),
         };
         let mut out = Vec::new();
         for (ti, target) in self.targets.targets().iter().enumerate() {
@@ -376,7 +377,10 @@ impl StanceEngine {
         mentions: &[&matching::FoundMention],
     ) -> Stance {
         let toks = &view.tokens.tokens;
-        let voice_of = |m: &matching::FoundMention| -> Voice {
+        // Whether the last sentence looked at holds an attribution marker: mentions come in
+        // text order, and looking once per mention made a long sentence cost its square.
+        let mut attributed: Option<(usize, bool)> = None;
+        let mut voice_of = |m: &matching::FoundMention| -> Voice {
             let Some(t) = toks.get(m.tokens.start) else {
                 return Voice::Author;
             };
@@ -386,12 +390,19 @@ impl StanceEngine {
             let Some(s) = view.tokens.sentences.get(t.sentence()) else {
                 return Voice::Author;
             };
-            let lo = view.markers.partition_point(|x| x.start() < s.span.start);
-            let hi = view.markers.partition_point(|x| x.start() < s.span.end);
-            if view.markers[lo..hi]
-                .iter()
-                .any(|x| x.category() == Category::Attribution)
-            {
+            let reported = match attributed {
+                Some((at, reported)) if at == t.sentence() => reported,
+                _ => {
+                    let lo = view.markers.partition_point(|x| x.start() < s.span.start);
+                    let hi = view.markers.partition_point(|x| x.start() < s.span.end);
+                    let reported = view.markers[lo..hi.max(lo)]
+                        .iter()
+                        .any(|x| x.category() == Category::Attribution);
+                    attributed = Some((t.sentence(), reported));
+                    reported
+                }
+            };
+            if reported {
                 Voice::Reported
             } else {
                 Voice::Author

@@ -268,6 +268,7 @@ fn examples_of(
         found: &found,
         language: &lang,
         word_count: parts.report.word_count,
+        figures: Default::default(),
     };
     let toks = &parts.tokens.tokens;
     let whole = 0..toks.len();
