@@ -658,7 +658,9 @@ mod tests {
     /// article block (a text without characters to escape), and whether a titled span was
     /// found inside a `<mark>` (whose own title hovering must show).
     fn drawn(html: &str, text: &str) -> (Vec<Vec<String>>, bool) {
-        let start = html.find("<div class=\"article\">").unwrap_or_else(|| panic!("no text"));
+        let start = html
+            .find("<div class=\"article\">")
+            .unwrap_or_else(|| panic!("no text"));
         let body = &html[start + "<div class=\"article\">".len()..];
         let lead = text.len() - text.trim_start().len();
         let mut classes = vec![Vec::new(); text.len()];
@@ -691,8 +693,8 @@ mod tests {
                 }
             } else {
                 for cl in stack.iter().flat_map(|(_, c)| c) {
-                    for k in at..at + c.len_utf8() {
-                        classes[k].push(cl.clone());
+                    for byte in &mut classes[at..at + c.len_utf8()] {
+                        byte.push(cl.clone());
                     }
                 }
                 at += c.len_utf8();
@@ -715,7 +717,10 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         let html = page(text, &report);
         let (drawn, titled_inside_mark) = drawn(&html, text);
-        assert!(!titled_inside_mark, "a marker's title is hidden by a span's");
+        assert!(
+            !titled_inside_mark,
+            "a marker's title is hidden by a span's"
+        );
         let has = |k: usize, class: &str| drawn[k].iter().any(|c| c == class);
         let mut evidence = vec![false; text.len()];
         let mut n = 0;
@@ -734,7 +739,10 @@ mod tests {
                 }
             }
         }
-        assert!(n >= 2, "the sample has evidence for two targets at least: {n}");
+        assert!(
+            n >= 2,
+            "the sample has evidence for two targets at least: {n}"
+        );
         for (k, drawn) in drawn.iter().enumerate() {
             let lined = drawn.iter().any(|c| c.starts_with("ev-"));
             assert_eq!(lined, evidence[k], "byte {k}: {drawn:?}");
