@@ -408,8 +408,30 @@ mod tests {
             got,
             pairs(&[
                 ("palestine", "West Bank"),
+                ("africa", "West Africa"),
                 ("west", "West"),
                 ("united_states", "US")
+            ])
+        );
+        // A region of a target, excluded from the West, is a mention of that target.
+        let got = mentions(
+            "L'Afrique occidentale souffre. L'Afrique aussi.",
+            Language::FRENCH,
+        );
+        assert_eq!(
+            got,
+            pairs(&[("africa", "Afrique occidentale"), ("africa", "Afrique")])
+        );
+        let got = mentions(
+            "Western Ukraine is shelled. Western Africa too. Western leaders wait.",
+            Language::ENGLISH,
+        );
+        assert_eq!(
+            got,
+            pairs(&[
+                ("ukraine", "Western Ukraine"),
+                ("africa", "Western Africa"),
+                ("west", "Western")
             ])
         );
     }
