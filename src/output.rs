@@ -84,7 +84,9 @@ impl fmt::Display for ReportPart {
 
 impl FromStr for ReportPart {
     type Err = Error;
+    /// A part's name, spaces around it ignored (`--fields 'markers, scores'`).
     fn from_str(s: &str) -> Result<ReportPart> {
+        let s = s.trim();
         ReportPart::ALL
             .into_iter()
             .find(|p| p.name() == s)
@@ -413,8 +415,16 @@ mod tests {
             .unwrap_or_default();
         keys.sort_unstable();
         assert_eq!(keys, ["id", "loaded_language_density", "scores"]);
-        assert!("markers".parse::<ReportPart>().is_ok());
+        assert_eq!(
+            "markers".parse::<ReportPart>().ok(),
+            Some(ReportPart::Markers)
+        );
+        assert_eq!(
+            " scores ".parse::<ReportPart>().ok(),
+            Some(ReportPart::Scores)
+        );
         assert!("nope".parse::<ReportPart>().is_err());
+        assert!("".parse::<ReportPart>().is_err());
     }
 
     #[test]

@@ -494,17 +494,7 @@ impl Matcher {
             last_sentence = token.sentence();
             if barrier && !after_barrier {
                 after_barrier = true;
-                let at = token.norm_span().start as u32;
-                let unit = Unit {
-                    norm_start: at,
-                    norm_end: at,
-                    token: ti as u32,
-                };
-                for (stream, set) in streams.iter_mut().zip(sets) {
-                    stream.units.push(unit);
-                    stream.ids.push(set.code.char_of(BARRIER));
-                    stream.last_unknown = false;
-                }
+                push_barrier(&mut streams, sets, token.norm_span().start, ti);
             }
             if token.kind() == TokenKind::Punct {
                 continue;
@@ -536,6 +526,11 @@ impl Matcher {
                 }
             }
         }
+        // The end of the text ends a sentence as its start begins one: a phrase written
+        // `honte !` matches `honte` as the text's last word.
+        if let (Some(last), false) = (tokens.last(), after_barrier) {
+            push_barrier(&mut streams, sets, last.norm_span().end, tokens.len() - 1);
+        }
         for (si, (stream, set)) in streams.iter().zip(sets).enumerate() {
             let Some(ac) = &set.automaton else {
                 continue;
@@ -562,6 +557,26 @@ impl Matcher {
                 });
             }
         }
+    }
+}
+
+/// Adds a barrier (a sentence's edge or sentence punctuation) at normalized offset `at`, by
+/// token `token`, to every stream.
+fn push_barrier<const N: usize>(
+    streams: &mut [Stream; N],
+    sets: &[PhraseSet; N],
+    at: usize,
+    token: usize,
+) {
+    let unit = Unit {
+        norm_start: at as u32,
+        norm_end: at as u32,
+        token: token as u32,
+    };
+    for (stream, set) in streams.iter_mut().zip(sets) {
+        stream.units.push(unit);
+        stream.ids.push(set.code.char_of(BARRIER));
+        stream.last_unknown = false;
     }
 }
 
@@ -707,7 +722,11 @@ mod tests {
             ("Quelle honte !", &[("honte !", "honte")]),
             ("Quelle honte ; vraiment.", &[("honte !", "honte")]),
             ("Quelle honte\nSuite.", &[("honte !", "honte")]),
+            // The text's end is a sentence's end.
+            ("Quelle honte", &[("honte !", "honte")]),
+            ("Quelle honte »", &[("honte !", "honte")]),
             ("Une honte pour tous.", &[]),
+            ("Une honte pour tous", &[]),
             ("Non. Jamais.", &[("non. jamais", "Non. Jamais")]),
             ("Non. « Jamais » !", &[("non. jamais", "Non. « Jamais")]),
             ("Non, jamais.", &[]),
