@@ -413,6 +413,19 @@ mod tests {
                 ("united_states", "US")
             ])
         );
+        // Longer names that hold an alias name something else: a currency, a writer.
+        for (text, language) in [
+            (
+                "Le franc CFA baisse. Washington Irving écrit.",
+                Language::FRENCH,
+            ),
+            (
+                "The CFA franc fell. Washington Irving wrote.",
+                Language::ENGLISH,
+            ),
+        ] {
+            assert_eq!(mentions(text, language), pairs(&[]), "{text}");
+        }
         // A region of a target, excluded from the West, is a mention of that target.
         let got = mentions(
             "L'Afrique occidentale souffre. L'Afrique aussi.",
