@@ -654,6 +654,16 @@ mod tests {
         assert!(!html.contains('\u{1}'));
     }
 
+    /// The report of `text` by the default analyzer with stances.
+    fn with_stance(text: &str) -> ArticleReport {
+        Analyzer::builder()
+            .stance(true)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .analyze(&Input::new("x", text))
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
     /// The classes drawn over each byte of the article's text, read back from the page's
     /// article block (a text without characters to escape), and whether a titled span was
     /// found inside a `<mark>` (whose own title hovering must show).
@@ -709,12 +719,7 @@ mod tests {
     fn stance_evidence_sentences_and_mentions_are_drawn_in_the_text() {
         let text = "La Russie défend avec courage la paix des peuples, dit-il.\n\n\
                     Les vassaux de Washington mentent sur la Russie.\n\nIl pleut à Niamey.";
-        let report = Analyzer::builder()
-            .stance(true)
-            .build()
-            .unwrap_or_else(|e| panic!("{e}"))
-            .analyze(&Input::new("x", text))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let report = with_stance(text);
         let html = page(text, &report);
         let (drawn, titled_inside_mark) = drawn(&html, text);
         assert!(
@@ -755,13 +760,7 @@ mod tests {
         // figures drawn after it: the sentence and its cues are isolated (`<bdi>`).
         let text = "La Russie défend avec courage la paix des peuples \u{202E} selon lui.\n\n\
                     Les vassaux de Washington mentent.";
-        let report = Analyzer::builder()
-            .stance(true)
-            .build()
-            .unwrap_or_else(|e| panic!("{e}"))
-            .analyze(&Input::new("x", text))
-            .unwrap_or_else(|e| panic!("{e}"));
-        let html = page(text, &report);
+        let html = page(text, &with_stance(text));
         let items: Vec<&str> = html
             .split("<li>")
             .skip(1)

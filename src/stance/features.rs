@@ -297,6 +297,16 @@ fn window(view: &TextView<'_>, scope: &Range<usize>, mention: &Range<usize>) -> 
     lo..hi
 }
 
+/// Whether an attribution marker (`selon`, `said`) starts in `span` (a sentence's); `markers`
+/// sorted by start.
+pub(crate) fn has_attribution(markers: &[Marker], span: &Range<usize>) -> bool {
+    let lo = markers.partition_point(|m| m.start() < span.start);
+    let hi = markers.partition_point(|m| m.start() < span.end);
+    markers[lo..hi.max(lo)]
+        .iter()
+        .any(|m| m.category() == Category::Attribution)
+}
+
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
 }
@@ -500,11 +510,7 @@ pub(crate) fn unit_features(
             let attributed = match attributed_in {
                 Some((at, attributed)) if at == first.sentence() => attributed,
                 _ => {
-                    let s_lo = view.markers.partition_point(|m| m.start() < s.span.start);
-                    let s_hi = view.markers.partition_point(|m| m.start() < s.span.end);
-                    let attributed = view.markers[s_lo..s_hi.max(s_lo)]
-                        .iter()
-                        .any(|m| m.category() == Category::Attribution);
+                    let attributed = has_attribution(view.markers, &s.span);
                     attributed_in = Some((first.sentence(), attributed));
                     attributed
                 }

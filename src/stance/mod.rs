@@ -393,11 +393,7 @@ impl StanceEngine {
             let reported = match attributed {
                 Some((at, reported)) if at == t.sentence() => reported,
                 _ => {
-                    let lo = view.markers.partition_point(|x| x.start() < s.span.start);
-                    let hi = view.markers.partition_point(|x| x.start() < s.span.end);
-                    let reported = view.markers[lo..hi.max(lo)]
-                        .iter()
-                        .any(|x| x.category() == Category::Attribution);
+                    let reported = features::has_attribution(view.markers, &s.span);
                     attributed = Some((t.sentence(), reported));
                     reported
                 }
