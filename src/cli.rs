@@ -607,10 +607,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                             serde_json::to_string(&report)
                         };
                         let json = json.map_err(|e| Error::Config(e.to_string()))?;
-                        writeln!(out, "{json}").map_err(|source| Error::Io {
-                            path: PathBuf::from("<stdout>"),
-                            source,
-                        })?;
+                        writeln!(out, "{json}").map_err(stdout_error)?;
                     }
                     Err(e) => {
                         failures += 1;
@@ -680,6 +677,14 @@ fn stance_page_parts(
 
 /// Writes an evaluation's output to `out` (standard output when `None`); the exit code is 1
 /// when records were left out (each was reported on standard error), else 0.
+/// An error writing to standard output (closed by `| head`, say), named as such.
+fn stdout_error(source: std::io::Error) -> Error {
+    Error::Io {
+        path: PathBuf::from("<stdout>"),
+        source,
+    }
+}
+
 fn finish_eval(text: &str, out: Option<&Path>, left_out: &eval_data::LeftOut) -> Result<i32> {
     match out {
         Some(path) => output::write_file(path, text.as_bytes())?,
@@ -688,10 +693,7 @@ fn finish_eval(text: &str, out: Option<&Path>, left_out: &eval_data::LeftOut) ->
             let mut stdout = std::io::stdout().lock();
             writeln!(stdout, "{text}")
                 .and_then(|()| stdout.flush())
-                .map_err(|source| Error::Io {
-                    path: PathBuf::from("<stdout>"),
-                    source,
-                })?;
+                .map_err(stdout_error)?;
         }
     }
     if left_out.total() > 0 {

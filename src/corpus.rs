@@ -111,17 +111,27 @@ enum IdText {
     Number(serde_json::Number),
 }
 
-/// Reads an id written as a string or an integer (at most 64 bits, so that it reads as
-/// written), as its text; `null` is no id (empty).
+/// Reads an id written as a string or an integer ([`numeric_id`]), as its text; `null` is no
+/// id (empty).
 fn id_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     match Option::<IdText>::deserialize(d)? {
         None => Ok(String::new()),
         Some(IdText::Text(s)) => Ok(s),
-        Some(IdText::Number(n)) if n.is_f64() => Err(serde::de::Error::custom(format_args!(
+        Some(IdText::Number(n)) => numeric_id(&n).map_err(serde::de::Error::custom),
+    }
+}
+
+/// An id written as a JSON number, as its text: an integer of at most 64 bits, which reads as
+/// written; any other number is refused with the reason (read as a float, past 64 bits digits
+/// are lost). The rule of [`crate::input`] too.
+pub(crate) fn numeric_id(n: &serde_json::Number) -> std::result::Result<String, String> {
+    if n.is_f64() {
+        Err(format!(
             "a numeric id that is not an integer of at most 64 bits does not come out as \
              written (it reads as {n}): write it as a string"
-        ))),
-        Some(IdText::Number(n)) => Ok(n.to_string()),
+        ))
+    } else {
+        Ok(n.to_string())
     }
 }
 

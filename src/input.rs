@@ -577,20 +577,18 @@ impl Maker {
         };
         let id = match object.get(&fields.id) {
             Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Number(n)) if n.is_f64() => {
-                // Read as a float, it would not be the id written (past 64 bits, digits are lost).
-                return Err(m.error(
-                    line,
-                    None,
-                    Some(&fields.id),
-                    RecordErrorKind::InvalidValue,
-                    format!(
-                        "a numeric id that is not an integer of at most 64 bits does not come \
-                         out as written (it reads as {n}): write it as a string"
-                    ),
-                ));
-            }
-            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(Value::Number(n)) => match crate::corpus::numeric_id(n) {
+                Ok(id) => Some(id),
+                Err(reason) => {
+                    return Err(m.error(
+                        line,
+                        None,
+                        Some(&fields.id),
+                        RecordErrorKind::InvalidValue,
+                        reason,
+                    ))
+                }
+            },
             None | Some(Value::Null) => None,
             Some(other) => {
                 return Err(m.error(
